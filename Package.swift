@@ -1,0 +1,32 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "threatdoc",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "threatdoc", targets: ["threatdoc"]),
+        .library(name: "ThreatDocKit", targets: ["ThreatDocKit"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
+    ],
+    targets: [
+        .target(
+            name: "ThreatDocKit",
+            dependencies: [.product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "threatdoc",
+            dependencies: [
+                "ThreatDocKit",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "ThreatDocKitTests",
+            dependencies: ["ThreatDocKit"]
+        ),
+    ]
+)

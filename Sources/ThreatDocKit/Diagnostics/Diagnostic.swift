@@ -1,0 +1,93 @@
+/// How serious a diagnostic is. Errors fail `validate`; warnings fail it only with `--strict`.
+public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
+    case error, warning, note
+
+    private var rank: Int {
+        switch self {
+        case .error: 0
+        case .warning: 1
+        case .note: 2
+        }
+    }
+
+    public static func < (lhs: Severity, rhs: Severity) -> Bool { lhs.rank < rhs.rank }
+}
+
+/// One finding about a model: data, not text. Formatting happens in `DiagnosticFormatter`.
+public struct Diagnostic: Sendable, Hashable {
+    /// A secondary place that explains the diagnostic, such as the first definition of a duplicate.
+    public struct Related: Sendable, Hashable {
+        public var location: SourceLocation
+        public var message: String
+
+        public init(_ message: String, at location: SourceLocation) {
+            self.location = location
+            self.message = message
+        }
+    }
+
+    public var code: DiagnosticCode
+    public var severity: Severity
+    public var location: SourceLocation?
+    public var message: String
+    /// What to do about it. Falls back to the code's general help.
+    public var help: String
+    public var related: [Related]
+
+    public init(
+        _ code: DiagnosticCode,
+        _ message: String,
+        at location: SourceLocation?,
+        help: String? = nil,
+        related: [Related] = []
+    ) {
+        self.code = code
+        self.severity = code.severity
+        self.location = location
+        self.message = message
+        self.help = help ?? code.help
+        self.related = related
+    }
+
+    /// Diagnostics sort by file, position, then code, so output is stable.
+    static func ordered(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
+        let lFile = lhs.location?.file ?? "", rFile = rhs.location?.file ?? ""
+        if lFile != rFile { return lFile < rFile }
+        let lLine = lhs.location?.line ?? 0, rLine = rhs.location?.line ?? 0
+        if lLine != rLine { return lLine < rLine }
+        let lCol = lhs.location?.column ?? 0, rCol = rhs.location?.column ?? 0
+        if lCol != rCol { return lCol < rCol }
+        if lhs.code.id != rhs.code.id { return lhs.code.id < rhs.code.id }
+        return lhs.message < rhs.message
+    }
+}
+
+/// Collects diagnostics from every stage so that one run reports everything it can.
+public struct DiagnosticBag: Sendable {
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init() {}
+
+    public mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
+    public mutating func report(
+        _ code: DiagnosticCode, _ message: String, at location: SourceLocation?,
+        help: String? = nil, related: [Diagnostic.Related] = []
+    ) {
+        diagnostics.append(Diagnostic(code, message, at: location, help: help, related: related))
+    }
+
+    public mutating func append(contentsOf other: DiagnosticBag) {
+        diagnostics.append(contentsOf: other.diagnostics)
+    }
+
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+
+    public func count(_ severity: Severity) -> Int {
+        diagnostics.lazy.filter { $0.severity == severity }.count
+    }
+
+    public var sorted: [Diagnostic] { diagnostics.sorted(by: Diagnostic.ordered) }
+}

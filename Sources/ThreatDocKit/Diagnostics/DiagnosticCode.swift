@@ -1,0 +1,113 @@
+/// A stable diagnostic code. The `id` never changes meaning once released; the README lists every code.
+public struct DiagnosticCode: Sendable, Hashable, Comparable {
+    /// Stable identifier, such as `TD303`.
+    public let id: String
+    /// Short kebab-case name, such as `unresolved-reference`.
+    public let name: String
+    public let severity: Severity
+    /// General advice, used when a diagnostic has no more specific help.
+    public let help: String
+
+    init(_ id: String, _ name: String, _ severity: Severity, help: String) {
+        self.id = id
+        self.name = name
+        self.severity = severity
+        self.help = help
+    }
+
+    public static func == (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.id == rhs.id }
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+    public static func < (lhs: DiagnosticCode, rhs: DiagnosticCode) -> Bool { lhs.id < rhs.id }
+}
+
+extension DiagnosticCode {
+    // MARK: Reading files (TD1xx)
+    public static let ioError = DiagnosticCode("TD100", "io-error", .error,
+        help: "check that the path exists, is a regular file and is readable")
+    public static let fileTooLarge = DiagnosticCode("TD101", "file-too-large", .error,
+        help: "split the model, or raise the cap with --max-file-size")
+    public static let invalidUTF8 = DiagnosticCode("TD102", "invalid-utf8", .error,
+        help: "save the file as UTF-8")
+    public static let yamlSyntax = DiagnosticCode("TD103", "yaml-syntax", .error,
+        help: "fix the YAML syntax at the marked position")
+    public static let multipleDocuments = DiagnosticCode("TD104", "multiple-documents", .error,
+        help: "keep one model per file; move the next document into a file of its own")
+    public static let aliasNotAllowed = DiagnosticCode("TD105", "anchor-or-alias", .error,
+        help: "anchors (&name) and aliases (*name) are not supported; write the value out in full")
+    public static let nestingTooDeep = DiagnosticCode("TD106", "nesting-too-deep", .error,
+        help: "a model never needs more than a few levels; flatten the structure")
+    public static let scalarTooLarge = DiagnosticCode("TD107", "value-too-large", .error,
+        help: "shorten the value; link to longer documents with `references`")
+    public static let complexKey = DiagnosticCode("TD108", "non-scalar-key", .error,
+        help: "mapping keys must be plain field names")
+    public static let duplicateKey = DiagnosticCode("TD109", "duplicate-key", .error,
+        help: "remove one of the two keys")
+    public static let unknownTag = DiagnosticCode("TD110", "unknown-tag", .error,
+        help: "remove the tag; threatdoc accepts only YAML's core tags such as !!str")
+    public static let emptyDocument = DiagnosticCode("TD111", "empty-document", .error,
+        help: "a model file holds one mapping that starts with `threatdoc: 1`")
+    public static let bidiCharacter = DiagnosticCode("TD112", "bidi-control-character", .warning,
+        help: "remove invisible bidirectional or control characters; they can make text read differently than it is")
+
+    // MARK: Shape (TD2xx)
+    public static let unknownKey = DiagnosticCode("TD201", "unknown-key", .error,
+        help: "remove the key or correct its spelling; the README lists every field")
+    public static let wrongType = DiagnosticCode("TD202", "wrong-type", .error,
+        help: "change the value to the expected type")
+    public static let missingField = DiagnosticCode("TD203", "missing-field", .error,
+        help: "add the required field")
+    public static let invalidValue = DiagnosticCode("TD204", "invalid-value", .error,
+        help: "use one of the allowed values")
+    public static let unsupportedVersion = DiagnosticCode("TD205", "unsupported-version", .error,
+        help: "set `threatdoc: 1`, the format version this threatdoc reads")
+    public static let invalidID = DiagnosticCode("TD206", "invalid-id", .error,
+        help: "IDs start with a letter, then up to 63 letters, digits, '.', '_' or '-', with no '..'")
+    public static let invalidDate = DiagnosticCode("TD207", "invalid-date", .error,
+        help: "write dates as YYYY-MM-DD")
+    public static let invalidURL = DiagnosticCode("TD208", "invalid-url", .error,
+        help: "use an http, https or mailto URL, or a relative link")
+    public static let invalidCheckReference = DiagnosticCode("TD209", "invalid-check-reference", .error,
+        help: "write checks as TOOL:ID or TOOL@VERSION:ID, for example docker:2.14 or kubernetes@cis-1.9:1.2.16")
+
+    // MARK: Meaning (TD3xx)
+    public static let duplicateID = DiagnosticCode("TD301", "duplicate-id", .error,
+        help: "IDs are unique within a model, ignoring case; rename one of them")
+    public static let duplicateModelID = DiagnosticCode("TD302", "duplicate-model-id", .error,
+        help: "model IDs are unique across all models; rename one of them")
+    public static let unresolvedReference = DiagnosticCode("TD303", "unresolved-reference", .error,
+        help: "refer to an ID defined in the same model")
+    public static let wrongReferenceKind = DiagnosticCode("TD304", "wrong-reference-kind", .error,
+        help: "refer to an ID of the expected kind")
+    public static let unaddressedThreat = DiagnosticCode("TD305", "unaddressed-threat", .warning,
+        help: "add `mitigations:`, or set `response:` to accept, transfer or avoid with a `justification:`")
+    public static let missingJustification = DiagnosticCode("TD306", "missing-justification", .error,
+        help: "say why in `justification:`; accepted, transferred and avoided risks need a reason on record")
+    public static let unusedMitigation = DiagnosticCode("TD307", "unused-mitigation", .warning,
+        help: "list the mitigation under a threat's `mitigations:`, or remove it")
+    public static let strideNotApplicable = DiagnosticCode("TD308", "stride-not-applicable", .warning,
+        help: "STRIDE per element: external entities face S and R; processes all six; data stores T, R, I and D; data flows T, I and D")
+    public static let coverageGap = DiagnosticCode("TD309", "coverage-gap", .note,
+        help: "add a threat for the category, or acknowledge the gap under `gaps:` with a reason")
+    public static let boundaryCycle = DiagnosticCode("TD310", "boundary-cycle", .error,
+        help: "a boundary cannot contain itself; break the `parent:` chain")
+    public static let reviewInFuture = DiagnosticCode("TD311", "review-in-future", .warning,
+        help: "set `reviewed:` to the date of the last review")
+    public static let reviewOverdue = DiagnosticCode("TD312", "review-overdue", .warning,
+        help: "review the model and update `reviewed:` (the age limit is set with --max-review-age)")
+    public static let staleGap = DiagnosticCode("TD313", "stale-gap", .warning,
+        help: "remove the acknowledgement: the category is covered by a threat or does not apply")
+    public static let coverageSummary = DiagnosticCode("TD314", "coverage-summary", .note,
+        help: "each element and flow should have a threat, or an acknowledged gap, for every STRIDE category that applies to it")
+
+    /// Every code, in order. The README's table and the JSON output come from this list.
+    public static let all: [DiagnosticCode] = [
+        .ioError, .fileTooLarge, .invalidUTF8, .yamlSyntax, .multipleDocuments, .aliasNotAllowed,
+        .nestingTooDeep, .scalarTooLarge, .complexKey, .duplicateKey, .unknownTag, .emptyDocument,
+        .bidiCharacter,
+        .unknownKey, .wrongType, .missingField, .invalidValue, .unsupportedVersion, .invalidID,
+        .invalidDate, .invalidURL, .invalidCheckReference,
+        .duplicateID, .duplicateModelID, .unresolvedReference, .wrongReferenceKind, .unaddressedThreat,
+        .missingJustification, .unusedMitigation, .strideNotApplicable, .coverageGap, .boundaryCycle,
+        .reviewInFuture, .reviewOverdue, .staleGap, .coverageSummary,
+    ]
+}

@@ -1,0 +1,160 @@
+import Foundation
+
+/// Renders diagnostics for people (compiler style, with the source line and a caret) or for machines (JSON).
+public struct DiagnosticFormatter: Sendable {
+    public enum Format: String, CaseIterable, Sendable {
+        case text, json
+    }
+
+    public var useColor: Bool
+    /// The text of every file read, so the text format can quote the offending line.
+    public var sources: [String: SourceFile]
+
+    public init(useColor: Bool = false, sources: [SourceFile] = []) {
+        self.useColor = useColor
+        self.sources = Dictionary(sources.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+    }
+
+    // MARK: Text
+
+    public func text(_ diagnostics: [Diagnostic], summary: Summary) -> String {
+        var out = ""
+        for diagnostic in diagnostics {
+            out += text(diagnostic)
+            out += "\n"
+        }
+        let style: Style = summary.errors > 0 ? .error : summary.warnings > 0 ? .warning : .bold
+        out += paint(summary.line, style) + "\n"
+        return out
+    }
+
+    public func text(_ diagnostic: Diagnostic) -> String {
+        var out = ""
+        let where_ = diagnostic.location.map { "\($0.file):\($0.line):\($0.column): " } ?? "threatdoc: "
+        let label = "\(diagnostic.severity.rawValue)[\(diagnostic.code.id)]"
+        out += paint(where_, .bold) + paint(label, diagnostic.severity.color) + paint(": " + clean(diagnostic.message), .bold) + "\n"
+        if let location = diagnostic.location { out += snippet(at: location) }
+        for related in diagnostic.related {
+            out += "  \(related.location.file):\(related.location.line):\(related.location.column): "
+                + paint("note", .note) + ": \(clean(related.message))\n"
+            out += snippet(at: related.location)
+        }
+        out += "  " + paint("= help", .help) + ": \(clean(diagnostic.help))\n"
+        return out
+    }
+
+    private func snippet(at location: SourceLocation) -> String {
+        guard let file = sources[location.file], let line = file.lineText(location.line) else { return "" }
+        let number = String(location.line)
+        let gutter = String(repeating: " ", count: number.count)
+        let scalars = Array(line.unicodeScalars)
+        // Tabs stay tabs so the caret lines up however the terminal draws them.
+        let lead = scalars.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
+        let width = max(1, min(location.length ?? 1, max(1, scalars.count - location.column + 1)))
+        let marker = "^" + String(repeating: "~", count: width - 1)
+        return "  \(number) | \(clean(line))\n  \(gutter) | \(lead)\(paint(marker, .caret))\n"
+    }
+
+    /// Control and bidirectional characters from a model must not reach the terminal as-is.
+    private func clean(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v == 0x09 || v == 0x0A {
+                out.append(scalar)
+            } else if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+                        || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C {
+                out.append(contentsOf: "<U+\(String(v, radix: 16, uppercase: true))>".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    enum Style { case bold, error, warning, note, help, caret }
+
+    private func paint(_ text: String, _ style: Style) -> String {
+        guard useColor else { return text }
+        let code = switch style {
+        case .bold: "1"
+        case .error: "1;31"
+        case .warning: "1;33"
+        case .note: "1;36"
+        case .help: "1;34"
+        case .caret: "1;32"
+        }
+        return "\u{1B}[\(code)m\(text)\u{1B}[0m"
+    }
+
+    // MARK: JSON
+
+    /// Stable, documented JSON: `{"version": 1, "diagnostics": [...], "summary": {...}}`.
+    public func json(_ diagnostics: [Diagnostic], summary: Summary) -> String {
+        let payload = JSONOutput(
+            version: 1,
+            diagnostics: diagnostics.map { d in
+                JSONOutput.Item(
+                    code: d.code.id, name: d.code.name, severity: d.severity.rawValue, message: d.message,
+                    help: d.help, file: d.location?.file, line: d.location?.line, column: d.location?.column,
+                    related: d.related.map {
+                        .init(file: $0.location.file, line: $0.location.line, column: $0.location.column,
+                              message: $0.message)
+                    })
+            },
+            summary: summary)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        let data = (try? encoder.encode(payload)) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+
+    private struct JSONOutput: Encodable {
+        struct Related: Encodable {
+            var file: String, line: Int, column: Int, message: String
+        }
+        struct Item: Encodable {
+            var code, name, severity, message, help: String
+            var file: String?
+            var line, column: Int?
+            var related: [Related]
+        }
+        var version: Int
+        var diagnostics: [Item]
+        var summary: Summary
+    }
+}
+
+/// The closing counts of a run.
+public struct Summary: Sendable, Encodable, Equatable {
+    public var files: Int
+    public var models: Int
+    public var errors: Int
+    public var warnings: Int
+    public var notes: Int
+
+    public init(files: Int, models: Int, diagnostics: [Diagnostic]) {
+        self.files = files
+        self.models = models
+        errors = diagnostics.filter { $0.severity == .error }.count
+        warnings = diagnostics.filter { $0.severity == .warning }.count
+        notes = diagnostics.filter { $0.severity == .note }.count
+    }
+
+    /// "2 files checked, 2 models loaded: 0 errors, 1 warning, 3 notes"
+    public var line: String {
+        func plural(_ n: Int, _ word: String) -> String { "\(n) \(word)\(n == 1 ? "" : "s")" }
+        let counts = "\(plural(errors, "error")), \(plural(warnings, "warning")), \(plural(notes, "note"))"
+        return "\(plural(files, "file")) checked, \(plural(models, "model")) loaded: \(counts)"
+    }
+}
+
+extension Severity {
+    fileprivate var color: DiagnosticFormatter.Style {
+        switch self {
+        case .error: .error
+        case .warning: .warning
+        case .note: .note
+        }
+    }
+}

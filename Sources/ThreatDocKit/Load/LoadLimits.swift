@@ -1,0 +1,17 @@
+/// Bounds that keep hostile files from costing time or memory. Every one is reported, never silently applied.
+public struct LoadLimits: Sendable, Equatable {
+    /// Largest model file read, in bytes (`--max-file-size`).
+    public var maxFileBytes: Int
+    /// Largest single scalar, in bytes.
+    public var maxScalarBytes: Int
+    /// Deepest nesting of lists and mappings. A model needs five levels.
+    public var maxDepth: Int
+
+    public static let `default` = LoadLimits(maxFileBytes: 1 << 20, maxScalarBytes: 64 << 10, maxDepth: 16)
+
+    public init(maxFileBytes: Int, maxScalarBytes: Int, maxDepth: Int) {
+        self.maxFileBytes = maxFileBytes
+        self.maxScalarBytes = maxScalarBytes
+        self.maxDepth = maxDepth
+    }
+}

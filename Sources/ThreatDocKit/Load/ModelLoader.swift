@@ -1,0 +1,151 @@
+import Foundation
+
+/// The load stage: finds model files, reads them within limits, and decodes them into `ModelSyntax`.
+public struct ModelLoader: Sendable {
+    public var limits: LoadLimits
+
+    public init(limits: LoadLimits = .default) {
+        self.limits = limits
+    }
+
+    public struct Result: Sendable {
+        public var models: [ModelSyntax] = []
+        /// Every file looked at, in order, as display paths.
+        public var files: [String] = []
+        /// The text of every file that could be decoded, for quoting in diagnostics.
+        public var sources: [SourceFile] = []
+        public var diagnostics = DiagnosticBag()
+    }
+
+    /// File name endings that hold models. `*.schema.json` is the format's JSON Schema, never a model.
+    public static let modelExtensions = ["yaml", "yml", "json"]
+
+    public static func isModelFile(_ name: String) -> Bool {
+        guard !name.hasPrefix("."), !name.hasSuffix(".schema.json") else { return false }
+        let ext = (name as NSString).pathExtension.lowercased()
+        return modelExtensions.contains(ext)
+    }
+
+    /// Loads every model under `paths` (files or folders, searched recursively in sorted order).
+    public func load(paths: [String]) -> Result {
+        var result = Result()
+        for path in paths {
+            for file in Self.discover(path, diagnostics: &result.diagnostics) {
+                result.files.append(file)
+                if let model = load(file: file, into: &result) {
+                    result.models.append(model)
+                }
+            }
+        }
+        return result
+    }
+
+    /// Loads one model from text held in memory.
+    public func load(text: String, path: String) -> Result {
+        var result = Result(files: [path])
+        if let model = decode(SourceFile(path: path, text: text), into: &result) {
+            result.models.append(model)
+        }
+        return result
+    }
+
+    func load(file path: String, into result: inout Result) -> ModelSyntax? {
+        let bytes: [UInt8]
+        do {
+            guard let read = try FileReading.readRegularFile(path, limit: limits.maxFileBytes) else {
+                result.diagnostics.report(.fileTooLarge,
+                    "file is larger than the limit of \(limits.maxFileBytes) bytes",
+                    at: SourceLocation(file: path, line: 1, column: 1))
+                return nil
+            }
+            bytes = read
+        } catch {
+            result.diagnostics.report(.ioError, "cannot read file: \(error.message)", at: SourceLocation(file: path, line: 1, column: 1))
+            return nil
+        }
+        let file: SourceFile
+        do {
+            file = try SourceFile(path: path, bytes: bytes)
+        } catch {
+            guard case .invalidUTF8(let offset) = error else { return nil }
+            let prefix = (try? SourceFile(path: path, bytes: Array(bytes[..<offset]))) ?? SourceFile(path: path, text: "")
+            var location = prefix.location(byteOffset: offset)
+            location.length = 1
+            result.diagnostics.report(.invalidUTF8,
+                "invalid UTF-8 at byte offset \(offset) (byte 0x\(String(bytes[offset], radix: 16, uppercase: true)))",
+                at: location)
+            return nil
+        }
+        return decode(file, into: &result)
+    }
+
+    func decode(_ file: SourceFile, into result: inout Result) -> ModelSyntax? {
+        result.sources.append(file)
+        guard let root = SafeYAMLReader.read(file, limits: limits, into: &result.diagnostics) else { return nil }
+        var decoder = ModelDecoder(file: file)
+        let model = decoder.decode(root)
+        result.diagnostics.append(contentsOf: decoder.diagnostics)
+        return model
+    }
+
+    /// The model files named by `path`: the file itself, or every model file below a folder, sorted.
+    /// Symbolic links to folders are not followed, so a link cannot loop or leave the tree.
+    static func discover(_ path: String, diagnostics: inout DiagnosticBag) -> [String] {
+        let manager = FileManager.default
+        var isDirectory: ObjCBool = false
+        guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            diagnostics.report(.ioError, "no such file or folder: \(path)", at: nil)
+            return []
+        }
+        guard isDirectory.boolValue else { return [path] }
+        var found: [String] = []
+        func walk(_ folder: String) {
+            guard let names = try? manager.contentsOfDirectory(atPath: folder) else {
+                diagnostics.report(.ioError, "cannot list folder: \(folder)", at: nil)
+                return
+            }
+            for name in names.sorted() where !name.hasPrefix(".") {
+                let child = folder.hasSuffix("/") ? folder + name : folder + "/" + name
+                let type = (try? manager.attributesOfItem(atPath: child)[.type] as? FileAttributeType) ?? nil
+                if type == .typeDirectory {
+                    walk(child)
+                } else if isModelFile(name) {
+                    found.append(child)
+                }
+            }
+        }
+        walk(path)
+        return found.sorted()
+    }
+}
+
+/// Reading files without surprises: only regular files, never more than a cap.
+enum FileReading {
+    struct Failure: Error {
+        var message: String
+    }
+
+    /// The file's bytes, or nil when it holds more than `limit` bytes. Refuses devices and pipes,
+    /// which could block forever or never end.
+    static func readRegularFile(_ path: String, limit: Int) throws(Failure) -> [UInt8]? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { throw Failure(message: String(cString: strerror(errno))) }
+        guard (info.st_mode & S_IFMT) == S_IFREG else { throw Failure(message: "not a regular file") }
+        guard Int(info.st_size) <= limit else { return nil }
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw Failure(message: String(cString: strerror(errno)))
+        }
+        defer { try? handle.close() }
+        // Read one byte past the cap so a file that grew after stat() is still caught.
+        let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
+        guard data.count <= limit else { return nil }
+        return [UInt8](data)
+    }
+}
+
+extension Error {
+    var message: String {
+        if let failure = self as? FileReading.Failure { return failure.message }
+        return String(describing: self)
+    }
+}

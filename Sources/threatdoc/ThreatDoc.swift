@@ -1,0 +1,41 @@
+import ArgumentParser
+import Foundation
+import ThreatDocKit
+
+@main
+struct ThreatDoc: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "threatdoc",
+        abstract: "Validate threat models written as code, and turn them into documentation.",
+        discussion: """
+            Threat models are YAML files (format version 1) under models/. Exit codes: 0 no errors; \
+            1 errors found (or warnings, with --strict); 2 usage or I/O failure.
+
+            Examples:
+              threatdoc validate
+              threatdoc validate models/docker.yaml --format json
+              threatdoc schema > models/threatdoc.schema.json
+            """,
+        version: ThreatDocKit.version,
+        subcommands: [Validate.self, Schema.self],
+        defaultSubcommand: nil)
+
+    /// Runs the command and maps every outcome onto the documented exit codes.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch let code as ExitCode {
+            Foundation.exit(code.rawValue)
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if code == .success {
+                print(message)
+                Foundation.exit(0)
+            }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            Foundation.exit(2)
+        }
+    }
+}
