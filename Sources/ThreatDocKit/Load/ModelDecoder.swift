@@ -191,9 +191,14 @@ struct ModelDecoder {
                 result[key] = pair.value
             } else {
                 let candidates = allowed.filter { !$0.hasPrefix("$") }
+                var help = Suggestions.didYouMean(key, in: candidates)
+                    ?? "allowed keys: \(candidates.joined(separator: ", "))"
+                if case .scalar(let value) = pair.value, value.isNull, key.contains(" ") || key.hasSuffix(".") {
+                    // `{ description: a, b }` splits at the comma and makes "b" a key.
+                    help = "if this text belongs to the previous value, quote that value: a comma ends a value inside { … }"
+                }
                 diagnostics.report(.unknownKey, "unknown key \(key.debugSnippet) in \(what)", at: pair.key.location,
-                    help: Suggestions.didYouMean(key, in: candidates)
-                        ?? "allowed keys: \(candidates.joined(separator: ", "))")
+                    help: help)
             }
         }
         let missing = required.filter { result[$0] == nil }
