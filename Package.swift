@@ -26,7 +26,8 @@ let package = Package(
         ),
         .testTarget(
             name: "ThreatDocKitTests",
-            dependencies: ["ThreatDocKit"]
+            dependencies: ["ThreatDocKit"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -5,7 +5,8 @@ public struct IDsAreUnique: ModelRule {
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         var first: [String: Definition] = [:]
-        for definition in context.index.definitions {
+        // Document order, so "first defined" is the one a reader meets first.
+        for definition in context.index.definitions.sorted(by: { $0.location < $1.location }) {
             let folded = definition.id.lowercased()
             guard let original = first[folded] else {
                 first[folded] = definition

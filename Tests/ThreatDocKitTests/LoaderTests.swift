@@ -1,0 +1,168 @@
+import XCTest
+@testable import ThreatDocKit
+
+final class LoaderTests: XCTestCase {
+    func testLinesCountOnlyLFCRLFAndCR() {
+        // libyaml would count U+2028 and U+0085 as line breaks; editors do not.
+        let file = SourceFile(path: "x", text: "a\u{2028}b\r\nc\rd\u{85}e\nf")
+        XCTAssertEqual(file.lineCount, 4)
+        XCTAssertEqual(file.lineText(1), "a\u{2028}b")
+        XCTAssertEqual(file.lineText(2), "c")
+        XCTAssertEqual(file.lineText(3), "d\u{85}e")
+        XCTAssertEqual(file.lineText(4), "f")
+        XCTAssertEqual(file.location(scalarOffset: 5).line, 2)  // "c"
+        XCTAssertEqual(file.location(scalarOffset: 9).column, 3)  // "e" after "d\u{85}"
+    }
+
+    func testPositionsAfterUnicodeLineSeparatorsMatchEditors() {
+        let yaml = minimalModel().replacingOccurrences(of: "title: Demo", with: "title: \"De\u{2028}mo\"")
+            + "owner: [not, a, string]\n"
+        let diagnostics = TestSupport.diagnose(yaml)
+        XCTAssertEqual(diagnostics.positions(.wrongType), ["16:8"], "\(diagnostics)")
+    }
+
+    func testCRLFFilesGetTheSameLinesAsLF() {
+        let yaml = "threatdoc: 1\r\nid: demo\r\ntitle: Demo\r\nbogus: 1\r\n"
+        XCTAssertEqual(TestSupport.diagnose(yaml).positions(.unknownKey), ["4:1"])
+    }
+
+    func testStringsStayStrings() throws {
+        let yaml = minimalModel().replacingOccurrences(of: "title: Demo", with: "title: no\nowner: 0755\nsummary: ~x")
+        let outcome = TestSupport.pipeline().run(text: yaml)
+        let model = try XCTUnwrap(outcome.models?.first, "\(outcome.diagnostics)")
+        XCTAssertEqual(model.title, "no")
+        XCTAssertEqual(model.owner, "0755")
+    }
+
+    func testNullAndNumbersAreNotStringsWhenTyped() {
+        let yaml = minimalModel().replacingOccurrences(of: "title: Demo", with: "title: ~\nowner: !!int 5")
+        XCTAssertEqual(TestSupport.diagnose(yaml).positions(.wrongType), ["3:8", "4:8"])
+    }
+
+    func testVersionMustBeOne() {
+        let yaml = minimalModel().replacingOccurrences(of: "threatdoc: 1", with: "threatdoc: 2")
+        XCTAssertEqual(TestSupport.diagnose(yaml).positions(.unsupportedVersion), ["1:12"])
+        let quoted = minimalModel().replacingOccurrences(of: "threatdoc: 1", with: "threatdoc: \"1\"")
+        XCTAssertEqual(TestSupport.diagnose(quoted).positions(.wrongType), ["1:12"])
+    }
+
+    func testByteOrderMarkIsIgnored() throws {
+        let bytes = [0xEF, 0xBB, 0xBF] + Array("threatdoc: 1\nid: x\ntitle: T\nextra: 1\n".utf8)
+        let file = try SourceFile(path: "bom.yaml", bytes: bytes)
+        var result = ModelLoader.Result()
+        _ = ModelLoader().decode(file, into: &result)
+        XCTAssertEqual(result.diagnostics.diagnostics.positions(.unknownKey), ["4:1"])
+    }
+
+    func testInvalidUTF8ReportsByteOffsetAndPosition() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("td-utf8-\(UUID()).yaml")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(Array("threatdoc: 1\nid: é\ntitle: \u{FF}".utf8.prefix(25)) + [0xC3, 0x28]).write(to: url)
+        let diagnostics = TestSupport.pipeline().run(paths: [url.path]).diagnostics
+        let diagnostic = try XCTUnwrap(diagnostics.with(.invalidUTF8).first)
+        XCTAssertTrue(diagnostic.message.contains("byte offset 25"), diagnostic.message)
+        XCTAssertEqual(diagnostic.location?.line, 3)
+        XCTAssertEqual(diagnostic.location?.column, 6)
+    }
+
+    func testDuplicateKeysReportBothPositionsAndContinue() throws {
+        let yaml = minimalModel() + "owner: a\nowner: b\nbogus: 1\n"
+        let diagnostics = TestSupport.diagnose(yaml)
+        let duplicate = try XCTUnwrap(diagnostics.with(.duplicateKey).first)
+        XCTAssertEqual(duplicate.location?.line, 17)
+        XCTAssertEqual(duplicate.related.first?.location.line, 16)
+        XCTAssertEqual(diagnostics.positions(.unknownKey), ["18:1"], "reading goes on after a duplicate key")
+    }
+
+    func testSequencesAndMappingsAsKeysAreRejected() {
+        let yaml = minimalModel() + "? [a, b]\n: 1\n? {a: 1}\n: 2\nbogus: 3\n"
+        let diagnostics = TestSupport.diagnose(yaml)
+        XCTAssertEqual(diagnostics.positions(.complexKey), ["16:3", "18:3"])
+        XCTAssertEqual(diagnostics.positions(.unknownKey), ["20:1"])
+    }
+
+    func testAnchorsAndAliasesAreRejectedWithoutExpansion() {
+        let yaml = minimalModel().replacingOccurrences(of: "title: Demo", with: "title: &t Demo\nowner: *t")
+        let diagnostics = TestSupport.diagnose(yaml).with(.aliasNotAllowed)
+        XCTAssertEqual(diagnostics.map { "\($0.location!.line):\($0.location!.column)" }, ["3:8", "4:8"])
+    }
+
+    func testUnknownTagsAreRejected() {
+        let yaml = minimalModel().replacingOccurrences(of: "title: Demo", with: "title: !!python/object Demo")
+        XCTAssertEqual(TestSupport.diagnose(yaml).positions(.unknownTag), ["3:8"])
+        let core = minimalModel().replacingOccurrences(of: "title: Demo", with: "title: !!str 123")
+        XCTAssertEqual(TestSupport.diagnose(core).with(.unknownTag).count, 0)
+    }
+
+    func testOnlyOneDocument() {
+        let yaml = minimalModel() + "---\nthreatdoc: 1\n"
+        XCTAssertEqual(TestSupport.diagnose(yaml).positions(.multipleDocuments), ["16:1"])
+    }
+
+    func testEmptyFile() {
+        XCTAssertEqual(TestSupport.diagnose("# nothing\n").codes(), ["TD111"])
+        XCTAssertEqual(TestSupport.diagnose("- a\n").codes(), ["TD202"])
+    }
+
+    func testNestingIsBounded() {
+        let deep = String(repeating: "[", count: 40) + String(repeating: "]", count: 40)
+        let yaml = minimalModel() + "owner: \(deep)\n"
+        XCTAssertEqual(TestSupport.diagnose(yaml).positions(.nestingTooDeep), ["16:\(8 + LoadLimits.default.maxDepth - 1)"])
+    }
+
+    func testScalarSizeIsBounded() {
+        let yaml = minimalModel() + "summary: \(String(repeating: "a", count: LoadLimits.default.maxScalarBytes + 1))\n"
+        XCTAssertEqual(TestSupport.diagnose(yaml).positions(.scalarTooLarge), ["16:10"])
+    }
+
+    func testFileSizeIsBoundedAndConfigurable() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("td-size-\(UUID()).yaml")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(minimalModel().utf8).write(to: url)
+        var limits = LoadLimits.default
+        limits.maxFileBytes = 100
+        XCTAssertEqual(TestSupport.pipeline(limits: limits).run(paths: [url.path]).diagnostics.codes(), ["TD101"])
+        limits.maxFileBytes = 1 << 20
+        XCTAssertFalse(TestSupport.pipeline(limits: limits).run(paths: [url.path]).hasErrors)
+    }
+
+    func testSyntaxErrorsAreLocated() throws {
+        let yaml = "threatdoc: 1\nid: x\ntitle: [unclosed\nowner: y\n"
+        let diagnostic = try XCTUnwrap(TestSupport.diagnose(yaml).with(.yamlSyntax).first)
+        XCTAssertNotNil(diagnostic.location)
+        XCTAssertGreaterThanOrEqual(diagnostic.location!.line, 3)
+    }
+
+    func testControlCharactersAreReportedByTheReader() throws {
+        let yaml = "threatdoc: 1\nid: x\ntitle: a\u{1}b\n"
+        let diagnostic = try XCTUnwrap(TestSupport.diagnose(yaml).with(.yamlSyntax).first)
+        XCTAssertEqual(diagnostic.location?.line, 3)
+        XCTAssertEqual(diagnostic.location?.column, 9)
+    }
+
+    func testBidiCharactersInTextAreFlagged() {
+        let yaml = minimalModel().replacingOccurrences(of: "title: Demo", with: "title: \"safe \u{202E}txt.exe\"")
+        let diagnostics = TestSupport.diagnose(yaml)
+        XCTAssertEqual(diagnostics.positions(.bidiCharacter), ["3:8"])
+        XCTAssertTrue(diagnostics.with(.bidiCharacter)[0].message.contains("U+202E"))
+    }
+
+    func testDiscoverySkipsSchemaHiddenAndOtherFiles() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("td-discover-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("sub"), withIntermediateDirectories: true)
+        for name in ["b.yaml", "a.yml", "sub/c.json", "threatdoc.schema.json", ".hidden.yaml", "notes.md"] {
+            try Data().write(to: root.appendingPathComponent(name))
+        }
+        var bag = DiagnosticBag()
+        let found = ModelLoader.discover(root.path, diagnostics: &bag).map { String($0.dropFirst(root.path.count + 1)) }
+        XCTAssertEqual(found, ["a.yml", "b.yaml", "sub/c.json"])
+    }
+
+    func testJSONModelsLoad() throws {
+        let json = #"{"$schema": "threatdoc.schema.json", "threatdoc": 1, "id": "j", "title": "JSON model"}"#
+        let outcome = TestSupport.pipeline().run(text: json, path: "m.json")
+        XCTAssertFalse(outcome.hasErrors, "\(outcome.diagnostics)")
+        XCTAssertEqual(outcome.models?.first?.title, "JSON model")
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+import XCTest
+@testable import ThreatDocKit
+
+/// Paths and helpers shared by the tests.
+enum TestSupport {
+    static let testsDirectory = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let fixtures = testsDirectory.appendingPathComponent("Fixtures")
+    static let packageRoot = testsDirectory.deletingLastPathComponent().deletingLastPathComponent()
+    /// Set THREATDOC_RECORD=1 to rewrite golden files from the current output.
+    static let recording = ProcessInfo.processInfo.environment["THREATDOC_RECORD"] == "1"
+    /// A fixed "today" (2026-11-26) so review-age rules do not depend on the clock.
+    static let today = CalendarDate("2026-11-26")!
+    static let sourceDateEpoch = "1795651200"
+
+    static func pipeline(limits: LoadLimits = .default) -> Pipeline {
+        Pipeline(limits: limits, options: ValidationOptions(today: today))
+    }
+
+    /// Runs the whole pipeline on inline YAML.
+    static func diagnose(_ yaml: String, path: String = "model.yaml") -> [Diagnostic] {
+        pipeline().run(text: yaml, path: path).diagnostics
+    }
+
+    struct Run {
+        var status: Int32
+        var stdout: String
+        var stderr: String
+    }
+
+    /// Runs the `threatdoc` executable and captures its output.
+    static func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:],
+                    file: StaticString = #filePath, line: UInt = #line) throws -> Run {
+        let binary = try locateExecutable()
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory ?? packageRoot
+        var environment = ProcessInfo.processInfo.environment
+        environment["SOURCE_DATE_EPOCH"] = sourceDateEpoch
+        environment.removeValue(forKey: "NO_COLOR")
+        for (key, value) in extra { environment[key] = value }
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        // Read before waiting so a large output cannot fill the pipe and block the child.
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    static func locateExecutable() throws -> URL {
+        var candidates: [URL] = []
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent().appendingPathComponent("threatdoc"))
+        }
+        candidates.append(Bundle.main.bundleURL.appendingPathComponent("threatdoc"))
+        if let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) {
+            return found
+        }
+        struct Missing: Error, CustomStringConvertible {
+            var description: String
+        }
+        throw Missing(description: "the threatdoc executable was not built; run `swift build` before `swift test` (looked in \(candidates.map(\.path)))")
+    }
+
+    /// Compares `actual` with a golden file, or rewrites it in record mode.
+    static func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let url = fixtures.appendingPathComponent("golden").appendingPathComponent(name)
+        if recording {
+            try actual.write(to: url, atomically: true, encoding: .utf8)
+            return
+        }
+        guard let expected = try? String(contentsOf: url, encoding: .utf8) else {
+            XCTFail("missing golden file \(name); run the tests with THREATDOC_RECORD=1 to create it", file: file, line: line)
+            return
+        }
+        if actual != expected {
+            let a = actual.split(separator: "\n", omittingEmptySubsequences: false)
+            let e = expected.split(separator: "\n", omittingEmptySubsequences: false)
+            let index = Array(zip(a, e)).firstIndex { $0.0 != $0.1 } ?? min(a.count, e.count)
+            XCTFail("""
+                \(name) differs from its golden file at line \(index + 1):
+                  expected: \(index < e.count ? String(e[index]) : "<end>")
+                  actual:   \(index < a.count ? String(a[index]) : "<end>")
+                Re-record with THREATDOC_RECORD=1 if the change is intended.
+                """, file: file, line: line)
+        }
+    }
+}
+
+extension Array where Element == Diagnostic {
+    func codes() -> [String] { map(\.code.id) }
+
+    func with(_ code: DiagnosticCode) -> [Diagnostic] { filter { $0.code == code } }
+
+    /// "line:column" of every diagnostic with `code`.
+    func positions(_ code: DiagnosticCode) -> [String] {
+        with(code).map { "\($0.location?.line ?? 0):\($0.location?.column ?? 0)" }
+    }
+}
+
+/// A minimal valid model to build rule tests on; `extra` is appended at the top level.
+func minimalModel(_ extra: String = "") -> String {
+    """
+    threatdoc: 1
+    id: demo
+    title: Demo
+    elements:
+      - { id: web, type: process, name: Web }
+    threats:
+      - id: T1
+        title: Spoofed web
+        stride: [S]
+        targets: [web]
+        likelihood: low
+        impact: low
+        mitigations: [m1]
+    mitigations:
+      - { id: m1, title: Auth, status: implemented }
+
+    """ + extra
+}
