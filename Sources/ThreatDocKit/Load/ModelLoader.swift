@@ -68,6 +68,9 @@ public struct ModelLoader: Sendable {
             file = try SourceFile(path: path, bytes: bytes)
         } catch {
             guard case .invalidUTF8(let offset) = error else { return nil }
+            // Decode lossily only to quote the line; the prefix before `offset` is valid, so positions agree.
+            let lossy = SourceFile(path: path, text: String(decoding: bytes, as: UTF8.self))
+            result.sources.append(lossy)
             let prefix = (try? SourceFile(path: path, bytes: Array(bytes[..<offset]))) ?? SourceFile(path: path, text: "")
             var location = prefix.location(byteOffset: offset)
             location.length = 1

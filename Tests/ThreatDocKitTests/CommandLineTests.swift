@@ -1,0 +1,106 @@
+import Foundation
+import XCTest
+@testable import ThreatDocKit
+
+/// The `threatdoc` executable end to end: output, golden diagnostics and exit codes.
+final class CommandLineTests: XCTestCase {
+    func testShippedModelsValidateCleanly() throws {
+        let run = try TestSupport.run(["validate"])
+        XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
+        XCTAssertTrue(run.stdout.hasSuffix("2 files checked, 2 models loaded: 0 errors, 0 warnings, 2 notes\n"), run.stdout)
+    }
+
+    func testGoldenTextDiagnosticsForBrokenFixtures() throws {
+        let run = try TestSupport.run(["validate", "broken"], in: TestSupport.fixtures)
+        XCTAssertEqual(run.status, 1)
+        try TestSupport.assertGolden(run.stdout, "broken.txt")
+    }
+
+    func testGoldenJSONDiagnosticsForBrokenFixtures() throws {
+        let run = try TestSupport.run(["validate", "broken", "--format", "json"], in: TestSupport.fixtures)
+        XCTAssertEqual(run.status, 1)
+        XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)))
+        try TestSupport.assertGolden(run.stdout, "broken.json")
+    }
+
+    func testTenMistakesAreAllReportedInOneRunAtTheirPositions() throws {
+        let run = try TestSupport.run(["validate", "broken/ten-mistakes.yaml", "--format", "json"], in: TestSupport.fixtures)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let errors = (object["diagnostics"] as? [[String: Any]] ?? []).filter { $0["severity"] as? String == "error" }
+        let found = errors.map { "\($0["line"]!):\($0["column"]!) \($0["code"]!)" }
+        XCTAssertEqual(found, [
+            "4:1 TD201",    // ownr → owner
+            "5:11 TD207",   // 2026-02-30
+            "9:26 TD204",   // proces
+            "10:60 TD303",  // boundary dmzz
+            "11:11 TD301",  // Gateway duplicates gateway
+            "12:11 TD206",  // 9lives
+            "21:5 TD109",   // second likelihood
+            "27:14 TD202",  // targets: ledger
+            "30:15 TD306",  // accept without justification
+            "35:18 TD208",  // javascript: URL
+        ])
+    }
+
+    func testStrictTurnsWarningsIntoFailure() throws {
+        let fixture = TestSupport.fixtures.appendingPathComponent("broken/boundary-cycle.yaml").path
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("td-strict-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let warningOnly = try String(contentsOfFile: fixture, encoding: .utf8)
+            .replacingOccurrences(of: ", parent: inner", with: "")
+        try warningOnly.write(to: dir.appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try TestSupport.run(["validate", "m.yaml"], in: dir).status, 0)
+        XCTAssertEqual(try TestSupport.run(["validate", "--strict", "m.yaml"], in: dir).status, 1)
+    }
+
+    func testUsageAndIOFailuresExitWithTwo() throws {
+        XCTAssertEqual(try TestSupport.run(["validate", "--format", "yaml"]).status, 2)
+        XCTAssertEqual(try TestSupport.run(["frobnicate"]).status, 2)
+        let missing = try TestSupport.run(["validate", "no/such/path"])
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stdout.contains("no such file or folder: no/such/path"), missing.stdout)
+    }
+
+    func testVersionAndHelp() throws {
+        let version = try TestSupport.run(["--version"])
+        XCTAssertEqual(version.status, 0)
+        XCTAssertEqual(version.stdout, ThreatDocKit.version + "\n")
+        for command in [["--help"], ["validate", "--help"], ["schema", "--help"]] {
+            let help = try TestSupport.run(command)
+            XCTAssertEqual(help.status, 0, "\(command)")
+            XCTAssertTrue(help.stdout.contains("Example"), "\(command) shows examples")
+        }
+    }
+
+    func testColourOnlyWhenAskedAndNeverWithNoColor() throws {
+        let plain = try TestSupport.run(["validate", "broken/ten-mistakes.yaml"], in: TestSupport.fixtures)
+        XCTAssertFalse(plain.stdout.contains("\u{1B}["), "no colour when stdout is not a terminal")
+        let forced = try TestSupport.run(["validate", "--color", "always", "broken/ten-mistakes.yaml"], in: TestSupport.fixtures)
+        XCTAssertTrue(forced.stdout.contains("\u{1B}[1;31m"))
+    }
+
+    func testSchemaCommandPrintsTheSchema() throws {
+        let run = try TestSupport.run(["schema"])
+        XCTAssertEqual(run.status, 0)
+        XCTAssertEqual(run.stdout, ModelSchema.json)
+    }
+
+    func testMaxFileSizeFlag() throws {
+        let small = try TestSupport.run(["validate", "--max-file-size", "1K", "models/docker.yaml"])
+        XCTAssertEqual(small.status, 1)
+        XCTAssertTrue(small.stdout.contains("error[TD101]"), small.stdout)
+        XCTAssertEqual(try TestSupport.run(["validate", "--max-file-size", "2M", "models/docker.yaml"]).status, 0)
+        XCTAssertEqual(try TestSupport.run(["validate", "--max-file-size", "lots"]).status, 2)
+    }
+
+    func testTextOutputHasCaretAndHelp() throws {
+        let run = try TestSupport.run(["validate", "broken/ten-mistakes.yaml"], in: TestSupport.fixtures)
+        XCTAssertTrue(run.stdout.contains("""
+            broken/ten-mistakes.yaml:4:1: error[TD201]: unknown key 'ownr' in the model
+              4 | ownr: payments-team
+                | ^~~~
+              = help: did you mean 'owner'?
+            """), run.stdout)
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import XCTest
+@testable import ThreatDocKit
+
+/// The JSON Schema that editors use and threatdoc's own loader must agree: every shipped model passes
+/// both, and every structurally broken fixture fails both. The schema side runs Python's `jsonschema`,
+/// an independent implementation; `.ci/test` installs it.
+final class SchemaAgreementTests: XCTestCase {
+    struct SchemaResult: Decodable {
+        var file: String
+        var valid: Bool
+        var errors: [String]
+    }
+
+    private func python() throws -> String {
+        let candidates = [ProcessInfo.processInfo.environment["THREATDOC_PYTHON"], "/usr/bin/python3", "python3"]
+            .compactMap { $0 }
+        for candidate in candidates {
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = [candidate, "-c", "import jsonschema, yaml"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            if (try? process.run()) != nil {
+                process.waitUntilExit()
+                if process.terminationStatus == 0 { return candidate }
+            }
+        }
+        XCTFail("no Python 3 with the jsonschema and yaml modules; run .ci/test, which installs python3-jsonschema and python3-yaml")
+        throw XCTSkip("required tool missing (reported as a failure above)")
+    }
+
+    private func schemaCheck(_ files: [URL]) throws -> [String: SchemaResult] {
+        let schema = FileManager.default.temporaryDirectory.appendingPathComponent("td-schema-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: schema) }
+        try Data(ModelSchema.json.utf8).write(to: schema)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [try python(), TestSupport.fixtures.appendingPathComponent("schema_check.py").path, schema.path]
+            + files.map(\.path)
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errors = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, String(decoding: errors, as: UTF8.self))
+        var results: [String: SchemaResult] = [:]
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let result = try JSONDecoder().decode(SchemaResult.self, from: Data(line.utf8))
+            results[result.file] = result
+        }
+        return results
+    }
+
+    func testShippedModelsPassSchemaAndLoader() throws {
+        let models = ["docker.yaml", "kubernetes.yaml"].map {
+            TestSupport.packageRoot.appendingPathComponent("models").appendingPathComponent($0)
+        }
+        let results = try schemaCheck(models)
+        for model in models {
+            let result = try XCTUnwrap(results[model.path])
+            XCTAssertTrue(result.valid, "\(model.lastPathComponent) fails the schema: \(result.errors)")
+            let outcome = TestSupport.pipeline().run(paths: [model.path])
+            XCTAssertFalse(outcome.hasErrors, "\(model.lastPathComponent) fails the loader: \(outcome.diagnostics)")
+        }
+    }
+
+    func testBrokenFixturesFailSchemaAndLoader() throws {
+        var fixtures = try FileManager.default.contentsOfDirectory(
+            at: TestSupport.fixtures.appendingPathComponent("schema-broken"), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "yaml" }
+            .sorted { $0.path < $1.path }
+        fixtures.append(TestSupport.fixtures.appendingPathComponent("broken/ten-mistakes.yaml"))
+        XCTAssertGreaterThanOrEqual(fixtures.count, 12)
+        let results = try schemaCheck(fixtures)
+        for fixture in fixtures {
+            let result = try XCTUnwrap(results[fixture.path])
+            XCTAssertFalse(result.valid, "\(fixture.lastPathComponent) passes the schema")
+            XCTAssertTrue(TestSupport.pipeline().run(paths: [fixture.path]).hasErrors,
+                          "\(fixture.lastPathComponent) passes the loader")
+        }
+    }
+
+    func testShippedSchemaFileMatchesTheBinary() throws {
+        let shipped = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("models/threatdoc.schema.json"),
+                                 encoding: .utf8)
+        XCTAssertEqual(shipped, ModelSchema.json, "run `threatdoc schema > models/threatdoc.schema.json`")
+    }
+
+    func testSchemaKnowsEveryFieldTheLoaderKnows() throws {
+        let schema = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(ModelSchema.json.utf8)) as? [String: Any])
+        let definitions = try XCTUnwrap(schema["definitions"] as? [String: Any])
+        func keys(_ object: Any?) -> Set<String> {
+            Set(((object as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
+        }
+        XCTAssertEqual(keys(schema), Set(ModelDecoder.modelFields))
+        XCTAssertEqual(keys(definitions["asset"]), Set(ModelDecoder.assetFields))
+        XCTAssertEqual(keys(definitions["boundary"]), Set(ModelDecoder.boundaryFields))
+        XCTAssertEqual(keys(definitions["element"]), Set(ModelDecoder.elementFields))
+        XCTAssertEqual(keys(definitions["flow"]), Set(ModelDecoder.flowFields))
+        XCTAssertEqual(keys(definitions["threat"]), Set(ModelDecoder.threatFields))
+        XCTAssertEqual(keys(definitions["mitigation"]), Set(ModelDecoder.mitigationFields))
+        XCTAssertEqual(keys(definitions["finding"]), Set(ModelDecoder.findingFields))
+        XCTAssertEqual(keys(definitions["gap"]), Set(ModelDecoder.gapFields))
+    }
+}
