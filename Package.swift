@@ -24,9 +24,15 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Generated hostile and synthetic models, shared by the tests and the benchmark.
+        .target(name: "ThreatDocCorpus"),
+        .executableTarget(
+            name: "threatdoc-bench",
+            dependencies: ["ThreatDocCorpus"]
+        ),
         .testTarget(
             name: "ThreatDocKitTests",
-            dependencies: ["ThreatDocKit"],
+            dependencies: ["ThreatDocKit", "ThreatDocCorpus"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -25,6 +25,10 @@ public struct Pipeline: Sendable {
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
+    /// A hostile file can hold tens of thousands of the same mistake; after this many of one code in
+    /// one file, the rest are counted in a single note.
+    public static let maxRepeatsPerCode = 50
+
     public func run(paths: [String]) -> Outcome {
         finish(ModelLoader(limits: limits).load(paths: paths))
     }
@@ -38,6 +42,7 @@ public struct Pipeline: Sendable {
         var diagnostics = loaded.diagnostics
         let (contexts, found) = Validator(options: options).validate(loaded.models)
         diagnostics.append(contentsOf: found)
+        diagnostics.limitRepeats(to: Self.maxRepeatsPerCode)
         let models = diagnostics.hasErrors ? nil : contexts.map(ModelResolver.resolve).sorted { $0.id < $1.id }
         return Outcome(files: loaded.files, sources: loaded.sources, modelCount: loaded.models.count, diagnostics: diagnostics.sorted,
                        models: models)

@@ -90,4 +90,33 @@ public struct DiagnosticBag: Sendable {
     }
 
     public var sorted: [Diagnostic] { diagnostics.sorted(by: Diagnostic.ordered) }
+
+    /// Keeps the first `limit` diagnostics of each code in each file, in source order, and replaces
+    /// the rest with one note that counts them. Severity counts stay honest: the note says how many
+    /// were left out, and any error left out still leaves an error shown for that file.
+    mutating func limitRepeats(to limit: Int) {
+        var seen: [String: Int] = [:]
+        var kept: [Diagnostic] = []
+        var dropped: [String: (first: Diagnostic, count: Int)] = [:]
+        for diagnostic in sorted {
+            let key = "\(diagnostic.location?.file ?? "")\u{0}\(diagnostic.code.id)"
+            let count = seen[key, default: 0]
+            seen[key] = count + 1
+            if count < limit {
+                kept.append(diagnostic)
+            } else if let existing = dropped[key] {
+                dropped[key] = (existing.first, existing.count + 1)
+            } else {
+                dropped[key] = (diagnostic, 1)
+            }
+        }
+        for (_, entry) in dropped.sorted(by: { $0.key < $1.key }) {
+            var note = Diagnostic(.repeatsOmitted,
+                "\(entry.count) more \(entry.first.code.id) (\(entry.first.code.name)) diagnostics in this file are not shown",
+                at: entry.first.location)
+            note.severity = .note
+            kept.append(note)
+        }
+        diagnostics = kept
+    }
 }

@@ -46,6 +46,8 @@ extension DiagnosticCode {
         help: "remove the tag; threatdoc accepts only YAML's core tags such as !!str")
     public static let emptyDocument = DiagnosticCode("TD111", "empty-document", .error,
         help: "a model file holds one mapping that starts with `threatdoc: 1`")
+    public static let repeatsOmitted = DiagnosticCode("TD113", "repeats-omitted", .note,
+        help: "fix the diagnostics shown first; the rest are usually the same mistake")
     public static let bidiCharacter = DiagnosticCode("TD112", "bidi-control-character", .warning,
         help: "remove invisible bidirectional or control characters; they can make text read differently than it is")
 
@@ -103,7 +105,7 @@ extension DiagnosticCode {
     public static let all: [DiagnosticCode] = [
         .ioError, .fileTooLarge, .invalidUTF8, .yamlSyntax, .multipleDocuments, .aliasNotAllowed,
         .nestingTooDeep, .scalarTooLarge, .complexKey, .duplicateKey, .unknownTag, .emptyDocument,
-        .bidiCharacter,
+        .bidiCharacter, .repeatsOmitted,
         .unknownKey, .wrongType, .missingField, .invalidValue, .unsupportedVersion, .invalidID,
         .invalidDate, .invalidURL, .invalidCheckReference,
         .duplicateID, .duplicateModelID, .unresolvedReference, .wrongReferenceKind, .unaddressedThreat,

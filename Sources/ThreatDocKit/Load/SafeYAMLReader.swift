@@ -296,6 +296,11 @@ enum SafeYAMLReader {
                 let contextLocation = file.location(scalarOffset: Int(parser.context_mark.index))
                 related.append(.init(context, at: contextLocation))
             }
+            if problem.hasPrefix("Maximum nesting level") {
+                // libyaml's scanner looks ahead in flow collections and hits its own limit first.
+                diagnostics.report(.nestingTooDeep, "nesting deeper than \(limits.maxDepth) levels", at: location)
+                return
+            }
             diagnostics.report(.yamlSyntax, problem, at: location, related: related)
         }
     }

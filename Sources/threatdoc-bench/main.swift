@@ -1,0 +1,126 @@
+// Benchmarks for threatdoc: time and peak memory of `threatdoc validate` on hostile inputs and on a
+// large valid model. Run with `swift run -c release threatdoc-bench`. Prints figures; asserts nothing
+// about speed (goals live here, not in tests).
+import Foundation
+import ThreatDocCorpus
+#if canImport(Glibc)
+import Glibc
+#endif
+
+struct Measurement {
+    var seconds: Double
+    var peakMegabytes: Double
+    var status: Int32
+    var output: String
+}
+
+/// Runs a command and measures its wall time and peak resident memory.
+///
+/// Linux carries a parent's peak RSS into a child it spawns (the high-water mark survives exec), so
+/// this large process would inflate every figure. It therefore re-runs itself as a small runner
+/// (`--measure`), which spawns the command and reports wait4's figures for it alone.
+func measure(_ executable: String, _ arguments: [String]) -> Measurement {
+    let outputURL = FileManager.default.temporaryDirectory.appendingPathComponent("td-bench-out-\(UUID())")
+    defer { try? FileManager.default.removeItem(at: outputURL) }
+    let runner = Process()
+    runner.executableURL = URL(fileURLWithPath: CommandLine.arguments[0])
+    runner.arguments = ["--measure", outputURL.path, executable] + arguments
+    let pipe = Pipe()
+    runner.standardOutput = pipe
+    try! runner.run()
+    let report = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+    runner.waitUntilExit()
+    let fields = report.split(separator: " ").compactMap { Double($0.trimmingCharacters(in: .whitespacesAndNewlines)) }
+    let output = (try? String(contentsOf: outputURL, encoding: .utf8)) ?? ""
+    guard fields.count == 3 else { fatalError("runner failed: \(report)") }
+    return Measurement(seconds: fields[0], peakMegabytes: fields[1], status: Int32(fields[2]), output: output)
+}
+
+/// The runner: spawn, wait, print "seconds peakMB status".
+func runMeasured(output: String, executable: String, arguments: [String]) -> Never {
+    FileManager.default.createFile(atPath: output, contents: nil)
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_TRUNC, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    var pid = pid_t()
+    let start = DispatchTime.now()
+    guard posix_spawn(&pid, executable, &actions, nil, argv, environ) == 0 else {
+        print("cannot start \(executable)")
+        exit(2)
+    }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+    let exitStatus = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
+    print(String(format: "%.4f %.1f %d", seconds, Double(usage.ru_maxrss) / 1024, exitStatus))
+    exit(0)
+}
+
+func locateThreatdoc() -> String {
+    let arguments = CommandLine.arguments
+    if let index = arguments.firstIndex(of: "--binary"), index + 1 < arguments.count { return arguments[index + 1] }
+    let here = URL(fileURLWithPath: arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+    return here.appendingPathComponent("threatdoc").path
+}
+
+if CommandLine.arguments.count > 3, CommandLine.arguments[1] == "--measure" {
+    runMeasured(output: CommandLine.arguments[2], executable: CommandLine.arguments[3],
+                arguments: Array(CommandLine.arguments.dropFirst(4)))
+}
+
+let threatdoc = locateThreatdoc()
+guard FileManager.default.isExecutableFile(atPath: threatdoc) else {
+    FileHandle.standardError.write(Data("threatdoc-bench: no threatdoc binary at \(threatdoc); build it first\n".utf8))
+    exit(2)
+}
+let work = FileManager.default.temporaryDirectory.appendingPathComponent("td-bench-\(UUID())")
+try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: work) }
+
+func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
+func row(_ columns: [String]) { print(pad(columns[0], 24) + columns.dropFirst().map { pad($0, 12) }.joined()) }
+
+print("threatdoc-bench: \(threatdoc)")
+let baseline = measure("/bin/true", [])
+print(String(format: "baseline: the measuring runner's own floor is %.1f MB (peak of /bin/true)\n", baseline.peakMegabytes))
+print("Hostile inputs (threatdoc validate FILE --format json): each must end with a located error.")
+row(["case", "size", "seconds", "peak MB", "exit", "result"])
+var failures = 0
+for hostile in HostileCorpus.cases {
+    let file = work.appendingPathComponent("\(hostile.name).yaml")
+    try Data(hostile.bytes).write(to: file)
+    let m = measure(threatdoc, ["validate", file.path, "--format", "json"])
+    let located = m.output.contains("\"code\" : \"\(hostile.expectedCode)\"") && m.output.contains("\"line\"")
+    let crashed = m.status > 2
+    if !located || crashed { failures += 1 }
+    row([hostile.name, "\(hostile.bytes.count / 1024) KiB", String(format: "%.3f", m.seconds),
+         String(format: "%.1f", m.peakMegabytes), "\(m.status)",
+         crashed ? "CRASH" : located ? "\(hostile.expectedCode) located" : "MISSING \(hostile.expectedCode)"])
+}
+
+print("\nLarge valid model (release build expected):")
+row(["model", "size", "seconds", "peak MB", "exit", "result"])
+let scale = [(elements: 500, flows: 500, threats: 4_400, mitigations: 600)]
+for s in scale {
+    let yaml = SyntheticModel.yaml(elements: s.elements, flows: s.flows, threats: s.threats, mitigations: s.mitigations)
+    let file = work.appendingPathComponent("large.yaml")
+    try Data(yaml.utf8).write(to: file)
+    var best: Measurement?
+    for _ in 0..<5 {
+        let m = measure(threatdoc, ["validate", file.path, "--format", "json", "--max-file-size", "2M"])
+        if best == nil || m.seconds < best!.seconds { best = m }
+    }
+    let m = best!
+    let clean = m.status == 0
+    if !clean { failures += 1 }
+    row(["\(s.threats) threats", String(format: "%.2f MiB", Double(yaml.utf8.count) / 1_048_576),
+         String(format: "%.3f", m.seconds), String(format: "%.1f", m.peakMegabytes), "\(m.status)",
+         clean ? "0 errors (best of 5)" : "UNEXPECTED ERRORS"])
+}
+if failures > 0 {
+    print("\n\(failures) case(s) did not behave")
+    exit(1)
+}
