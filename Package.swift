@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "threatdoc", targets: ["threatdoc"]),
         .library(name: "ThreatDocKit", targets: ["ThreatDocKit"]),
+        .executable(name: "threatdoc-bench", targets: ["threatdoc-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),

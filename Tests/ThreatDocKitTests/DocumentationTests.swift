@@ -1,0 +1,75 @@
+import Foundation
+import XCTest
+@testable import ThreatDocKit
+
+/// The README is the format's reference: it must name every diagnostic code and every field, and the
+/// shipped models must carry the editor schema line and the seed's content.
+final class DocumentationTests: XCTestCase {
+    private func readme() throws -> String {
+        try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+    }
+
+    func testReadmeListsEveryDiagnosticCode() throws {
+        let text = try readme()
+        for code in DiagnosticCode.all {
+            let row = "| \(code.id) | \(code.name) | \(code.severity.rawValue) |"
+            XCTAssertTrue(text.contains(row), "README lacks the row \(row)")
+        }
+    }
+
+    func testReadmeDocumentsEveryField() throws {
+        let rows = try readme().split(separator: "\n").filter { $0.hasPrefix("| `") }
+        let fields = ModelDecoder.modelFields + ModelDecoder.assetFields + ModelDecoder.boundaryFields
+            + ModelDecoder.elementFields + ModelDecoder.flowFields + ModelDecoder.threatFields
+            + ModelDecoder.mitigationFields + ModelDecoder.findingFields + ModelDecoder.gapFields
+        for field in Set(fields) {
+            XCTAssertTrue(rows.contains { $0.split(separator: "|").first?.contains("`\(field)`") == true },
+                          "README has no table row for `\(field)`")
+        }
+    }
+
+    func testModelsStartWithTheEditorSchemaLine() throws {
+        for name in ["docker.yaml", "kubernetes.yaml"] {
+            let text = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("models/\(name)"), encoding: .utf8)
+            XCTAssertTrue(text.hasPrefix("# yaml-language-server: $schema=threatdoc.schema.json\n"), name)
+        }
+    }
+
+    private func model(_ name: String) throws -> ResolvedModel {
+        let path = TestSupport.packageRoot.appendingPathComponent("models/\(name)").path
+        let outcome = TestSupport.pipeline().run(paths: [path])
+        return try XCTUnwrap(outcome.models?.first, "\(outcome.diagnostics.filter { $0.severity == .error })")
+    }
+
+    func testDockerModelCarriesTheSeed() throws {
+        let docker = try model("docker.yaml")
+        let titles = Set(docker.threats.map(\.title))
+        for seed in ["Unauthorized access to the Docker host", "Image and container integrity",
+                     "Unauthorized image deployment", "Container breakout", "Resource exhaustion"] {
+            XCTAssertTrue(titles.contains(seed), seed)
+        }
+        XCTAssertTrue(docker.threats.contains { $0.stride.contains(.elevationOfPrivilege) })
+        XCTAssertEqual(docker.findings.map(\.check), ["docker:2.14", "docker:2.15", "docker:2.16"])
+        let checks = Set(docker.mitigations.flatMap(\.checks))
+        XCTAssertTrue(checks.isSuperset(of: ["docker:2.14", "docker:2.15", "docker:2.16"]))
+        // Live restore bears on denial of service.
+        let liveRestore = try XCTUnwrap(docker.findings.first { $0.check == "docker:2.15" })
+        let threats = docker.threats.filter { liveRestore.threats.contains($0.id) }
+        XCTAssertTrue(threats.allSatisfy { $0.stride.contains(.denialOfService) } && !threats.isEmpty)
+        XCTAssertTrue(liveRestore.issue?.contains("Live restore can pose security risks") == true)
+    }
+
+    func testKubernetesModelCarriesTheSeedAndThePodSecurityCorrection() throws {
+        let kubernetes = try model("kubernetes.yaml")
+        let titles = Set(kubernetes.threats.map(\.title))
+        for seed in ["Unauthorized access to the Kubernetes API", "Pod and cluster configuration tampering",
+                     "Unauthorized pod creation", "Insecure communication channels",
+                     "Resource exhaustion and pod disruption"] {
+            XCTAssertTrue(titles.contains(seed), seed)
+        }
+        XCTAssertTrue(kubernetes.threats.contains { $0.stride.contains(.elevationOfPrivilege) })
+        let psa = try XCTUnwrap(kubernetes.mitigations.first { $0.id == "pod-security-admission" })
+        XCTAssertTrue(psa.description?.contains("PodSecurityPolicies") == true, "keeps the seed's words")
+        XCTAssertTrue(psa.note?.contains("removed in 1.25") == true, "adds the correction")
+    }
+}
