@@ -30,19 +30,33 @@ enum SafeYAMLReader {
         }
 
         private enum Frame {
-            case sequence([YAMLNode], SourceLocation)
+            case sequence(SequenceFrame)
             case mapping(MappingFrame)
         }
 
-        private struct MappingFrame {
+        private final class SequenceFrame {
+            var items: [YAMLNode] = []
+            let location: SourceLocation
+
+            init(location: SourceLocation) {
+                self.location = location
+            }
+        }
+
+        /// A class, so that updating the open mapping on top of the stack never copies its pairs.
+        private final class MappingFrame {
             var pairs: [YAMLPair] = []
-            var location: SourceLocation
+            let location: SourceLocation
             var pendingKey: YAMLScalar?
             /// True when the next value belongs to a rejected key and must be dropped.
             var dropNextValue = false
             var seenKeys: [String: SourceLocation] = [:]
 
             var expectsKey: Bool { pendingKey == nil && !dropNextValue }
+
+            init(location: SourceLocation) {
+                self.location = location
+            }
         }
 
         mutating func run(_ buffer: UnsafeMutableBufferPointer<UInt8>) -> YAMLNode? {
@@ -103,19 +117,17 @@ enum SafeYAMLReader {
                     if firstAlias == nil { firstAlias = location }
                     // The alias stands for nothing: it is never resolved, so it cannot expand.
                     let placeholder = YAMLScalar(value: "", style: .plain, tag: nil, location: location)
-                    if case .mapping(var frame)? = stack.last, frame.expectsKey {
+                    if case .mapping(let frame)? = stack.last, frame.expectsKey {
                         frame.dropNextValue = true
-                        stack[stack.count - 1] = .mapping(frame)
                     } else {
                         attach(.scalar(placeholder), to: &stack, root: &root)
                     }
                 case YAML_SCALAR_EVENT:
                     let scalar = makeScalar(event, location: location)
-                    if case .mapping(var frame)? = stack.last {
+                    if case .mapping(let frame)? = stack.last {
                         if frame.dropNextValue {
                             frame.dropNextValue = false
-                            stack[stack.count - 1] = .mapping(frame)
-                            continue
+                                continue
                         }
                         if frame.pendingKey == nil {
                             if let first = frame.seenKeys[scalar.value] {
@@ -127,8 +139,7 @@ enum SafeYAMLReader {
                                 frame.seenKeys[scalar.value] = scalar.location
                                 frame.pendingKey = scalar
                             }
-                            stack[stack.count - 1] = .mapping(frame)
-                            continue
+                                continue
                         }
                     }
                     attach(.scalar(scalar), to: &stack, root: &root)
@@ -138,7 +149,7 @@ enum SafeYAMLReader {
                     let tag = isMapping ? event.data.mapping_start.tag : event.data.sequence_start.tag
                     noteAnchor(anchor, at: location)
                     checkTag(tag, at: location, expected: isMapping ? "map" : "seq")
-                    if case .mapping(var frame)? = stack.last, frame.expectsKey || frame.dropNextValue {
+                    if case .mapping(let frame)? = stack.last, frame.expectsKey || frame.dropNextValue {
                         if frame.expectsKey {
                             diagnostics.report(.complexKey,
                                 "a \(isMapping ? "mapping" : "list") is used as a mapping key", at: location)
@@ -146,7 +157,6 @@ enum SafeYAMLReader {
                         } else {
                             frame.dropNextValue = false  // this subtree is the dropped value
                         }
-                        stack[stack.count - 1] = .mapping(frame)
                         skipDepth = 1
                         continue
                     }
@@ -156,12 +166,12 @@ enum SafeYAMLReader {
                         finishAliasReports()
                         return nil
                     }
-                    stack.append(isMapping ? .mapping(MappingFrame(location: location)) : .sequence([], location))
+                    stack.append(isMapping ? .mapping(MappingFrame(location: location)) : .sequence(SequenceFrame(location: location)))
                 case YAML_SEQUENCE_END_EVENT, YAML_MAPPING_END_EVENT:
                     guard let frame = stack.popLast() else { continue }
                     switch frame {
-                    case .sequence(let items, let location):
-                        attach(.sequence(items, location), to: &stack, root: &root)
+                    case .sequence(let sequence):
+                        attach(.sequence(sequence.items, sequence.location), to: &stack, root: &root)
                     case .mapping(let mapping):
                         attach(.mapping(mapping.pairs, mapping.location), to: &stack, root: &root)
                     }
@@ -172,22 +182,20 @@ enum SafeYAMLReader {
         }
 
         private mutating func attach(_ node: YAMLNode, to stack: inout [Frame], root: inout YAMLNode?) {
-            guard let top = stack.popLast() else {
+            guard let top = stack.last else {
                 root = node
                 return
             }
             switch top {
-            case .sequence(var items, let location):
-                items.append(node)
-                stack.append(.sequence(items, location))
-            case .mapping(var frame):
+            case .sequence(let sequence):
+                sequence.items.append(node)
+            case .mapping(let frame):
                 if frame.dropNextValue {
                     frame.dropNextValue = false
                 } else if let key = frame.pendingKey {
                     frame.pairs.append(YAMLPair(key: key, value: node))
                     frame.pendingKey = nil
                 }
-                stack.append(.mapping(frame))
             }
         }
 
