@@ -1,11 +1,32 @@
+import Foundation
+
 /// The pipeline as one call: load → validate → resolve. The command line and the tests use this.
 public struct Pipeline: Sendable {
     public var limits: LoadLimits
     public var options: ValidationOptions
+    /// Scan files to read as evidence (from `--scan` and the project file).
+    public var scans: [ScanInput]
 
-    public init(limits: LoadLimits = .default, options: ValidationOptions) {
+    public struct ScanInput: Sendable {
+        public var path: String
+        public var host: String?
+        /// Model IDs it is for; empty means every model that uses its tool.
+        public var models: [String]
+        /// Where the project file names it.
+        public var location: SourceLocation?
+
+        public init(path: String, host: String? = nil, models: [String] = [], location: SourceLocation? = nil) {
+            self.path = path
+            self.host = host
+            self.models = models
+            self.location = location
+        }
+    }
+
+    public init(limits: LoadLimits = .default, options: ValidationOptions, scans: [ScanInput] = []) {
         self.limits = limits
         self.options = options
+        self.scans = scans
     }
 
     public struct Outcome: Sendable {
@@ -17,12 +38,16 @@ public struct Pipeline: Sendable {
         public var diagnostics: [Diagnostic]
         /// The resolved models, present only when the run found no errors.
         public var models: [ResolvedModel]?
+        /// The scans that were read.
+        public var scans: [ScanReport] = []
+        /// The project file itself was broken.
+        public var hasProjectErrors = false
 
         public var summary: Summary {
             Summary(files: files.count, models: modelCount, diagnostics: diagnostics)
         }
 
-        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+        public var hasErrors: Bool { hasProjectErrors || diagnostics.contains { $0.severity == .error } }
     }
 
     /// A hostile file can hold tens of thousands of the same mistake; after this many of one code in
@@ -30,7 +55,15 @@ public struct Pipeline: Sendable {
     public static let maxRepeatsPerCode = 50
 
     public func run(paths: [String]) -> Outcome {
-        finish(ModelLoader(limits: limits).load(paths: paths))
+        // A scan inside a model folder is evidence, not a model.
+        let scanPaths = Set(scans.map { Self.normalized($0.path) })
+        var loader = ModelLoader(limits: limits)
+        loader.excluded = scanPaths
+        return finish(loader.load(paths: paths))
+    }
+
+    static func normalized(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 
     /// Runs the pipeline on one model held in memory.
@@ -42,9 +75,21 @@ public struct Pipeline: Sendable {
         var diagnostics = loaded.diagnostics
         let (contexts, found) = Validator(options: options).validate(loaded.models)
         diagnostics.append(contentsOf: found)
+        var reports: [ScanReport] = []
+        var assignments: [EvidenceLinker.Assignment] = []
+        for scan in scans {
+            guard let report = ScanReader.read(path: scan.path, label: scan.host, into: &diagnostics) else { continue }
+            reports.append(report)
+            assignments.append(.init(report: report, models: scan.models, location: scan.location))
+        }
+        let linker = EvidenceLinker(scans: assignments)
+        let evidence = contexts.map { linker.link($0, into: &diagnostics) }
         diagnostics.limitRepeats(to: Self.maxRepeatsPerCode)
-        let models = diagnostics.hasErrors ? nil : contexts.map(ModelResolver.resolve).sorted { $0.id < $1.id }
-        return Outcome(files: loaded.files, sources: loaded.sources, modelCount: loaded.models.count, diagnostics: diagnostics.sorted,
+        let models = diagnostics.hasErrors ? nil
+            : zip(contexts, evidence).map { ModelResolver.resolve($0, evidence: $1) }.sorted { $0.id < $1.id }
+        var outcome = Outcome(files: loaded.files, sources: loaded.sources, modelCount: loaded.models.count, diagnostics: diagnostics.sorted,
                        models: models)
+        outcome.scans = reports
+        return outcome
     }
 }

@@ -14,10 +14,10 @@ struct Validate: ParsableCommand {
               threatdoc validate models/docker.yaml
               threatdoc validate --format json > diagnostics.json
               threatdoc validate --strict             # warnings fail the run too
+              threatdoc validate --scan docker-bench.json --scan kube-bench.json
             """)
 
-    @Argument(help: "Model files or folders to check (searched recursively).")
-    var paths: [String] = ["models"]
+    @OptionGroup var input: PipelineOptions
 
     @Option(help: "Output format: text or json.")
     var format: OutputFormat = .text
@@ -28,23 +28,8 @@ struct Validate: ParsableCommand {
     @Option(help: "When to use colour in text output: auto, always or never. NO_COLOR disables auto.")
     var color: ColorMode = .auto
 
-    @Option(help: "Largest model file to read, in bytes (suffixes K and M allowed).")
-    var maxFileSize: ByteCount = ByteCount(LoadLimits.default.maxFileBytes)
-
-    @Option(help: "Warn when a model's last review is older than this many days.")
-    var maxReviewAge: Int = 365
-
-    func validate() throws {
-        guard maxReviewAge >= 0 else { throw ValidationError("--max-review-age must not be negative") }
-    }
-
     func run() throws {
-        var limits = LoadLimits.default
-        limits.maxFileBytes = maxFileSize.bytes
-        let pipeline = Pipeline(
-            limits: limits,
-            options: ValidationOptions(today: CalendarDate.today(), maxReviewAgeDays: maxReviewAge))
-        let outcome = pipeline.run(paths: paths)
+        let outcome = input.run()
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardOutput), sources: outcome.sources)
         let output = switch format {
         case .text: formatter.text(outcome.diagnostics, summary: outcome.summary)
@@ -75,19 +60,3 @@ enum ColorMode: String, ExpressibleByArgument, CaseIterable {
     }
 }
 
-/// A size in bytes, written as 1048576, 1024K or 1M.
-struct ByteCount: ExpressibleByArgument {
-    var bytes: Int
-
-    init(_ bytes: Int) { self.bytes = bytes }
-
-    init?(argument: String) {
-        let text = argument.uppercased()
-        let multiplier = text.hasSuffix("M") ? 1 << 20 : text.hasSuffix("K") ? 1 << 10 : 1
-        let digits = multiplier == 1 ? Substring(text) : text.dropLast()
-        guard let value = Int(digits), value > 0, value <= (1 << 30) / multiplier else { return nil }
-        bytes = value * multiplier
-    }
-
-    var defaultValueDescription: String { "\(bytes)" }
-}

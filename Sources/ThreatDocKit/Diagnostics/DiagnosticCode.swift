@@ -101,6 +101,30 @@ extension DiagnosticCode {
     public static let coverageSummary = DiagnosticCode("TD314", "coverage-summary", .note,
         help: "each element and flow should have a threat, or an acknowledged gap, for every STRIDE category that applies to it")
 
+    // MARK: Benchmarks and evidence (TD4xx)
+    public static let unknownCheck = DiagnosticCode("TD401", "unknown-check", .error,
+        help: "use a check ID from the catalog; `threatdoc bench list` lists them and `--search` finds them by words")
+    public static let undeclaredBenchmark = DiagnosticCode("TD402", "undeclared-benchmark", .error,
+        help: "declare the tool's catalog under `benchmarks:`, for example `benchmarks: { docker: cis-docker-1.6.0 }`")
+    public static let unknownCatalog = DiagnosticCode("TD403", "unknown-catalog", .error,
+        help: "use a bundled catalog version; `threatdoc bench list --help` names them")
+    public static let scanUnreadable = DiagnosticCode("TD410", "scan-unreadable", .error,
+        help: "fix or re-create the scan file; the other scans still count")
+    public static let scanFormatUnknown = DiagnosticCode("TD411", "scan-format-unknown", .error,
+        help: "threatdoc reads docker-bench-security and kube-bench JSON reports")
+    public static let checkRemapped = DiagnosticCode("TD412", "check-remapped", .note,
+        help: "the scan numbers checks differently from the model's catalog; the check was matched by its title")
+    public static let evidence = DiagnosticCode("TD420", "evidence", .note,
+        help: "evidence states: verified, contradicted, unverified, failing-as-expected (see the README)")
+    public static let contradictedEvidence = DiagnosticCode("TD421", "contradicted-evidence", .warning,
+        help: "fix the control so the check passes, or correct the mitigation's `status:`")
+    public static let threatContradicted = DiagnosticCode("TD422", "threat-mitigation-contradicted", .warning,
+        help: "a mitigation this threat relies on is contradicted by a scan; the threat is less covered than the model says")
+    public static let uncoveredFindings = DiagnosticCode("TD423", "uncovered-findings", .note,
+        help: "link the checks to mitigations under `checks:`, or add threats and mitigations for them")
+    public static let statusBehindEvidence = DiagnosticCode("TD424", "status-behind-evidence", .note,
+        help: "every linked check passes; consider setting `status: implemented`")
+
     /// Every code, in order. The README's table and the JSON output come from this list.
     public static let all: [DiagnosticCode] = [
         .ioError, .fileTooLarge, .invalidUTF8, .yamlSyntax, .multipleDocuments, .aliasNotAllowed,
@@ -111,5 +135,7 @@ extension DiagnosticCode {
         .duplicateID, .duplicateModelID, .unresolvedReference, .wrongReferenceKind, .unaddressedThreat,
         .missingJustification, .unusedMitigation, .strideNotApplicable, .coverageGap, .boundaryCycle,
         .reviewInFuture, .reviewOverdue, .staleGap, .coverageSummary,
+        .unknownCheck, .undeclaredBenchmark, .unknownCatalog, .scanUnreadable, .scanFormatUnknown, .checkRemapped,
+        .evidence, .contradictedEvidence, .threatContradicted, .uncoveredFindings, .statusBehindEvidence,
     ]
 }

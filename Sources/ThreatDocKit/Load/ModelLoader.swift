@@ -3,6 +3,8 @@ import Foundation
 /// The load stage: finds model files, reads them within limits, and decodes them into `ModelSyntax`.
 public struct ModelLoader: Sendable {
     public var limits: LoadLimits
+    /// Files never treated as models (scan reports inside a model folder), as standardized paths.
+    public var excluded: Set<String> = []
 
     public init(limits: LoadLimits = .default) {
         self.limits = limits
@@ -30,7 +32,8 @@ public struct ModelLoader: Sendable {
     public func load(paths: [String]) -> Result {
         var result = Result()
         for path in paths {
-            for file in Self.discover(path, diagnostics: &result.diagnostics) {
+            for file in Self.discover(path, diagnostics: &result.diagnostics)
+            where !excluded.contains(URL(fileURLWithPath: file).standardizedFileURL.path) {
                 result.files.append(file)
                 if let model = load(file: file, into: &result) {
                     result.models.append(model)

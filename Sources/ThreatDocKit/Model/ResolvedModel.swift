@@ -18,6 +18,10 @@ public struct ResolvedModel: Sendable, Codable, Equatable {
     public var mitigations: [Mitigation]
     public var findings: [Finding]
     public var coverage: [CoverageEntry]
+    /// The scans that gave evidence, sorted by host.
+    public var scans: [ScanSummary]
+    /// WARN and FAIL scan results that no mitigation references.
+    public var uncoveredFindings: [UncoveredFinding]
 
     public struct Asset: Sendable, Codable, Equatable {
         public var id: String, name: String, description: String?
@@ -52,6 +56,8 @@ public struct ResolvedModel: Sendable, Codable, Equatable {
         public var mitigations: [String]
         public var note: String?
         public var references: [String]
+        /// True when a scan contradicts one of its mitigations.
+        public var contradicted: Bool
     }
 
     public struct Mitigation: Sendable, Codable, Equatable {
@@ -63,6 +69,7 @@ public struct ResolvedModel: Sendable, Codable, Equatable {
         public var threats: [String]
         public var note: String?
         public var references: [String]
+        public var evidence: MitigationEvidence
     }
 
     public struct Finding: Sendable, Codable, Equatable {
@@ -70,6 +77,8 @@ public struct ResolvedModel: Sendable, Codable, Equatable {
         public var issue: String?, recommendation: String?
         public var threats: [String]
         public var note: String?
+        /// Scan results for the finding's check, when scans were given.
+        public var evidence: CheckEvidence?
     }
 
     public struct CoverageEntry: Sendable, Codable, Equatable {
@@ -88,7 +97,7 @@ public struct ResolvedModel: Sendable, Codable, Equatable {
 
 /// Builds a `ResolvedModel` from a model that validated without errors.
 public enum ModelResolver {
-    public static func resolve(_ context: ModelContext) -> ResolvedModel {
+    public static func resolve(_ context: ModelContext, evidence: ModelEvidence = ModelEvidence()) -> ResolvedModel {
         let m = context.model
         let answered = Dictionary(grouping: m.threats.flatMap { threat in
             threat.mitigations.map { ($0.value, threat.id?.value ?? "") }
@@ -138,7 +147,8 @@ public enum ModelResolver {
                     risk: RiskMatrix.risk(likelihood: likelihood, impact: impact),
                     response: t.response?.value ?? .mitigate, justification: t.justification?.value,
                     mitigations: t.mitigations.map(\.value), note: t.note?.value,
-                    references: t.references.map(\.value))
+                    references: t.references.map(\.value),
+                    contradicted: t.mitigations.contains { evidence.mitigations[$0.value]?.state == .contradicted })
             }.sorted { $0.id < $1.id },
             mitigations: m.mitigations.map { x in
                 let id = x.id?.value ?? ""
@@ -146,12 +156,14 @@ public enum ModelResolver {
                     id: id, title: x.title?.value ?? "", description: x.description?.value,
                     status: x.status?.value ?? .notStarted, owner: x.owner?.value,
                     checks: x.checks.map(\.value), threats: answered[id] ?? [], note: x.note?.value,
-                    references: x.references.map(\.value))
+                    references: x.references.map(\.value),
+                    evidence: evidence.mitigations[id]
+                        ?? MitigationEvidence(state: .unverified, summary: "no scan was given", checks: []))
             }.sorted { $0.id < $1.id },
             findings: m.findings.map {
                 .init(check: $0.check?.value ?? "", title: $0.title?.value, issue: $0.issue?.value,
                       recommendation: $0.recommendation?.value, threats: $0.threats.map(\.value),
-                      note: $0.note?.value)
+                      note: $0.note?.value, evidence: $0.check.flatMap { evidence.findings[$0.value] })
             }.sorted { $0.check < $1.check },
             coverage: coverage.entries.map { entry in
                 .init(target: entry.target, applicable: sorted(entry.applicable), covered: sorted(entry.covered),
@@ -159,6 +171,8 @@ public enum ModelResolver {
                           .init(category: $0, reason: reasons[entry.target]?[$0] ?? "")
                       },
                       open: sorted(entry.open))
-            }.sorted { $0.target < $1.target })
+            }.sorted { $0.target < $1.target },
+            scans: evidence.scans,
+            uncoveredFindings: evidence.uncovered)
     }
 }

@@ -3,7 +3,7 @@ public struct Validator: Sendable {
     public static let modelRules: [any ModelRule] = [
         IDsAreWellFormed(), IDsAreUnique(), ReferencesResolve(), ThreatsAreAddressed(), MitigationsAreUsed(),
         StrideAppliesToTargets(), StrideIsCovered(), BoundariesAreAcyclic(), ReviewIsCurrent(),
-        ReferencesAreSafeURLs(), CheckReferencesAreWellFormed(),
+        ReferencesAreSafeURLs(), CheckReferencesAreWellFormed(), ChecksExistInCatalogs(),
     ]
     public static let projectRules: [any ProjectRule] = [ModelIDsAreUnique()]
 

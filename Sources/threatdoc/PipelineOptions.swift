@@ -1,0 +1,78 @@
+import ArgumentParser
+import Foundation
+import ThreatDocKit
+
+/// Options shared by every command that loads models: what to read and within which limits.
+struct PipelineOptions: ParsableArguments {
+    @Argument(help: "Model files or folders (searched recursively). Default: the project file's `models`, or models/.")
+    var paths: [String] = []
+
+    @Option(name: .customLong("scan"), help: ArgumentHelp(
+        "A docker-bench-security or kube-bench JSON report to read as evidence (repeatable).", valueName: "file"))
+    var scans: [String] = []
+
+    @Option(help: ArgumentHelp("The project file that maps scans to models.", valueName: "file"))
+    var project: String = ProjectFile.defaultPath
+
+    @Flag(help: "Ignore the project file.")
+    var noProject = false
+
+    @Option(help: "Largest model file to read, in bytes (suffixes K and M allowed).")
+    var maxFileSize: ByteCount = ByteCount(LoadLimits.default.maxFileBytes)
+
+    @Option(help: "Warn when a model's last review is older than this many days.")
+    var maxReviewAge: Int = 365
+
+    func validate() throws {
+        guard maxReviewAge >= 0 else { throw ValidationError("--max-review-age must not be negative") }
+    }
+
+    /// Runs load → validate → link, reading the project file unless told not to.
+    func run() -> Pipeline.Outcome {
+        var limits = LoadLimits.default
+        limits.maxFileBytes = maxFileSize.bytes
+        var projectDiagnostics = DiagnosticBag()
+        var scanInputs = scans.map { Pipeline.ScanInput(path: $0) }
+        var modelPaths = paths
+        let explicitProject = project != ProjectFile.defaultPath
+        if !noProject, explicitProject || FileManager.default.fileExists(atPath: project),
+           let file = ProjectFile.load(path: project, limits: limits, into: &projectDiagnostics) {
+            scanInputs += file.scans.map {
+                Pipeline.ScanInput(path: $0.file.value, host: $0.host, models: $0.models.map(\.value),
+                                   location: $0.file.location)
+            }
+            if modelPaths.isEmpty { modelPaths = file.models }
+        }
+        if modelPaths.isEmpty { modelPaths = ["models"] }
+        let pipeline = Pipeline(
+            limits: limits,
+            options: ValidationOptions(today: CalendarDate.today(), maxReviewAgeDays: maxReviewAge),
+            scans: scanInputs)
+        var outcome = pipeline.run(paths: modelPaths)
+        if !projectDiagnostics.diagnostics.isEmpty {
+            outcome.diagnostics = (projectDiagnostics.diagnostics + outcome.diagnostics).sorted(by: { a, b in
+                (a.location?.file ?? "", a.location?.line ?? 0, a.location?.column ?? 0)
+                    < (b.location?.file ?? "", b.location?.line ?? 0, b.location?.column ?? 0)
+            })
+            outcome.hasProjectErrors = projectDiagnostics.hasErrors
+        }
+        return outcome
+    }
+}
+
+/// A size in bytes, written as 1048576, 1024K or 1M.
+struct ByteCount: ExpressibleByArgument {
+    var bytes: Int
+
+    init(_ bytes: Int) { self.bytes = bytes }
+
+    init?(argument: String) {
+        let text = argument.uppercased()
+        let multiplier = text.hasSuffix("M") ? 1 << 20 : text.hasSuffix("K") ? 1 << 10 : 1
+        let digits = multiplier == 1 ? Substring(text) : text.dropLast()
+        guard let value = Int(digits), value > 0, value <= (1 << 30) / multiplier else { return nil }
+        bytes = value * multiplier
+    }
+
+    var defaultValueDescription: String { "\(bytes)" }
+}
