@@ -5,9 +5,63 @@ import XCTest
 /// The `threatdoc` executable end to end: output, golden diagnostics and exit codes.
 final class CommandLineTests: XCTestCase {
     func testShippedModelsValidateCleanly() throws {
-        let run = try TestSupport.run(["validate"])
+        let run = try TestSupport.run(["validate", "--no-project"])
         XCTAssertEqual(run.status, 0, run.stdout + run.stderr)
-        XCTAssertTrue(run.stdout.hasSuffix("2 files checked, 2 models loaded: 0 errors, 0 warnings, 2 notes\n"), run.stdout)
+        XCTAssertTrue(run.stdout.hasSuffix("6 files checked, 2 models loaded: 0 errors, 0 warnings, 6 notes\n"), run.stdout)
+    }
+
+    /// With the committed scans (named in .threatdoc.yaml), every evidence state shows, and uncovered findings are listed.
+    func testCommittedScansShowEveryEvidenceState() throws {
+        let run = try TestSupport.run(["validate", "--format", "json"])
+        XCTAssertEqual(run.status, 0, "contradictions are warnings: \(run.stdout)")
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let diagnostics = try XCTUnwrap(object["diagnostics"] as? [[String: Any]])
+        func messages(_ code: String, file: String) -> [String] {
+            diagnostics.filter { $0["code"] as? String == code && ($0["file"] as? String ?? "").hasSuffix(file) }
+                .compactMap { $0["message"] as? String }
+        }
+        let docker = messages("TD420", file: "docker.yaml")
+        for state in ["verified", "unverified", "failing-as-expected"] {
+            XCTAssertTrue(docker.contains { $0.contains("' is \(state):") }, "no \(state) mitigation in \(docker)")
+        }
+        XCTAssertEqual(messages("TD421", file: "docker.yaml").count, 1, "live restore is contradicted on docker-host-b")
+        XCTAssertTrue(messages("TD421", file: "docker.yaml")[0].contains("'live-restore'"))
+        let uncovered = messages("TD423", file: ".threatdoc.yaml")
+        XCTAssertTrue(uncovered.contains { $0.hasPrefix("scan docker-host-a:") && $0.contains("5.26") }, "\(uncovered)")
+        XCTAssertTrue(uncovered.contains { $0.hasPrefix("scan worker-1:") }, "\(uncovered)")
+    }
+
+    func testScanFlagAndBrokenProjectFile() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("td-project-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = TestSupport.packageRoot.appendingPathComponent("models/docker.yaml").path
+        let scan = TestSupport.packageRoot.appendingPathComponent("models/scans/docker-bench-docker-host-b.json").path
+        let flagged = try TestSupport.run(["validate", model, "--scan", scan, "--strict"], in: dir)
+        XCTAssertEqual(flagged.status, 1, "--strict fails on the contradicted mitigation")
+        XCTAssertTrue(flagged.stdout.contains("warning[TD421]"), flagged.stdout)
+        try "modles: [x]\n".write(to: dir.appendingPathComponent(".threatdoc.yaml"), atomically: true, encoding: .utf8)
+        let broken = try TestSupport.run(["validate", model], in: dir)
+        XCTAssertEqual(broken.status, 1)
+        XCTAssertTrue(broken.stdout.contains(".threatdoc.yaml:1:1: error[TD201]: unknown key 'modles' in the project file"), broken.stdout)
+    }
+
+    func testBenchCommands() throws {
+        let show = try TestSupport.run(["bench", "show", "docker:2.15"])
+        XCTAssertEqual(show.status, 0)
+        XCTAssertTrue(show.stdout.contains("docker:2.15  Ensure live restore is enabled"), show.stdout)
+        XCTAssertTrue(show.stdout.contains("cis-docker-1.1.0: 2.14"), "shows where the number drifts: \(show.stdout)")
+        let search = try TestSupport.run(["bench", "list", "docker", "--search", "live", "restore"])
+        XCTAssertEqual(search.stdout, "docker:2.15\tEnsure live restore is enabled  [scored]\n")
+        let kube = try TestSupport.run(["bench", "list", "kubernetes", "--version", "cis-1.23", "--search", "audit-log-path"])
+        XCTAssertTrue(kube.stdout.hasPrefix("kubernetes:1.2.19\t"), kube.stdout)
+        let missing = try TestSupport.run(["bench", "show", "docker:live-restore"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("did you mean docker:2.15"), missing.stderr)
+        let catalogs = try TestSupport.run(["bench", "list"])
+        XCTAssertTrue(catalogs.stdout.contains("kubernetes\tcis-1.12\t"), catalogs.stdout)
+        let scan = try TestSupport.run(["bench", "scan", "Tests/ThreatDocKitTests/Fixtures/scans/kube-bench-cis-1.12.json"])
+        XCTAssertTrue(scan.stdout.contains("kube-bench JSON ({Controls, Totals}), catalog cis-1.12: 4 results"), scan.stdout)
     }
 
     func testGoldenTextDiagnosticsForBrokenFixtures() throws {
@@ -66,7 +120,8 @@ final class CommandLineTests: XCTestCase {
         let version = try TestSupport.run(["--version"])
         XCTAssertEqual(version.status, 0)
         XCTAssertEqual(version.stdout, ThreatDocKit.version + "\n")
-        for command in [["--help"], ["validate", "--help"], ["schema", "--help"]] {
+        for command in [["--help"], ["validate", "--help"], ["schema", "--help"], ["bench", "--help"],
+                        ["bench", "list", "--help"], ["bench", "show", "--help"], ["bench", "scan", "--help"]] {
             let help = try TestSupport.run(command)
             XCTAssertEqual(help.status, 0, "\(command)")
             XCTAssertTrue(help.stdout.contains("Example"), "\(command) shows examples")

@@ -112,6 +112,8 @@ extension DiagnosticCode {
         help: "fix or re-create the scan file; the other scans still count")
     public static let scanFormatUnknown = DiagnosticCode("TD411", "scan-format-unknown", .error,
         help: "threatdoc reads docker-bench-security and kube-bench JSON reports")
+    public static let scanInModelFolder = DiagnosticCode("TD413", "scan-not-a-model", .note,
+        help: "pass the report with --scan, or list it under `scans:` in the project file (.threatdoc.yaml)")
     public static let checkRemapped = DiagnosticCode("TD412", "check-remapped", .note,
         help: "the scan numbers checks differently from the model's catalog; the check was matched by its title")
     public static let evidence = DiagnosticCode("TD420", "evidence", .note,
@@ -135,7 +137,7 @@ extension DiagnosticCode {
         .duplicateID, .duplicateModelID, .unresolvedReference, .wrongReferenceKind, .unaddressedThreat,
         .missingJustification, .unusedMitigation, .strideNotApplicable, .coverageGap, .boundaryCycle,
         .reviewInFuture, .reviewOverdue, .staleGap, .coverageSummary,
-        .unknownCheck, .undeclaredBenchmark, .unknownCatalog, .scanUnreadable, .scanFormatUnknown, .checkRemapped,
+        .unknownCheck, .undeclaredBenchmark, .unknownCatalog, .scanUnreadable, .scanFormatUnknown, .checkRemapped, .scanInModelFolder,
         .evidence, .contradictedEvidence, .threatContradicted, .uncoveredFindings, .statusBehindEvidence,
     ]
 }

@@ -66,6 +66,11 @@ public struct ModelLoader: Sendable {
             result.diagnostics.report(.ioError, "cannot read file: \(error.message)", at: SourceLocation(file: path, line: 1, column: 1))
             return nil
         }
+        if path.lowercased().hasSuffix(".json"), Self.looksLikeScanReport(bytes) {
+            result.diagnostics.report(.scanInModelFolder,
+                "skipped: this is a benchmark scan report, not a model", at: SourceLocation(file: path, line: 1, column: 1))
+            return nil
+        }
         let file: SourceFile
         do {
             file = try SourceFile(path: path, bytes: bytes)
@@ -92,6 +97,13 @@ public struct ModelLoader: Sendable {
         let model = decoder.decode(root)
         result.diagnostics.append(contentsOf: decoder.diagnostics)
         return model
+    }
+
+    /// docker-bench and kube-bench reports often sit beside the models; recognise them by their first bytes.
+    static func looksLikeScanReport(_ bytes: [UInt8]) -> Bool {
+        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        let trimmed = head.drop { $0.isWhitespace }
+        return trimmed.hasPrefix("[") || head.contains("\"dockerbenchsecurity\"") || head.contains("\"Controls\"")
     }
 
     /// The model files named by `path`: the file itself, or every model file below a folder, sorted.
