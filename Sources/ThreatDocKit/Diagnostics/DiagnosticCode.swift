@@ -127,6 +127,18 @@ extension DiagnosticCode {
     public static let statusBehindEvidence = DiagnosticCode("TD424", "status-behind-evidence", .note,
         help: "every linked check passes; consider setting `status: implemented`")
 
+    // MARK: Templates and output (TD5xx)
+    public static let templateSyntax = DiagnosticCode("TD501", "template-syntax", .error,
+        help: "fix the Mustache syntax at the marked position")
+    public static let templateUnknownName = DiagnosticCode("TD502", "template-unknown-name", .error,
+        help: "use a name the template context has; `threatdoc render --dump-context MODEL` prints it")
+    public static let templateMissingPartial = DiagnosticCode("TD503", "template-missing-partial", .error,
+        help: "add the partial to the templates folder, or use a built-in one")
+    public static let templateContentType = DiagnosticCode("TD504", "template-content-type", .error,
+        help: "start every Markdown template and partial with {{% CONTENT_TYPE: MARKDOWN }} so values are escaped for Markdown")
+    public static let outputFailure = DiagnosticCode("TD510", "output-failure", .error,
+        help: "the previous output was left as it was; fix the cause and render again")
+
     /// Every code, in order. The README's table and the JSON output come from this list.
     public static let all: [DiagnosticCode] = [
         .ioError, .fileTooLarge, .invalidUTF8, .yamlSyntax, .multipleDocuments, .aliasNotAllowed,
@@ -139,5 +151,6 @@ extension DiagnosticCode {
         .reviewInFuture, .reviewOverdue, .staleGap, .coverageSummary,
         .unknownCheck, .undeclaredBenchmark, .unknownCatalog, .scanUnreadable, .scanFormatUnknown, .checkRemapped, .scanInModelFolder,
         .evidence, .contradictedEvidence, .threatContradicted, .uncoveredFindings, .statusBehindEvidence,
+        .templateSyntax, .templateUnknownName, .templateMissingPartial, .templateContentType, .outputFailure,
     ]
 }

@@ -1,0 +1,72 @@
+import Foundation
+import Mustache
+
+/// The templates of one output format: the built-in defaults, with any subset overridden from a folder.
+public struct TemplateSet: Sendable {
+    public struct Template: Sendable {
+        public var name: String
+        public var text: String
+        /// Where it came from, for diagnostics: `templates/markdown/model.mustache` or `(built-in) markdown/model.mustache`.
+        public var path: String
+    }
+
+    public var format: String
+    public var templates: [String: Template]
+
+    /// The default templates of `format`, overridden by `<directory>/<format>/<name>.mustache` files.
+    /// Extra files in the folder are available as partials.
+    public static func load(format: String, overrides directory: String?, into diagnostics: inout DiagnosticBag) -> TemplateSet {
+        var templates: [String: Template] = [:]
+        for (name, text) in builtin[format] ?? [:] {
+            templates[name] = Template(name: name, text: text, path: "(built-in) \(format)/\(name).mustache")
+        }
+        if let directory {
+            let folder = (directory as NSString).appendingPathComponent(format)
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                diagnostics.report(.ioError, "no such templates folder: \(directory)", at: nil)
+            }
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            for file in names.sorted() where file.hasSuffix(".mustache") {
+                let path = (folder as NSString).appendingPathComponent(file)
+                guard let bytes = try? FileReading.readRegularFile(path, limit: 1 << 20),
+                      let text = String(bytes: bytes, encoding: .utf8) else {
+                    diagnostics.report(.ioError, "cannot read template \(path)", at: SourceLocation(file: path, line: 1, column: 1))
+                    continue
+                }
+                let name = String(file.dropLast(".mustache".count))
+                templates[name] = Template(name: name, text: text, path: path)
+            }
+        }
+        return TemplateSet(format: format, templates: templates)
+    }
+
+    /// Parses every template into a library, reporting syntax errors at their template line and column.
+    func library(into diagnostics: inout DiagnosticBag) -> MustacheLibrary? {
+        MarkdownRendering.registerContentTypes
+        var library = MustacheLibrary()
+        var failed = false
+        for template in templates.values.sorted(by: { $0.name < $1.name }) {
+            do {
+                library.register(try MustacheTemplate(string: template.text), named: template.name)
+            } catch let error as MustacheTemplate.ParserError {
+                failed = true
+                diagnostics.report(.templateSyntax, "template syntax error: \(error.error)",
+                                   at: SourceLocation(file: template.path, line: error.context.lineNumber,
+                                                      column: error.context.columnNumber))
+            } catch {
+                failed = true
+                diagnostics.report(.templateSyntax, "template syntax error: \(error)",
+                                   at: SourceLocation(file: template.path, line: 1, column: 1))
+            }
+        }
+        return failed ? nil : library
+    }
+}
+
+enum MarkdownRendering {
+    /// Registers the MARKDOWN content type with swift-mustache, once.
+    static let registerContentTypes: Void = {
+        MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
+    }()
+}

@@ -1,0 +1,93 @@
+import ArgumentParser
+import Foundation
+import ThreatDocKit
+
+struct Render: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Render threat models into Markdown reports (and, later, an HTML site).",
+        discussion: """
+            Writes output/README.md (an index GitHub shows for the folder) and one Markdown document per \
+            model, named after the model's ID. The new output is built aside and replaces the old folder \
+            only when everything succeeded; files no longer produced disappear. Nothing is written when \
+            a model has errors.
+
+            Templates: the defaults are built in; a folder (default: templates/, when it exists) \
+            overrides any of them by name, as <folder>/markdown/<name>.mustache.
+
+            Examples:
+              threatdoc render                                  # models/ into output/
+              threatdoc render models/docker.yaml --output /tmp/report
+              threatdoc render --templates my-templates
+              threatdoc render --dump-context docker            # the template context, as JSON
+            """)
+
+    @OptionGroup var input: PipelineOptions
+
+    @Option(help: ArgumentHelp("The folder to write.", valueName: "dir"))
+    var output: String = "output"
+
+    @Option(help: ArgumentHelp("A folder of templates that override the built-in ones (default: templates/ when it exists).", valueName: "dir"))
+    var templates: String?
+
+    @Option(help: ArgumentHelp("Print the template context of the model with this ID as JSON, and write nothing.", valueName: "model-id"))
+    var dumpContext: String?
+
+    @Flag(help: "Treat warnings as errors for the exit code.")
+    var strict = false
+
+    @Option(help: "When to use colour: auto, always or never. NO_COLOR disables auto.")
+    var color: ColorMode = .auto
+
+    func run() throws {
+        let outcome = input.run()
+        let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardError), sources: outcome.sources)
+        let shown = outcome.diagnostics.filter { $0.severity != .note }
+        func report(_ diagnostics: [Diagnostic]) {
+            for diagnostic in diagnostics {
+                FileHandle.standardError.write(Data((formatter.text(diagnostic) + "\n").utf8))
+            }
+        }
+        guard let models = outcome.models else {
+            report(shown)
+            FileHandle.standardError.write(Data("threatdoc: nothing rendered; \(outcome.summary.line)\n".utf8))
+            throw ExitCode(ExitStatus.for(outcome, strict: strict) == 0 ? 1 : ExitStatus.for(outcome, strict: strict))
+        }
+        var diagnostics = DiagnosticBag()
+        let templateFolder = templates ?? (FileManager.default.fileExists(atPath: "templates") ? "templates" : nil)
+        let set = TemplateSet.load(format: "markdown", overrides: templateFolder, into: &diagnostics)
+        let renderer = MarkdownRenderer(templates: set, outputDirectory: output)
+
+        if let dumpContext {
+            guard let model = models.first(where: { $0.id == dumpContext }) else {
+                throw ValidationError("no model with the ID '\(dumpContext)'; models: \(models.map(\.id).joined(separator: ", "))")
+            }
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            FileHandle.standardOutput.write(try encoder.encode(renderer.context(for: model)) + Data("\n".utf8))
+            return
+        }
+
+        let interactive = isatty(FileHandle.standardError.fileDescriptor) == 1
+        if interactive, models.count > 20 {
+            FileHandle.standardError.write(Data("rendering \(models.count) models…\r".utf8))
+        }
+        guard let files = renderer.render(models, into: &diagnostics) else {
+            report(shown + diagnostics.sorted)
+            FileHandle.standardError.write(Data("threatdoc: nothing written; \(output)/ is unchanged\n".utf8))
+            throw ExitCode(ExitStatus.findings)
+        }
+        do {
+            try OutputWriter(directory: output).replace(with: files)
+        } catch {
+            report(shown)
+            FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description); \(output)/ is unchanged\n".utf8))
+            throw ExitCode(ExitStatus.failure)
+        }
+        report(shown)
+        for model in models {
+            print("rendered \(model.id): \(model.threats.count) threats, \(model.mitigations.count) mitigations → \(output)/\(model.id).md")
+        }
+        print("\(models.count) model\(models.count == 1 ? "" : "s") rendered into \(output)/ (\(files.count + 1) files); \(outcome.summary.line)")
+        if strict, outcome.diagnostics.contains(where: { $0.severity == .warning }) { throw ExitCode(ExitStatus.findings) }
+    }
+}
