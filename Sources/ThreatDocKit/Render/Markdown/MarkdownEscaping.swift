@@ -1,3 +1,4 @@
+import Foundation
 import Mustache
 
 /// Escaping for text placed into Markdown, registered as the `MARKDOWN` content type for templates
@@ -39,23 +40,92 @@ public enum MarkdownEscaping {
         return out
     }
 
-    /// CommonMark prose (summaries, descriptions) passes through as written, but a code fence left
-    /// open would swallow the rest of the report, so an unbalanced fence is closed.
+    /// CommonMark prose (summaries, descriptions) passes through as written, with what could do harm
+    /// in a reader's renderer made inert: raw HTML tags and comments are escaped (as cmark's safe mode
+    /// omits them), links and link definitions with a scheme other than http, https or mailto lose their
+    /// link syntax, and a code fence left open, which would swallow the rest of the report, is closed.
     public static func prose(_ text: String) -> String {
-        var open: String?
+        var output: [String] = []
+        var fence: String?
         for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
             let trimmed = line.drop { $0 == " " }
-            for fence in ["```", "~~~"] where trimmed.hasPrefix(fence) {
-                if let current = open {
-                    if current == fence { open = nil }
-                } else {
-                    open = fence
-                }
+            if let open = fence {
+                if trimmed.hasPrefix(open) { fence = nil }
+                output.append(String(line))
+                continue
+            }
+            if let marker = ["```", "~~~"].first(where: { trimmed.hasPrefix($0) }) {
+                fence = marker
+                output.append(String(line))
+                continue
+            }
+            output.append(inertLine(String(line)))
+        }
+        var result = output.joined(separator: "\n")
+        if result.hasSuffix("\n") { result.removeLast() }
+        if let fence { result += "\n" + fence }
+        return result
+    }
+
+    private static let safeSchemes: Set<String> = ["http", "https", "mailto"]
+
+    /// One line outside code fences: HTML and unsafe links made inert, code spans left alone.
+    private static func inertLine(_ line: String) -> String {
+        let chars = Array(line)
+        var out = ""
+        var index = 0
+        // A link reference definition: [label]: destination
+        if let definition = line.range(of: #"^ {0,3}\[[^\]]+\]:\s*<?([A-Za-z][A-Za-z0-9+.-]*):"#, options: .regularExpression) {
+            let scheme = line[definition].split(separator: ":").dropLast().last.map {
+                String($0.drop { $0 != "<" && !$0.isLetter }.drop { $0 == "<" }).lowercased()
+            } ?? ""
+            if !safeSchemes.contains(scheme.trimmingCharacters(in: .whitespaces).components(separatedBy: CharacterSet.letters.inverted).last ?? "") {
+                return "\\" + line.drop { $0 == " " }
             }
         }
-        var result = text.hasSuffix("\n") ? String(text.dropLast()) : text
-        if let open { result += "\n" + open }
-        return result
+        while index < chars.count {
+            let c = chars[index]
+            if c == "`" {
+                // Copy a code span verbatim: a run of backticks up to the same run.
+                var run = 0
+                while index + run < chars.count, chars[index + run] == "`" { run += 1 }
+                let opener = String(repeating: "`", count: run)
+                let rest = String(chars[(index + run)...])
+                if let close = rest.range(of: opener) {
+                    let span = opener + rest[..<close.upperBound]
+                    out += span
+                    index += span.count
+                    continue
+                }
+                out += opener
+                index += run
+                continue
+            }
+            if c == "\\", index + 1 < chars.count {
+                out.append(c)
+                out.append(chars[index + 1])
+                index += 2
+                continue
+            }
+            if c == "<", index + 1 < chars.count, chars[index + 1].isLetter || "/!?".contains(chars[index + 1]) {
+                out += "\\<"
+                index += 1
+                continue
+            }
+            if c == "]", index + 1 < chars.count, chars[index + 1] == "(" {
+                let after = String(chars[(index + 2)...]).drop { $0 == " " || $0 == "<" }
+                if let colon = after.firstIndex(of: ":"),
+                   after[..<colon].allSatisfy({ $0.isLetter || $0.isNumber || "+.-".contains($0) }), !after[..<colon].isEmpty,
+                   !safeSchemes.contains(after[..<colon].lowercased()) {
+                    out += "\\]"
+                    index += 1
+                    continue
+                }
+            }
+            out.append(c)
+            index += 1
+        }
+        return out
     }
 }
 

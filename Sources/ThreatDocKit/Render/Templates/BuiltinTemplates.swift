@@ -14,6 +14,7 @@ extension TemplateSet {
 
 Rectangles are external entities, circles are processes, cylinders are data stores; dashed boxes are trust boundaries.
 
+
 """#,
             "findings": #"""
 {{% CONTENT_TYPE: MARKDOWN }}
@@ -57,6 +58,7 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 
 {{/uncovered}}
 {{/hasUncovered}}
+
 """#,
             "glance": #"""
 {{% CONTENT_TYPE: MARKDOWN }}
@@ -100,6 +102,7 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 {{/scans}}
 
 {{/hasScans}}
+
 """#,
             "index": #"""
 {{% CONTENT_TYPE: MARKDOWN }}
@@ -113,6 +116,7 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 {{#models}}
 | [{{title}}]({{{file}}}) | {{owner}} | {{reviewed}} | {{threats}} | {{criticalOrHigh}} | {{mitigations}} | {{contradicted}} | {{coveragePercent}}% |
 {{/models}}
+
 """#,
             "inventory": #"""
 {{% CONTENT_TYPE: MARKDOWN }}
@@ -147,6 +151,7 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 {{#flows}}
 | <a id="{{{anchor}}}"></a>{{id}} | [{{from.id}}](#{{{from.anchor}}}) | [{{to.id}}](#{{{to.anchor}}}) | {{label}} | {{protocolName}} | {{#threats}}[{{id}}](#{{{anchor}}}) {{/threats}} |
 {{/flows}}
+
 
 """#,
             "mitigations": #"""
@@ -185,6 +190,7 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 
 {{/hasReferences}}
 {{/mitigations}}
+
 """#,
             "model": #"""
 {{% CONTENT_TYPE: MARKDOWN }}
@@ -213,6 +219,7 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 {{> threats}}
 {{> mitigations}}
 {{> findings}}
+
 """#,
             "stride-matrix": #"""
 {{% CONTENT_TYPE: MARKDOWN }}
@@ -238,6 +245,7 @@ Coverage: {{coverage.covered}} of {{coverage.applicable}} applicable categories 
 {{/coverage.gaps}}
 
 {{/coverage.hasGaps}}
+
 """#,
             "threats": #"""
 {{% CONTENT_TYPE: MARKDOWN }}
@@ -289,6 +297,7 @@ No threats in this category.
 Also relevant, described under another category: {{#alsoRelevant}}[{{id}}](#{{{anchor}}}) {{/alsoRelevant}}
 
 {{/hasAlsoRelevant}}{{/threatGroups}}
+
 """#,
         ],
     ]

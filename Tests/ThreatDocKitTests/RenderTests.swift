@@ -1,0 +1,283 @@
+import Foundation
+import XCTest
+@testable import ThreatDocKit
+
+/// The Markdown reports: golden files, hostile names, determinism, templates and the output folder.
+final class RenderTests: XCTestCase {
+    func renderer(templates: String? = nil, output: String = "output") throws -> MarkdownRenderer {
+        var diagnostics = DiagnosticBag()
+        let set = TemplateSet.load(format: "markdown", overrides: templates, into: &diagnostics)
+        XCTAssertEqual(diagnostics.diagnostics.count, 0, "\(diagnostics.diagnostics)")
+        return MarkdownRenderer(templates: set, outputDirectory: output)
+    }
+
+    func render(_ models: [ResolvedModel], templates: String? = nil) throws -> [String: String] {
+        var diagnostics = DiagnosticBag()
+        let files = try renderer(templates: templates).render(models, into: &diagnostics)
+        return try XCTUnwrap(files, "\(diagnostics.diagnostics)")
+    }
+
+    func model(_ yaml: String, path: String = "models/x.yaml") throws -> ResolvedModel {
+        let outcome = TestSupport.pipeline().run(text: yaml, path: path)
+        return try XCTUnwrap(outcome.models?.first, "\(outcome.diagnostics.filter { $0.severity == .error })")
+    }
+
+    // MARK: Golden files
+
+    /// The committed output/ is exactly what rendering models/ (with the project's scans) writes.
+    func testCommittedOutputIsFresh() throws {
+        let run = try TestSupport.run(["render", "--output", "\(NSTemporaryDirectory())td-fresh-\(UUID())"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let directory = try XCTUnwrap(run.stdout.components(separatedBy: " rendered into ").last?.components(separatedBy: "/ (").first)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let committed = TestSupport.packageRoot.appendingPathComponent("output")
+        let fresh = try FileManager.default.contentsOfDirectory(atPath: directory).sorted()
+        let expected = try FileManager.default.contentsOfDirectory(atPath: committed.path).sorted()
+        XCTAssertEqual(fresh, expected)
+        for name in fresh where name.hasSuffix(".md") {
+            // Links back to the models differ with the output folder's place; compare the rest.
+            let a = try String(contentsOfFile: directory + "/" + name, encoding: .utf8)
+            let b = try String(contentsOf: committed.appendingPathComponent(name), encoding: .utf8)
+            XCTAssertEqual(a.replacingOccurrences(of: #"\(<[^>]*models/"#, with: "(<models/", options: .regularExpression),
+                           b.replacingOccurrences(of: #"\(<[^>]*models/"#, with: "(<models/", options: .regularExpression),
+                           "output/\(name) is stale: run .ci/render")
+        }
+    }
+
+    func testCommittedOutputMatchesByteForByteFromTheRepositoryRoot() throws {
+        let target = "td-bytes-\(UUID())"
+        let run = try TestSupport.run(["render", "--output", target])
+        let directory = TestSupport.packageRoot.appendingPathComponent(target)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        XCTAssertEqual(run.status, 0, run.stderr)
+        for name in ["README.md", "docker.md", "kubernetes.md"] {
+            let fresh = try Data(contentsOf: directory.appendingPathComponent(name))
+            let committed = try Data(contentsOf: TestSupport.packageRoot.appendingPathComponent("output/\(name)"))
+            XCTAssertEqual(fresh, committed, "output/\(name) differs from a fresh render; run .ci/render")
+        }
+    }
+
+    func testEveryFeatureGolden() throws {
+        let exemplar = try XCTUnwrap(Exemplar.resolved())
+        let files = try render([exemplar])
+        try TestSupport.assertGolden(try XCTUnwrap(files["every-feature.md"]), "every-feature.md")
+        try TestSupport.assertGolden(try XCTUnwrap(files["README.md"]), "every-feature-index.md")
+    }
+
+    func testDockerDocumentHasDiagramMatrixAndFindings() throws {
+        let docker = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("output/docker.md"), encoding: .utf8)
+        XCTAssertTrue(docker.contains("```mermaid\nflowchart LR\n"))
+        XCTAssertTrue(docker.contains("| Element or flow | Type | S | T | R | I | D | E |"))
+        let dockerd = try XCTUnwrap(docker.split(separator: "\n").first { $0.hasPrefix("| [dockerd](#element-dockerd) | process |") })
+        XCTAssertNotEqual(dockerd.split(separator: "|").last?.trimmingCharacters(in: .whitespaces), "GAP",
+                          "the Elevation of privilege column is no longer empty")
+        for check in ["docker:2.14", "docker:2.15", "docker:2.16"] {
+            let anchor = "finding-" + check.replacingOccurrences(of: ":", with: "-")
+            XCTAssertTrue(docker.contains("<a id=\"\(anchor)\"></a>\(check):"), check)
+        }
+        XCTAssertTrue(docker.contains("| **fail**: docker-host-a: PASS; docker-host-b: WARN |"), "2.15 per host")
+    }
+
+    // MARK: Hostile names
+
+    func testAdversarialNamesKeepTablesAndDiagramWellFormed() throws {
+        let yaml = try String(contentsOf: TestSupport.fixtures.appendingPathComponent("adversarial.yaml"), encoding: .utf8)
+        let adversarial = try model(yaml)
+        let document = try XCTUnwrap(try render([adversarial])["adversarial.md"])
+        var inFence = false
+        var header: Int?
+        for line in document.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("```") { inFence.toggle(); continue }
+            guard !inFence else { continue }
+            if line.hasPrefix("|") {
+                // Unescaped pipes delimit cells; an escaped one (\|) is text.
+                let cells = line.replacingOccurrences(of: "\\|", with: "").filter { $0 == "|" }.count
+                if let expected = header { XCTAssertEqual(cells, expected, "table row lost its columns: \(line)") } else { header = cells }
+            } else {
+                header = nil
+            }
+            // The templates' own anchors are the only HTML allowed.
+            // The templates' own anchors, generator comment and <url> link destinations are the only markup allowed.
+            let text = line.replacingOccurrences(of: #"<a id="[a-z0-9._-]+"></a>"#, with: "", options: .regularExpression)
+            if !line.hasPrefix("<!-- Generated by threatdoc") {
+                XCTAssertNil(text.range(of: #"(?<![\\(])<[A-Za-z/!?]"#, options: .regularExpression), "raw HTML in: \(line)")
+            }
+            XCTAssertNil(line.range(of: #"(?<!\\)\]\(\s*<?javascript:"#, options: .regularExpression), "live javascript link in: \(line)")
+        }
+        XCTAssertFalse(inFence, "a fence was left open")
+        // The diagram keeps one node per element, one edge per flow, and nothing else.
+        let mermaid = try XCTUnwrap(document.components(separatedBy: "```mermaid\n").last?.components(separatedBy: "\n```").first)
+        let lines = mermaid.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
+        XCTAssertEqual(lines.filter { $0.range(of: #"^n\d+[\[\(]"#, options: .regularExpression) != nil }.count, 4)
+        XCTAssertEqual(lines.filter { $0.contains("-->") }.count, 3)
+        XCTAssertEqual(lines.filter { $0.hasPrefix("subgraph ") }.count, 2)
+        XCTAssertEqual(lines.filter { $0 == "end" }.count, 2)
+        for line in lines where line.hasPrefix("n") || line.hasPrefix("subgraph") {
+            // Inside labels, only the label's own two quotes remain.
+            let quotes = line.filter { $0 == "\"" }.count
+            XCTAssertTrue(quotes == 2 || quotes == 4, "label escaped its quotes: \(line)")
+            XCTAssertFalse(line.contains("%%") || line.contains("click") && !line.contains("#"), line)
+        }
+        XCTAssertFalse(mermaid.contains("\u{202E}"))
+    }
+
+    func testMarkdownEscaping() {
+        XCTAssertEqual(MarkdownEscaping.inline("a|b"), "a\\|b")
+        XCTAssertEqual(MarkdownEscaping.inline("<script>"), "\\<script\\>")
+        XCTAssertEqual(MarkdownEscaping.inline("[x](javascript:y)"), "\\[x\\](javascript:y)")
+        XCTAssertEqual(MarkdownEscaping.inline("- item"), "\\- item")
+        XCTAssertEqual(MarkdownEscaping.inline("a-b"), "a-b")
+        XCTAssertEqual(MarkdownEscaping.inline("1. first"), "1\\. first")
+        XCTAssertEqual(MarkdownEscaping.inline("line\nbreak"), "line break")
+        XCTAssertEqual(MarkdownEscaping.inline("$$x$$"), "\\$\\$x\\$\\$")
+        XCTAssertEqual(MarkdownEscaping.inline("a\u{202E}b"), "a(U+202E)b")
+        XCTAssertEqual(MarkdownEscaping.prose("text\n```\ncode"), "text\n```\ncode\n```")
+        XCTAssertEqual(MarkdownEscaping.prose("*keep* [ok](https://x.y) <b>x</b>"), "*keep* [ok](https://x.y) \\<b>x\\</b>")
+        XCTAssertEqual(MarkdownEscaping.prose("[x](javascript:alert(1))"), "[x\\](javascript:alert(1))")
+        XCTAssertEqual(MarkdownEscaping.prose("`<script>` stays code"), "`<script>` stays code")
+        XCTAssertEqual(MarkdownEscaping.prose("```\n<script>\n```"), "```\n<script>\n```")
+        XCTAssertEqual(MarkdownEscaping.prose("[a]: javascript:alert(1)"), "\\[a]: javascript:alert(1)")
+    }
+
+    func testMermaidLabels() {
+        XCTAssertEqual(MermaidDiagram.label("a \"b\" | c"), "\"a #34;b#34; #124; c\"")
+        XCTAssertEqual(MermaidDiagram.label("😈"), "\"#128520;\"")
+        XCTAssertEqual(MermaidDiagram.label("x\ny"), "\"x y\"")
+    }
+
+    // MARK: Determinism and the output folder
+
+    func testRenderingIsDeterministic() throws {
+        let exemplar = try XCTUnwrap(Exemplar.resolved())
+        XCTAssertEqual(try render([exemplar]), try render([exemplar]))
+    }
+
+    func makeOutput(_ files: [String: String]) throws -> URL {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("td-out-\(UUID())")
+        try OutputWriter(directory: directory.path).replace(with: files)
+        return directory
+    }
+
+    func snapshot(_ directory: URL) throws -> [String: Data] {
+        var result: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: directory.path)
+        while let path = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            if !isDirectory.boolValue { result[path] = try Data(contentsOf: directory.appendingPathComponent(path)) }
+        }
+        return result
+    }
+
+    func testAFailureHalfwayLeavesTheOldOutputIntact() throws {
+        let directory = try makeOutput(["README.md": "old index\n", "a.md": "old a\n", "sub/b.md": "old b\n"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let before = try snapshot(directory)
+        var writer = OutputWriter(directory: directory.path)
+        writer.failAfter = 2
+        XCTAssertThrowsError(try writer.replace(with: ["README.md": "new\n", "a.md": "new\n", "c.md": "new\n"]))
+        XCTAssertEqual(try snapshot(directory), before)
+        let siblings = try FileManager.default.contentsOfDirectory(atPath: directory.deletingLastPathComponent().path)
+        XCTAssertFalse(siblings.contains { $0.hasPrefix(".\(directory.lastPathComponent).") }, "temporary folders were left behind")
+    }
+
+    func testStaleFilesAreRemoved() throws {
+        let directory = try makeOutput(["README.md": "old\n", "gone.md": "stale\n"])
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try OutputWriter(directory: directory.path).replace(with: ["README.md": "new\n"])
+        XCTAssertEqual(Set(try snapshot(directory).keys), ["README.md", OutputWriter.marker])
+    }
+
+    func testAForeignFolderIsNeverReplaced() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("td-foreign-\(UUID())")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try Data("precious".utf8).write(to: directory.appendingPathComponent("thesis.tex"))
+        XCTAssertThrowsError(try OutputWriter(directory: directory.path).replace(with: ["README.md": "x"]))
+        XCTAssertEqual(try snapshot(directory).keys.sorted(), ["thesis.tex"])
+        XCTAssertThrowsError(try OutputWriter(directory: directory.path + "/x").replace(with: ["../escape.md": "x"]))
+    }
+
+    func testAModelWithErrorsWritesNothing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("td-err-\(UUID())")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("models"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try minimalModel().write(to: dir.appendingPathComponent("models/a.yaml"), atomically: true, encoding: .utf8)
+        XCTAssertEqual(try TestSupport.run(["render"], in: dir).status, 0)
+        let before = try snapshot(dir.appendingPathComponent("output"))
+        try (minimalModel() + "bogus: 1\n").write(to: dir.appendingPathComponent("models/a.yaml"), atomically: true, encoding: .utf8)
+        let failed = try TestSupport.run(["render"], in: dir)
+        XCTAssertEqual(failed.status, 1)
+        XCTAssertTrue(failed.stderr.contains("models/a.yaml:16:1: error[TD201]"), failed.stderr)
+        XCTAssertEqual(try snapshot(dir.appendingPathComponent("output")), before)
+    }
+
+    // MARK: Templates
+
+    func testBuiltinTemplatesMatchTheTemplatesFolder() throws {
+        let folder = TestSupport.packageRoot.appendingPathComponent("templates/markdown")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".mustache") }
+        XCTAssertEqual(Set(files.map { String($0.dropLast(9)) }), Set(TemplateSet.builtin["markdown"]!.keys))
+        for file in files {
+            let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
+            XCTAssertEqual(text, TemplateSet.builtin["markdown"]![String(file.dropLast(9))],
+                           "templates/markdown/\(file) differs from the built-in copy: run python3 .ci/embed-templates.py")
+        }
+    }
+
+    func overrideFolder(_ templates: [String: String]) throws -> URL {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("td-templates-\(UUID())")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("markdown"), withIntermediateDirectories: true)
+        for (name, text) in templates {
+            try text.write(to: root.appendingPathComponent("markdown/\(name).mustache"), atomically: true, encoding: .utf8)
+        }
+        return root
+    }
+
+    func testATemplateOverrideChangesTheOutput() throws {
+        let root = try overrideFolder(["diagram": "{{% CONTENT_TYPE: MARKDOWN }}\n## Diagram for {{model.title}}\n\nDiagram omitted by policy.\n\n"])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let exemplar = try XCTUnwrap(Exemplar.resolved())
+        let document = try XCTUnwrap(try render([exemplar], templates: root.path)["every-feature.md"])
+        XCTAssertTrue(document.contains("## Diagram for Every feature: a web shop \\| \\<script\\> \\& \\`ticks\\` \\#1\n\nDiagram omitted by policy."))
+        XCTAssertFalse(document.contains("```mermaid"))
+        XCTAssertTrue(document.contains("## STRIDE matrix"), "templates not overridden stay built-in")
+    }
+
+    func templateErrors(_ templates: [String: String]) throws -> [Diagnostic] {
+        let root = try overrideFolder(templates)
+        defer { try? FileManager.default.removeItem(at: root) }
+        var diagnostics = DiagnosticBag()
+        let set = TemplateSet.load(format: "markdown", overrides: root.path, into: &diagnostics)
+        XCTAssertNil(MarkdownRenderer(templates: set, outputDirectory: "output").render([try XCTUnwrap(Exemplar.resolved())], into: &diagnostics))
+        return diagnostics.sorted
+    }
+
+    func testAMisspeltVariableFailsWithItsLocation() throws {
+        let errors = try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n## At a glance\n\n{{#glance.threatsByRisk}}\n- {{lable}}: {{count}}\n{{/glance.threatsByRisk}}\n| {{glance.threatCont}} |\n"])
+        XCTAssertEqual(errors.map(\.code), [.templateUnknownName, .templateUnknownName])
+        XCTAssertTrue(errors[0].location!.file.hasSuffix("markdown/glance.mustache"))
+        XCTAssertEqual(errors.map { "\($0.location!.line):\($0.location!.column)" }, ["5:3", "7:3"])
+        XCTAssertTrue(errors[0].help.hasPrefix("did you mean 'label'?"), errors[0].help)
+        XCTAssertTrue(errors[1].message.contains("'threatCont' is not a field of 'glance'"), errors[1].message)
+    }
+
+    func testMissingPartialContentTypeAndSyntaxErrors() throws {
+        XCTAssertEqual(try templateErrors(["threats": "{{% CONTENT_TYPE: MARKDOWN }}\n{{> threat-card}}\n"]).map(\.code), [.templateMissingPartial])
+        XCTAssertEqual(try templateErrors(["threats": "## Threats\n"]).map(\.code), [.templateContentType])
+        let syntax = try templateErrors(["threats": "{{% CONTENT_TYPE: MARKDOWN }}\n{{#threatGroups}}\n"])
+        XCTAssertEqual(syntax.map(\.code), [.templateSyntax])
+        XCTAssertTrue(syntax[0].location!.file.hasSuffix("markdown/threats.mustache"))
+    }
+
+    func testDumpContext() throws {
+        let run = try TestSupport.run(["render", "--dump-context", "docker"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        for key in ["generator", "model", "glance", "mermaid", "strideMatrix", "threatGroups", "mitigations", "findings"] {
+            XCTAssertNotNil(object[key], key)
+        }
+        XCTAssertEqual((object["model"] as? [String: Any])?["id"] as? String, "docker")
+        XCTAssertEqual(try TestSupport.run(["render", "--dump-context", "nope"]).status, 2)
+    }
+}
