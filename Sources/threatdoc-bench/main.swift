@@ -120,6 +120,29 @@ for s in scale {
          String(format: "%.3f", m.seconds), String(format: "%.1f", m.peakMegabytes), "\(m.status)",
          clean ? "0 errors (best of 5)" : "UNEXPECTED ERRORS"])
 }
+print("\nRendering Markdown (threatdoc render, release build expected):")
+row(["input", "threats", "seconds", "peak MB", "exit", "result"])
+var renderCases: [(name: String, arguments: [String], threats: Int)] = []
+if FileManager.default.fileExists(atPath: "models/docker.yaml") {
+    renderCases.append(("models/ (2 models)", ["render", "--output", work.appendingPathComponent("out-models").path], 20))
+}
+let twoHundred = work.appendingPathComponent("threats-200")
+try FileManager.default.createDirectory(at: twoHundred, withIntermediateDirectories: true)
+try Data(SyntheticModel.yaml(elements: 60, flows: 80, threats: 200, mitigations: 60).utf8)
+    .write(to: twoHundred.appendingPathComponent("model.yaml"))
+renderCases.append(("200-threat model", ["render", twoHundred.path, "--no-project", "--output", work.appendingPathComponent("out-200").path], 200))
+for entry in renderCases {
+    var best: Measurement?
+    for _ in 0..<5 {
+        let m = measure(threatdoc, entry.arguments)
+        if best == nil || m.seconds < best!.seconds { best = m }
+    }
+    let m = best!
+    if m.status != 0 { failures += 1 }
+    row([entry.name, "\(entry.threats)", String(format: "%.3f", m.seconds), String(format: "%.1f", m.peakMegabytes),
+         "\(m.status)", m.status == 0 ? "rendered (best of 5)" : "FAILED"])
+}
+
 if failures > 0 {
     print("\n\(failures) case(s) did not behave")
     exit(1)
