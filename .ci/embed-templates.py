@@ -9,11 +9,15 @@ import os
 
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 formats = {}
+assets = {}
 for fmt in sorted(os.listdir(os.path.join(ROOT, "templates"))):
     folder = os.path.join(ROOT, "templates", fmt)
     if not os.path.isdir(folder):
         continue
     for name in sorted(os.listdir(folder)):
+        if name.endswith(".css"):
+            with open(os.path.join(folder, name), encoding="utf-8") as handle:
+                assets.setdefault(fmt, []).append((name, handle.read()))
         if name.endswith(".mustache"):
             with open(os.path.join(folder, name), encoding="utf-8") as handle:
                 text = handle.read()
@@ -28,6 +32,16 @@ for fmt, templates in formats.items():
     for name, text in templates:
         out.append(f'            "{name}": #"""\n{text}\n"""#,')
     out.append("        ],")
+out += ["    ]", "", "    /// Static files copied beside the pages (stylesheets), by format, then file name.",
+        "    static let builtinAssets: [String: [String: String]] = ["]
+for fmt, files in assets.items():
+    out.append(f'        "{fmt}": [')
+    for name, text in files:
+        assert '"""#' not in text
+        out.append(f'            "{name}": #"""\n{text}\n"""#,')
+    out.append("        ],")
+if not assets:
+    out.append("        :")
 out += ["    ]", "}", ""]
 with open(os.path.join(ROOT, "Sources/ThreatDocKit/Render/Templates/BuiltinTemplates.swift"), "w", encoding="utf-8") as handle:
     handle.write("\n".join(out))

@@ -32,11 +32,31 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("Print the template context of the model with this ID as JSON, and write nothing.", valueName: "model-id"))
     var dumpContext: String?
 
+    @Option(help: ArgumentHelp("Formats to write, comma-separated: markdown, html.", valueName: "list"))
+    var formats: String = "markdown,html"
+
+    @Option(help: ArgumentHelp("Where diagram layouts are cached (default: $XDG_CACHE_HOME/threatdoc or ~/.cache/threatdoc).", valueName: "dir"))
+    var cacheDir: String?
+
+    @Flag(help: "Lay out every diagram again instead of using cached layouts.")
+    var noCache = false
+
     @Flag(help: "Treat warnings as errors for the exit code.")
     var strict = false
 
     @Option(help: "When to use colour: auto, always or never. NO_COLOR disables auto.")
     var color: ColorMode = .auto
+
+    func validate() throws {
+        let unknown = formatList.filter { !["markdown", "html"].contains($0) }
+        guard unknown.isEmpty, !formatList.isEmpty else {
+            throw ValidationError("unknown format '\(unknown.first ?? formats)'; formats: markdown, html")
+        }
+    }
+
+    var formatList: [String] {
+        formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 
     func run() throws {
         let outcome = input.run()
@@ -71,7 +91,22 @@ struct Render: ParsableCommand {
         if interactive, models.count > 20 {
             FileHandle.standardError.write(Data("rendering \(models.count) models…\r".utf8))
         }
-        guard let files = renderer.render(models, into: &diagnostics) else {
+        var files: [String: String] = [:]
+        var failed = false
+        if formatList.contains("markdown") {
+            if let markdown = renderer.render(models, into: &diagnostics) { files.merge(markdown) { a, _ in a } } else { failed = true }
+        }
+        if formatList.contains("html") {
+            let htmlSet = TemplateSet.load(format: "html", overrides: templateFolder, into: &diagnostics)
+            let layout = GraphvizLayout(cacheDirectory: noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory))
+            let site = HTMLRenderer(templates: htmlSet, layout: layout, outputDirectory: output)
+            if let html = site.render(models, into: &diagnostics) {
+                for (path, text) in html { files["html/" + path] = text }
+            } else {
+                failed = true
+            }
+        }
+        guard !failed else {
             report(shown + diagnostics.sorted)
             FileHandle.standardError.write(Data("threatdoc: nothing written; \(output)/ is unchanged\n".utf8))
             throw ExitCode(ExitStatus.findings)
@@ -83,11 +118,14 @@ struct Render: ParsableCommand {
             FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description); \(output)/ is unchanged\n".utf8))
             throw ExitCode(ExitStatus.failure)
         }
-        report(shown)
+        report(shown + diagnostics.sorted)
         for model in models {
-            print("rendered \(model.id): \(model.threats.count) threats, \(model.mitigations.count) mitigations → \(output)/\(model.id).md")
+            let written = formatList.map { $0 == "html" ? "\(output)/html/\(model.id).html" : "\(output)/\(model.id).md" }
+            print("rendered \(model.id): \(model.threats.count) threats, \(model.mitigations.count) mitigations → \(written.joined(separator: ", "))")
         }
         print("\(models.count) model\(models.count == 1 ? "" : "s") rendered into \(output)/ (\(files.count + 1) files); \(outcome.summary.line)")
-        if strict, outcome.diagnostics.contains(where: { $0.severity == .warning }) { throw ExitCode(ExitStatus.findings) }
+        if strict, (outcome.diagnostics + diagnostics.diagnostics).contains(where: { $0.severity == .warning }) {
+            throw ExitCode(ExitStatus.findings)
+        }
     }
 }

@@ -136,6 +136,8 @@ extension DiagnosticCode {
         help: "add the partial to the templates folder, or use a built-in one")
     public static let templateContentType = DiagnosticCode("TD504", "template-content-type", .error,
         help: "start every Markdown template and partial with {{% CONTENT_TYPE: MARKDOWN }} so values are escaped for Markdown")
+    public static let diagramFailed = DiagnosticCode("TD511", "diagram-failed", .warning,
+        help: "the page was written without the diagram; its text version is still there")
     public static let outputFailure = DiagnosticCode("TD510", "output-failure", .error,
         help: "the previous output was left as it was; fix the cause and render again")
 
@@ -151,6 +153,6 @@ extension DiagnosticCode {
         .reviewInFuture, .reviewOverdue, .staleGap, .coverageSummary,
         .unknownCheck, .undeclaredBenchmark, .unknownCatalog, .scanUnreadable, .scanFormatUnknown, .checkRemapped, .scanInModelFolder,
         .evidence, .contradictedEvidence, .threatContradicted, .uncoveredFindings, .statusBehindEvidence,
-        .templateSyntax, .templateUnknownName, .templateMissingPartial, .templateContentType, .outputFailure,
+        .templateSyntax, .templateUnknownName, .templateMissingPartial, .templateContentType, .outputFailure, .diagramFailed,
     ]
 }

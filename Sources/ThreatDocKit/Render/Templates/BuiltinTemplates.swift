@@ -3,6 +3,292 @@
 extension TemplateSet {
     /// Default templates by format, then name.
     static let builtin: [String: [String: String]] = [
+        "html": [
+            "diagram": #"""
+<section aria-labelledby="diagram">
+<h2 id="diagram">Data-flow diagram</h2>
+{{#diagramSVG}}
+<figure class="diagram-figure">
+<p id="dfd-title" class="visually-hidden">Data-flow diagram of {{model.title}}. A text version follows the figure.</p>
+<div class="diagram-scroll">{{{.}}}</div>
+<figcaption>Boxes are external entities, ellipses processes, cylinders data stores; dashed frames are trust boundaries. Select an element to go to its description.{{#diagramNote}} {{.}}{{/diagramNote}}</figcaption>
+</figure>
+{{/diagramSVG}}
+{{#diagramFailure}}
+<p class="notice">The diagram could not be drawn: {{.}}. The text version below describes it.</p>
+{{/diagramFailure}}
+<details class="text-alternative">
+<summary>The diagram as text</summary>
+<h3>Elements</h3>
+<ul>{{#elements}}<li><a href="#{{anchor}}">{{name}}</a> ({{kind}}{{#boundary}}, inside <a href="#{{anchor}}">{{title}}</a>{{/boundary}})</li>{{/elements}}</ul>
+<h3>Flows</h3>
+<ul>{{#flows}}<li><a href="#{{anchor}}">{{id}}</a>: <a href="#{{from.anchor}}">{{from.title}}</a> → <a href="#{{to.anchor}}">{{to.title}}</a>{{#label}}, “{{.}}”{{/label}}</li>{{/flows}}</ul>
+</details>
+</section>
+
+"""#,
+            "findings": #"""
+{{#hasFindings}}
+<section aria-labelledby="findings">
+<h2 id="findings">Bench findings</h2>
+{{#findings}}
+<article class="finding" id="{{anchor}}" aria-labelledby="{{anchor}}-title">
+<h3 id="{{anchor}}-title">{{check}}{{#title}}: {{.}}{{/title}}</h3>
+<p class="facts"><span class="badge st-{{status}}">{{status}}</span> {{hostSummary}}</p>
+{{#issue}}<p><strong>Issue:</strong> {{.}}</p>{{/issue}}
+{{#recommendation}}<p><strong>Recommendation:</strong> {{.}}</p>{{/recommendation}}
+{{#note}}<aside class="note"><strong>Reviewer's note:</strong> {{.}}</aside>{{/note}}
+<p>Bears on: {{#threats}}<a href="#{{anchor}}">{{id}}</a> {{/threats}} · Linked mitigations: {{#mitigations}}<a href="#{{anchor}}">{{id}}</a> {{/mitigations}}</p>
+</article>
+{{/findings}}
+</section>
+{{/hasFindings}}
+{{#hasUncovered}}
+<section aria-labelledby="uncovered">
+<h2 id="uncovered">Uncovered scan findings</h2>
+<p>WARN and FAIL results that no mitigation references: gaps in the model.</p>
+{{#uncovered}}
+<h3>{{host}}</h3>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">Check</th><th scope="col">Title</th><th scope="col">Result</th></tr></thead>
+<tbody>{{#items}}<tr><th scope="row">{{id}}</th><td>{{title}}</td><td><span class="badge st-{{status}}">{{status}}</span></td></tr>{{/items}}</tbody>
+</table></div>
+{{/uncovered}}
+</section>
+{{/hasUncovered}}
+
+"""#,
+            "glance": #"""
+<section aria-labelledby="glance">
+<h2 id="glance">At a glance</h2>
+<ul class="cards">
+<li><span class="count">{{glance.threatCount}}</span> threats</li>
+<li><span class="count">{{glance.mitigationCount}}</span> mitigations</li>
+<li><span class="count">{{glance.elementCount}}</span> elements</li>
+<li><span class="count">{{glance.flowCount}}</span> flows</li>
+<li><span class="count">{{coverage.percent}}%</span> STRIDE coverage</li>
+</ul>
+<div class="tallies">
+<table><caption>Threats by risk</caption><tbody>{{#glance.threatsByRisk}}<tr><th scope="row"><span class="badge risk-{{key}}">{{label}}</span></th><td class="num">{{count}}</td></tr>{{/glance.threatsByRisk}}</tbody></table>
+<table><caption>Threats by response</caption><tbody>{{#glance.threatsByResponse}}<tr><th scope="row">{{label}}</th><td class="num">{{count}}</td></tr>{{/glance.threatsByResponse}}</tbody></table>
+<table><caption>Mitigations by status</caption><tbody>{{#glance.mitigationsByStatus}}<tr><th scope="row">{{label}}</th><td class="num">{{count}}</td></tr>{{/glance.mitigationsByStatus}}</tbody></table>
+<table><caption>Mitigations by evidence</caption><tbody>{{#glance.mitigationsByEvidence}}<tr><th scope="row"><span class="badge ev-{{key}}">{{label}}</span></th><td class="num">{{count}}</td></tr>{{/glance.mitigationsByEvidence}}</tbody></table>
+</div>
+{{#glance.hasOpenItems}}
+<h3 id="open-items">Open items</h3>
+<ul class="open-items">
+{{#glance.openItems}}
+<li><strong>{{kind}}</strong>{{#link}} <a href="#{{anchor}}">{{id}}</a>{{/link}}: {{detail}}</li>
+{{/glance.openItems}}
+</ul>
+{{/glance.hasOpenItems}}
+<div class="charts">
+<figure class="chart-figure">{{{riskMatrixSVG}}}<figcaption>Risk matrix: each threat by likelihood and impact. The threats section lists the same.</figcaption></figure>
+<figure class="chart-figure">{{{evidenceSVG}}}<figcaption>Mitigations by status and evidence state.</figcaption></figure>
+</div>
+{{#hasScans}}
+<h3 id="scans">Scans used</h3>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">Host</th><th scope="col">Scan</th><th scope="col">Catalog</th><th scope="col">Date</th><th scope="col" class="num">Pass</th><th scope="col" class="num">Fail</th><th scope="col" class="num">Warn</th><th scope="col" class="num">Manual</th><th scope="col" class="num">Info</th></tr></thead>
+<tbody>{{#scans}}<tr><th scope="row">{{host}}</th><td>{{format}}</td><td>{{catalog}}</td><td>{{date}}</td><td class="num">{{pass}}</td><td class="num">{{fail}}</td><td class="num">{{warn}}</td><td class="num">{{manual}}</td><td class="num">{{info}}</td></tr>{{/scans}}</tbody>
+</table></div>
+{{/hasScans}}
+</section>
+
+"""#,
+            "head": #"""
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'">
+<meta name="referrer" content="no-referrer">
+<meta name="generator" content="{{generator}}">
+<link rel="stylesheet" href="threatdoc.css">
+
+"""#,
+            "index": #"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+{{> head}}
+<title>Threat models</title>
+</head>
+<body>
+<header class="site"><nav aria-label="Breadcrumb"><ol class="breadcrumbs"><li aria-current="page">Threat models</li></ol></nav></header>
+<main id="content">
+{{#report}}
+<h1>Threat models</h1>
+<p class="lede">{{modelCount}} models, {{threatCount}} threats, {{mitigationCount}} mitigations.</p>
+<section aria-labelledby="overview">
+<h2 id="overview">Risk overview</h2>
+<figure class="chart-figure">{{{overviewSVG}}}<figcaption>Threats per model, by risk level. The table below gives the same numbers.</figcaption></figure>
+</section>
+<section aria-labelledby="models">
+<h2 id="models">Models</h2>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">Model</th><th scope="col">Owner</th><th scope="col">Last review</th><th scope="col" class="num">Threats</th><th scope="col" class="num">Critical or high</th><th scope="col" class="num">Mitigations</th><th scope="col" class="num">Contradicted</th><th scope="col" class="num">STRIDE coverage</th></tr></thead>
+<tbody>
+{{#models}}
+<tr><th scope="row"><a href="{{id}}.html">{{title}}</a></th><td>{{owner}}</td><td>{{reviewed}}</td><td class="num">{{threats}}</td><td class="num">{{criticalOrHigh}}</td><td class="num">{{mitigations}}</td><td class="num">{{contradicted}}</td><td class="num">{{coveragePercent}}%</td></tr>
+{{/models}}
+</tbody>
+</table></div>
+</section>
+{{/report}}
+</main>
+<footer class="site"><p>Generated by {{generator}}. Markdown versions are in the folder above.</p></footer>
+</body>
+</html>
+
+"""#,
+            "inventory": #"""
+<section aria-labelledby="inventory">
+<h2 id="inventory">Assets, elements and flows</h2>
+<h3 id="assets">Assets</h3>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">ID</th><th scope="col">Asset</th><th scope="col">Sensitivity</th><th scope="col">Held or carried by</th></tr></thead>
+<tbody>{{#assets}}<tr id="{{anchor}}"><th scope="row">{{id}}</th><td>{{name}}{{#description}}<br><span class="muted">{{.}}</span>{{/description}}</td><td><span class="badge risk-{{sensitivity}}">{{sensitivity}}</span></td><td>{{#usedBy}}<a href="#{{anchor}}">{{id}}</a> {{/usedBy}}</td></tr>{{/assets}}</tbody>
+</table></div>
+<h3 id="boundaries">Trust boundaries</h3>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">ID</th><th scope="col">Boundary</th><th scope="col">Inside</th></tr></thead>
+<tbody>{{#boundaries}}<tr id="{{anchor}}"><th scope="row">{{id}}</th><td>{{name}}{{#description}}<br><span class="muted">{{.}}</span>{{/description}}</td><td>{{#parent}}<a href="#{{anchor}}">{{id}}</a>{{/parent}}</td></tr>{{/boundaries}}</tbody>
+</table></div>
+<h3 id="elements">Elements</h3>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">ID</th><th scope="col">Element</th><th scope="col">Type</th><th scope="col">Boundary</th><th scope="col">Assets</th><th scope="col">Threats</th></tr></thead>
+<tbody>{{#elements}}<tr id="{{anchor}}"><th scope="row">{{id}}</th><td>{{name}}{{#technology}} <span class="muted">({{.}})</span>{{/technology}}{{#description}}<br><span class="muted">{{.}}</span>{{/description}}</td><td>{{kind}}</td><td>{{#boundary}}<a href="#{{anchor}}">{{id}}</a>{{/boundary}}</td><td>{{#assets}}<a href="#{{anchor}}">{{id}}</a> {{/assets}}</td><td>{{#threats}}<a href="#{{anchor}}">{{id}}</a> {{/threats}}</td></tr>{{/elements}}</tbody>
+</table></div>
+<h3 id="flows">Data flows</h3>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">ID</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Label</th><th scope="col">Protocol</th><th scope="col">Threats</th></tr></thead>
+<tbody>{{#flows}}<tr id="{{anchor}}"><th scope="row">{{id}}</th><td><a href="#{{from.anchor}}">{{from.id}}</a></td><td><a href="#{{to.anchor}}">{{to.id}}</a></td><td>{{label}}</td><td>{{protocolName}}</td><td>{{#threats}}<a href="#{{anchor}}">{{id}}</a> {{/threats}}</td></tr>{{/flows}}</tbody>
+</table></div>
+</section>
+
+"""#,
+            "mitigations": #"""
+<section aria-labelledby="mitigations">
+<h2 id="mitigations">Mitigations</h2>
+{{#mitigations}}
+<article class="mitigation" id="{{anchor}}" aria-labelledby="{{anchor}}-title">
+<h3 id="{{anchor}}-title">{{id}}: {{title}}</h3>
+<p class="facts"><span>status {{status}}</span> · <span>owner {{#owner}}{{.}}{{/owner}}{{^owner}}not set{{/owner}}</span> · <span class="badge ev-{{evidence}}">{{evidence}}</span></p>
+<p class="evidence-summary">{{evidenceSummary}}</p>
+{{#descriptionHTML}}<div class="prose">{{{.}}}</div>{{/descriptionHTML}}
+{{#hasChecks}}
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">Check</th><th scope="col">Title</th><th scope="col">Result</th><th scope="col">Scans</th></tr></thead>
+<tbody>{{#checks}}<tr><th scope="row"><a href="#{{anchor}}">{{reference}}</a></th><td>{{title}}</td><td><span class="badge st-{{status}}">{{status}}</span></td><td>{{hostSummary}}</td></tr>{{/checks}}</tbody>
+</table></div>
+{{/hasChecks}}
+<p>Answers: {{#threats}}<a href="#{{anchor}}">{{id}}</a> {{/threats}}</p>
+{{#note}}<aside class="note"><strong>Reviewer's note:</strong> {{.}}</aside>{{/note}}
+{{#references}}<p class="refs"><a href="{{.}}" rel="noopener noreferrer">{{.}}</a></p>{{/references}}
+</article>
+{{/mitigations}}
+</section>
+<section aria-labelledby="checks">
+<h2 id="checks">Benchmark checks</h2>
+{{#hasChecks}}
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">Check</th><th scope="col">Title</th><th scope="col">Catalog</th><th scope="col">Result</th><th scope="col">Scans</th><th scope="col">Mitigations</th></tr></thead>
+<tbody>{{#checks}}<tr id="{{anchor}}"><th scope="row">{{reference}}{{#finding}} <a href="#{{anchor}}">(finding)</a>{{/finding}}</th><td>{{title}}{{#manual}} <span class="muted">(manual)</span>{{/manual}}</td><td>{{catalog}}</td><td><span class="badge st-{{status}}">{{status}}</span></td><td>{{hostSummary}}</td><td>{{#mitigations}}<a href="#{{anchor}}">{{id}}</a> {{/mitigations}}</td></tr>{{/checks}}</tbody>
+</table></div>
+{{/hasChecks}}
+{{^hasChecks}}<p class="muted">No mitigation links a benchmark check.</p>{{/hasChecks}}
+</section>
+
+"""#,
+            "model": #"""
+<!DOCTYPE html>
+<html lang="en">
+<head>
+{{> head}}
+{{#report}}
+<title>{{model.title}} · threat model</title>
+{{/report}}
+</head>
+<body>
+{{#report}}
+<header class="site"><nav aria-label="Breadcrumb"><ol class="breadcrumbs"><li><a href="index.html">Threat models</a></li><li aria-current="page">{{model.title}}</li></ol></nav></header>
+<main id="content">
+<h1>{{model.title}}</h1>
+<dl class="meta">
+<div><dt>Model</dt><dd>{{model.id}}</dd></div>
+<div><dt>Owner</dt><dd>{{#model.owner}}{{.}}{{/model.owner}}{{^model.owner}}not set{{/model.owner}}</dd></div>
+<div><dt>Last review</dt><dd>{{#model.reviewed}}{{.}}{{/model.reviewed}}{{^model.reviewed}}not recorded{{/model.reviewed}}</dd></div>
+<div><dt>Format version</dt><dd>{{model.formatVersion}}</dd></div>
+<div><dt>Scans</dt><dd>{{#hasScans}}{{#scans}}<span class="tag">{{host}} ({{date}})</span> {{/scans}}{{/hasScans}}{{^hasScans}}none{{/hasScans}}</dd></div>
+</dl>
+<nav class="toc" aria-label="Contents"><ul>
+<li><a href="#glance">At a glance</a></li><li><a href="#diagram">Data-flow diagram</a></li><li><a href="#inventory">Assets, elements and flows</a></li><li><a href="#stride">STRIDE matrix</a></li><li><a href="#threats">Threats</a></li><li><a href="#mitigations">Mitigations</a></li><li><a href="#checks">Benchmark checks</a></li>{{#hasFindings}}<li><a href="#findings">Bench findings</a></li>{{/hasFindings}}
+</ul></nav>
+{{#model.summaryHTML}}
+<section class="prose summary" aria-label="Summary">{{{.}}}</section>
+{{/model.summaryHTML}}
+{{> glance}}
+{{> diagram}}
+{{> inventory}}
+{{> stride}}
+{{> threats}}
+{{> mitigations}}
+{{> findings}}
+</main>
+<footer class="site"><p>Generated by {{generator}} from {{model.source}}. <a href="index.html">All threat models</a></p></footer>
+{{/report}}
+</body>
+</html>
+
+"""#,
+            "stride": #"""
+<section aria-labelledby="stride">
+<h2 id="stride">STRIDE matrix</h2>
+<p>Threats per element or flow and STRIDE category. <strong>gap</strong>: the category applies and no threat covers it; <strong>ack</strong>: an acknowledged gap; <strong>–</strong>: the category does not apply. Coverage: {{coverage.covered}} of {{coverage.applicable}} applicable categories ({{coverage.percent}}%), {{coverage.acknowledged}} acknowledged, {{coverage.open}} open.</p>
+<figure class="chart-figure">{{{heatmapSVG}}}<figcaption>Heat map of the matrix{{#heatmapTruncated}} (the first rows; the table lists all){{/heatmapTruncated}}.</figcaption></figure>
+<div class="table-wrap"><table class="matrix">
+<thead><tr><th scope="col">Element or flow</th><th scope="col">Type</th>{{#strideMatrix.columns}}<th scope="col" class="num"><abbr title="{{title}}">{{letter}}</abbr></th>{{/strideMatrix.columns}}</tr></thead>
+<tbody>{{#strideMatrix.rows}}<tr><th scope="row"><a href="#{{target.anchor}}">{{target.id}}</a></th><td>{{kind}}</td>{{#cells}}<td class="num cell-{{state}}">{{mark}}</td>{{/cells}}</tr>{{/strideMatrix.rows}}</tbody>
+</table></div>
+{{#coverage.hasGaps}}
+<h3 id="acknowledged-gaps">Acknowledged gaps</h3>
+<div class="table-wrap"><table>
+<thead><tr><th scope="col">Element or flow</th><th scope="col">Category</th><th scope="col">Reason</th></tr></thead>
+<tbody>{{#coverage.gaps}}<tr><th scope="row"><a href="#{{target.anchor}}">{{target.id}}</a></th><td>{{category}}</td><td>{{reason}}</td></tr>{{/coverage.gaps}}</tbody>
+</table></div>
+{{/coverage.hasGaps}}
+</section>
+
+"""#,
+            "threats": #"""
+<section aria-labelledby="threats">
+<h2 id="threats">Threats</h2>
+{{#threatGroups}}
+<section class="stride-group" aria-labelledby="{{anchor}}">
+<h3 id="{{anchor}}">{{title}} <span class="muted">({{letter}})</span></h3>
+{{#isEmpty}}<p class="muted">No threats in this category.</p>{{/isEmpty}}
+{{#threats}}
+<article class="threat{{#contradicted}} contradicted{{/contradicted}}" id="{{anchor}}" aria-labelledby="{{anchor}}-title">
+<h4 id="{{anchor}}-title">{{id}}: {{title}}</h4>
+<p class="facts"><span class="badge risk-{{risk}}">{{risk}} risk</span> <span>likelihood {{likelihood}}</span> · <span>impact {{impact}}</span> · <span>response {{response}}</span> · <span>STRIDE {{stride}}</span></p>
+<p>Targets: {{#targets}}<a href="#{{anchor}}">{{id}}</a> {{/targets}}</p>
+{{#descriptionHTML}}<div class="prose">{{{.}}}</div>{{/descriptionHTML}}
+{{#contradicted}}<p class="notice" role="note"><strong>Warning:</strong> a scan contradicts a mitigation this threat relies on.</p>{{/contradicted}}
+{{#hasMitigations}}
+<ul class="mitigation-refs">{{#mitigations}}<li><a href="#{{link.anchor}}">{{link.id}}</a> {{link.title}}: {{status}}, <span class="badge ev-{{evidence}}">{{evidence}}</span></li>{{/mitigations}}</ul>
+{{/hasMitigations}}
+{{^hasMitigations}}<p>No mitigations; response: {{response}}.</p>{{/hasMitigations}}
+{{#justification}}<p><strong>Justification:</strong> {{.}}</p>{{/justification}}
+{{#note}}<aside class="note"><strong>Reviewer's note:</strong> {{.}}</aside>{{/note}}
+{{#references}}<p class="refs"><a href="{{.}}" rel="noopener noreferrer">{{.}}</a></p>{{/references}}
+</article>
+{{/threats}}
+{{#hasAlsoRelevant}}<p class="muted">Also relevant, described under another category: {{#alsoRelevant}}<a href="#{{anchor}}">{{id}}</a> {{/alsoRelevant}}</p>{{/hasAlsoRelevant}}
+</section>
+{{/threatGroups}}
+</section>
+
+"""#,
+        ],
         "markdown": [
             "diagram": #"""
 {{% CONTENT_TYPE: MARKDOWN }}
@@ -297,6 +583,112 @@ No threats in this category.
 Also relevant, described under another category: {{#alsoRelevant}}[{{id}}](#{{{anchor}}}) {{/alsoRelevant}}
 
 {{/hasAlsoRelevant}}{{/threatGroups}}
+
+"""#,
+        ],
+    ]
+
+    /// Static files copied beside the pages (stylesheets), by format, then file name.
+    static let builtinAssets: [String: [String: String]] = [
+        "html": [
+            "threatdoc.css": #"""
+/* threatdoc site styles. Override by placing threatdoc.css in your templates folder (html/). */
+:root {
+  --bg: #ffffff; --fg: #1e293b; --muted: #64748b; --line: #e2e8f0; --panel: #f8fafc; --link: #1d4ed8;
+  --critical: #b91c1c; --high: #ea580c; --medium: #ca8a04; --low: #15803d;
+  --critical-bg: #fee2e2; --high-bg: #ffedd5; --medium-bg: #fef9c3; --low-bg: #dcfce7;
+  --verified: #15803d; --contradicted: #b91c1c; --unverified: #64748b; --failing: #a16207;
+  --h1: #dbeafe; --h2: #93c5fd; --h3: #60a5fa; --h4: #2563eb; --gap: #fecaca; --ack: #e2e8f0; --na: #f8fafc;
+  color-scheme: light dark;
+}
+@media (prefers-color-scheme: dark) {
+  :root {
+    --bg: #0f172a; --fg: #e2e8f0; --muted: #94a3b8; --line: #334155; --panel: #1e293b; --link: #93c5fd;
+    --critical-bg: #7f1d1d; --high-bg: #7c2d12; --medium-bg: #713f12; --low-bg: #14532d;
+    --h1: #1e3a8a; --h2: #1d4ed8; --h3: #2563eb; --h4: #3b82f6; --gap: #7f1d1d; --ack: #334155; --na: #1e293b;
+  }
+  svg.dfd polygon[fill="white"], svg.dfd ellipse[fill="#ffffff"], svg.dfd polygon[fill="#ffffff"], svg.dfd path[fill="#ffffff"] { fill: #1e293b; }
+  svg.dfd text { fill: #e2e8f0; }
+  svg.dfd path, svg.dfd polygon { stroke: #94a3b8; }
+}
+* { box-sizing: border-box; }
+html { font-family: system-ui, -apple-system, "Segoe UI", "DejaVu Sans", sans-serif; line-height: 1.5; }
+body { margin: 0; background: var(--bg); color: var(--fg); }
+a { color: var(--link); }
+a:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
+header.site, footer.site { padding: .6rem 1.25rem; border-bottom: 1px solid var(--line); background: var(--panel); }
+footer.site { border-top: 1px solid var(--line); border-bottom: 0; color: var(--muted); font-size: .875rem; margin-top: 3rem; }
+main { max-width: 72rem; margin: 0 auto; padding: 1rem 1.25rem; }
+h1 { font-size: 1.9rem; line-height: 1.2; margin: .5rem 0 1rem; overflow-wrap: anywhere; }
+h2 { font-size: 1.4rem; margin-top: 2.5rem; border-bottom: 1px solid var(--line); padding-bottom: .25rem; }
+h3, h4 { overflow-wrap: anywhere; }
+.breadcrumbs { list-style: none; margin: 0; padding: 0; display: flex; flex-wrap: wrap; gap: .4rem; font-size: .9rem; }
+.breadcrumbs li + li::before { content: "›"; margin-right: .4rem; color: var(--muted); }
+.meta { display: grid; grid-template-columns: repeat(auto-fill, minmax(12rem, 1fr)); gap: .5rem 1.5rem; margin: 0 0 1rem; }
+.meta dt { font-size: .8rem; color: var(--muted); text-transform: uppercase; letter-spacing: .04em; }
+.meta dd { margin: 0; overflow-wrap: anywhere; }
+.toc ul { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .95rem; }
+.cards { list-style: none; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: .75rem; }
+.cards li { background: var(--panel); border: 1px solid var(--line); border-radius: .5rem; padding: .75rem; color: var(--muted); }
+.cards .count { display: block; font-size: 1.6rem; font-weight: 700; color: var(--fg); }
+.tallies { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: 1rem; }
+.tallies caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
+.table-wrap { overflow-x: auto; margin: .75rem 0; }
+table { border-collapse: collapse; width: 100%; font-size: .925rem; }
+th, td { border-bottom: 1px solid var(--line); padding: .4rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+thead th { background: var(--panel); font-weight: 600; }
+.num { text-align: right; font-variant-numeric: tabular-nums; }
+.matrix td.num { text-align: center; }
+.cell-gap { background: var(--gap); font-weight: 700; }
+.cell-acknowledged { background: var(--ack); }
+.cell-not-applicable { color: var(--muted); }
+.muted { color: var(--muted); }
+.tag { display: inline-block; border: 1px solid var(--line); border-radius: .3rem; padding: 0 .35rem; margin: 0 .2rem .2rem 0; font-size: .85rem; }
+.badge { display: inline-block; border-radius: .3rem; padding: 0 .4rem; font-size: .85rem; font-weight: 600; border: 1px solid currentColor; }
+.risk-critical { color: var(--critical); } .risk-high { color: var(--high); } .risk-medium { color: var(--medium); } .risk-low { color: var(--low); }
+.ev-verified, .st-pass { color: var(--verified); } .ev-contradicted, .st-fail { color: var(--contradicted); }
+.ev-unverified, .st-manual, .st-info { color: var(--unverified); } .ev-failing-as-expected, .st-warn { color: var(--failing); }
+.threat, .mitigation, .finding { border: 1px solid var(--line); border-radius: .5rem; padding: .25rem 1rem .75rem; margin: 1rem 0; }
+.threat.contradicted { border-left: 4px solid var(--contradicted); }
+.facts { color: var(--muted); font-size: .925rem; }
+.notice { border-left: 4px solid var(--contradicted); padding: .4rem .75rem; background: var(--panel); }
+.note { border-left: 4px solid var(--link); padding: .4rem .75rem; background: var(--panel); margin: .5rem 0; }
+.prose { overflow-wrap: anywhere; }
+.prose pre { overflow-x: auto; background: var(--panel); padding: .5rem; }
+.open-items li { margin: .25rem 0; }
+.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
+figure { margin: 1rem 0; }
+figcaption { color: var(--muted); font-size: .875rem; }
+svg.chart { width: 100%; height: auto; max-height: 42rem; font-size: 11px; font-family: inherit; }
+svg.chart text { fill: var(--fg); }
+svg.chart .axis, svg.chart .axis-title, svg.chart .more { fill: var(--muted); }
+svg.chart .cell { stroke: var(--line); fill: var(--na); }
+svg.chart .h1 { fill: var(--h1); } svg.chart .h2 { fill: var(--h2); } svg.chart .h3 { fill: var(--h3); } svg.chart .h4 { fill: var(--h4); }
+svg.chart .gap { fill: var(--gap); } svg.chart .acknowledged { fill: var(--ack); } svg.chart .not-applicable { fill: var(--na); }
+svg.chart .risk-critical { fill: var(--critical-bg); } svg.chart .risk-high { fill: var(--high-bg); }
+svg.chart .risk-medium { fill: var(--medium-bg); } svg.chart .risk-low { fill: var(--low-bg); }
+svg.chart .threat-id { fill: var(--link); text-decoration: underline; }
+svg.chart .ev-verified { fill: var(--low-bg); } svg.chart .ev-contradicted { fill: var(--critical-bg); }
+svg.chart .ev-unverified { fill: var(--ack); } svg.chart .ev-failing-as-expected { fill: var(--medium-bg); }
+svg.chart .empty { fill: var(--na); }
+svg.overview .cell { stroke: none; }
+.diagram-scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: .5rem; padding: .5rem; background: var(--bg); }
+svg.dfd { min-width: 36rem; width: 100%; height: auto; }
+.text-alternative { margin: .75rem 0; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+@media (max-width: 40rem) {
+  main { padding: .75rem; }
+  h1 { font-size: 1.5rem; }
+  th, td { padding: .3rem; font-size: .85rem; }
+}
+@media print {
+  header.site, .toc, footer.site a { display: none; }
+  body { background: #fff; color: #000; }
+  a { color: #000; text-decoration: none; }
+  .threat, .mitigation, .finding, figure, table { break-inside: avoid; }
+  .diagram-scroll { overflow: visible; border: 0; }
+  details.text-alternative > *:not(summary) { display: block; }
+}
 
 """#,
         ],

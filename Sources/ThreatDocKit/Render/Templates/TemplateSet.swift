@@ -12,11 +12,14 @@ public struct TemplateSet: Sendable {
 
     public var format: String
     public var templates: [String: Template]
+    /// Static files written beside the output (the HTML site's stylesheet), by file name.
+    public var assets: [String: String] = [:]
 
     /// The default templates of `format`, overridden by `<directory>/<format>/<name>.mustache` files.
     /// Extra files in the folder are available as partials.
     public static func load(format: String, overrides directory: String?, into diagnostics: inout DiagnosticBag) -> TemplateSet {
         var templates: [String: Template] = [:]
+        var assets = builtinAssets[format] ?? [:]
         for (name, text) in builtin[format] ?? [:] {
             templates[name] = Template(name: name, text: text, path: "(built-in) \(format)/\(name).mustache")
         }
@@ -27,6 +30,14 @@ public struct TemplateSet: Sendable {
                 diagnostics.report(.ioError, "no such templates folder: \(directory)", at: nil)
             }
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            for file in names.sorted() where file.hasSuffix(".css") {
+                let path = (folder as NSString).appendingPathComponent(file)
+                if let bytes = try? FileReading.readRegularFile(path, limit: 1 << 20), let text = String(bytes: bytes, encoding: .utf8) {
+                    assets[file] = text
+                } else {
+                    diagnostics.report(.ioError, "cannot read \(path)", at: SourceLocation(file: path, line: 1, column: 1))
+                }
+            }
             for file in names.sorted() where file.hasSuffix(".mustache") {
                 let path = (folder as NSString).appendingPathComponent(file)
                 guard let bytes = try? FileReading.readRegularFile(path, limit: 1 << 20),
@@ -38,7 +49,7 @@ public struct TemplateSet: Sendable {
                 templates[name] = Template(name: name, text: text, path: path)
             }
         }
-        return TemplateSet(format: format, templates: templates)
+        return TemplateSet(format: format, templates: templates, assets: assets)
     }
 
     /// Parses every template into a library, reporting syntax errors at their template line and column.
@@ -65,8 +76,14 @@ public struct TemplateSet: Sendable {
 }
 
 enum MarkdownRendering {
-    /// Registers the MARKDOWN content type with swift-mustache, once.
+    /// Registers threatdoc's content types with swift-mustache, once: MARKDOWN, and an HTML escaper
+    /// that also neutralises control and bidirectional characters (partials reset to HTML).
     static let registerContentTypes: Void = {
         MustacheContentTypes.register(MarkdownContentType(), named: "MARKDOWN")
+        MustacheContentTypes.register(SafeHTMLContentType(), named: "HTML")
     }()
+}
+
+struct SafeHTMLContentType: MustacheContentType {
+    func escapeText(_ text: String) -> String { HTMLEscaping.text(text) }
 }

@@ -27,6 +27,21 @@ public struct ModelReport: Codable, Sendable, Equatable {
     public var hasFindings: Bool
     public var uncovered: [UncoveredGroup]
     public var hasUncovered: Bool
+    /// Every benchmark check the model links, once, with its results and the mitigations that link it.
+    public var checks: [CheckSummary]
+    public var hasChecks: Bool
+}
+
+public struct CheckSummary: Codable, Sendable, Equatable {
+    public var reference: String
+    public var anchor: String
+    public var catalog: String
+    public var title: String
+    public var manual: Bool
+    public var status: String
+    public var hostSummary: String
+    public var mitigations: [ReportLink]
+    public var finding: ReportLink?
 }
 
 /// A reference to something with an anchor in the same report: `[id](#anchor)`.
@@ -55,6 +70,8 @@ public struct ModelInfo: Codable, Sendable, Equatable {
     public var sourceLink: String?
     /// CommonMark, as written.
     public var summary: String?
+    /// The summary as safe HTML (libcmark, safe mode), for the HTML site.
+    public var summaryHTML: String?
 }
 
 public struct ScanInfo: Codable, Sendable, Equatable {
@@ -198,6 +215,7 @@ public struct ThreatItem: Codable, Sendable, Equatable {
     public var response: String
     public var justification: String?
     public var description: String?
+    public var descriptionHTML: String?
     public var note: String?
     public var targets: [ReportLink]
     public var mitigations: [MitigationRef]
@@ -220,6 +238,7 @@ public struct MitigationItem: Codable, Sendable, Equatable {
     public var status: String
     public var owner: String?
     public var description: String?
+    public var descriptionHTML: String?
     public var note: String?
     public var evidence: String
     public var evidenceSummary: String
@@ -233,6 +252,8 @@ public struct MitigationItem: Codable, Sendable, Equatable {
 public struct CheckItem: Codable, Sendable, Equatable {
     /// As written: `docker:2.14`.
     public var reference: String
+    /// The check's anchor in the report's list of checks.
+    public var anchor: String
     public var catalog: String
     public var title: String
     public var manual: Bool
@@ -296,6 +317,8 @@ public struct IndexReport: Codable, Sendable, Equatable {
         public var mitigations: Int
         public var contradicted: Int
         public var coveragePercent: Int
+        /// Threats by risk: critical, high, medium, low.
+        public var risks: [Tally]
     }
 
     public var generator: String

@@ -105,7 +105,8 @@ public enum ReportContextBuilder {
                         stride: threat.stride.map(\.letter).joined(separator: ", "),
                         risk: threat.risk.rawValue, likelihood: threat.likelihood.rawValue, impact: threat.impact.rawValue,
                         response: threat.response.rawValue, justification: threat.justification,
-                        description: threat.description.map(MarkdownEscaping.prose), note: threat.note,
+                        description: threat.description.map(MarkdownEscaping.prose),
+                        descriptionHTML: threat.description.map(ProseRenderer.html), note: threat.note,
                         targets: threat.targets.map(targetLink),
                         mitigations: threat.mitigations.map { id in
                             MitigationRef(link: mitigationLink(id), status: mitigationByID[id]?.status.rawValue ?? "",
@@ -123,6 +124,7 @@ public enum ReportContextBuilder {
                 id: mitigation.id, anchor: anchor("mitigation", mitigation.id), title: mitigation.title,
                 status: mitigation.status.rawValue, owner: mitigation.owner,
                 description: mitigation.description.map(MarkdownEscaping.prose),
+                descriptionHTML: mitigation.description.map(ProseRenderer.html),
                 note: mitigation.note, evidence: mitigation.evidence.state.rawValue,
                 evidenceSummary: mitigation.evidence.summary,
                 checks: checkItems(mitigation, findings: findingByCheck),
@@ -143,6 +145,16 @@ public enum ReportContextBuilder {
                 hostSummary: hostSummary(finding.evidence?.results ?? []))
         }
 
+        var checkSummaries: [CheckSummary] = []
+        for reference in Set(mitigations.flatMap { $0.checks.map(\.reference) }).sorted() {
+            let items = mitigations.filter { $0.checks.contains { $0.reference == reference } }
+            guard let item = items.first?.checks.first(where: { $0.reference == reference }) else { continue }
+            checkSummaries.append(CheckSummary(
+                reference: reference, anchor: item.anchor, catalog: item.catalog, title: item.title, manual: item.manual,
+                status: item.status, hostSummary: item.hostSummary,
+                mitigations: items.map { mitigationLink($0.id) }, finding: item.finding))
+        }
+
         let uncovered = Dictionary(grouping: model.uncoveredFindings, by: { "\($0.host)\u{0}\($0.scan)" })
             .sorted { $0.key < $1.key }
             .map { _, items in
@@ -154,7 +166,8 @@ public enum ReportContextBuilder {
             generator: generator, file: file,
             model: ModelInfo(id: model.id, title: model.title, owner: model.owner, reviewed: model.reviewed,
                              formatVersion: model.formatVersion, source: model.sourcePath, sourceLink: sourceLink,
-                             summary: model.summary.map(MarkdownEscaping.prose)),
+                             summary: model.summary.map(MarkdownEscaping.prose),
+                             summaryHTML: model.summary.map(ProseRenderer.html)),
             scans: model.scans.map {
                 ScanInfo(host: $0.host, file: $0.path, tool: $0.tool.rawValue, format: $0.format,
                          catalog: $0.catalog ?? "unknown", date: $0.date,
@@ -185,7 +198,8 @@ public enum ReportContextBuilder {
                         assets: flow.assets.map(assetLink), threats: threatsByTarget[flow.id] ?? [])
             },
             strideMatrix: matrix, coverage: coverage, threatGroups: groups, mitigations: mitigations,
-            findings: findings, hasFindings: !findings.isEmpty, uncovered: uncovered, hasUncovered: !uncovered.isEmpty)
+            findings: findings, hasFindings: !findings.isEmpty, uncovered: uncovered, hasUncovered: !uncovered.isEmpty,
+            checks: checkSummaries, hasChecks: !checkSummaries.isEmpty)
     }
 
     /// "PASS on a, b" when every host agrees; "a: PASS; b: WARN" when they differ; "not scanned".
@@ -211,7 +225,10 @@ public enum ReportContextBuilder {
                 criticalOrHigh: model.threats.filter { $0.risk >= .high }.count,
                 mitigations: model.mitigations.count,
                 contradicted: model.mitigations.filter { $0.evidence.state == .contradicted }.count,
-                coveragePercent: applicable == 0 ? 100 : covered * 100 / applicable)
+                coveragePercent: applicable == 0 ? 100 : covered * 100 / applicable,
+                risks: [Level.critical, .high, .medium, .low].map { level in
+                    Tally(key: level.rawValue, label: level.rawValue, count: model.threats.filter { $0.risk == level }.count)
+                })
         }
         return IndexReport(generator: generator, models: entries, modelCount: entries.count,
                            threatCount: entries.reduce(0) { $0 + $1.threats },
@@ -229,7 +246,7 @@ public enum ReportContextBuilder {
             let check = evidence[reference]
             let results = check?.results ?? []
             return CheckItem(
-                reference: reference, catalog: check?.catalog ?? "", title: check?.title ?? "",
+                reference: reference, anchor: anchor("check", reference), catalog: check?.catalog ?? "", title: check?.title ?? "",
                 manual: check?.manual ?? false, status: check?.status?.rawValue ?? "not scanned",
                 results: hostLines(results), hostsDiffer: Set(results.map(\.rawStatus)).count > 1,
                 hostSummary: hostSummary(results),

@@ -1,0 +1,104 @@
+/// The data-flow diagram as Graphviz DOT: trust boundaries as nested clusters, DFD shapes by element
+/// type, labelled flows, and `newrank=true` (without it, clusters with edge labels crash Graphviz 2.42).
+///
+/// Labels are written with every character but letters, digits and spaces as an entity code
+/// (`&#60;`), which Graphviz decodes and escapes again for SVG; so no name can reach the DOT syntax,
+/// Graphviz's `\N`-style escapes, or the SVG markup. Node IDs are generated.
+public enum DataFlowGraph {
+    /// Above this many elements the diagram shows boundaries and the flows between them, not every
+    /// element: a readable overview instead of an unreadable and slow full layout.
+    public static let maxDetailedElements = 150
+
+    public static func dot(_ model: ResolvedModel) -> (dot: String, overview: Bool) {
+        model.elements.count > maxDetailedElements ? (overview(model), true) : (detailed(model), false)
+    }
+
+    static let header = """
+        digraph dfd {
+          graph [newrank=true, rankdir=LR, fontname="DejaVu Sans", fontsize=11, bgcolor="transparent", pad=0.2, nodesep=0.35, ranksep=0.55, compound=true];
+          node [fontname="DejaVu Sans", fontsize=10, style=filled, fillcolor="#ffffff", color="#334155", penwidth=1.2];
+          edge [fontname="DejaVu Sans", fontsize=9, color="#475569", fontcolor="#1e293b", arrowsize=0.7];
+
+        """
+
+    static func detailed(_ model: ResolvedModel) -> String {
+        var nodeID: [String: String] = [:]
+        for (index, element) in model.elements.enumerated() { nodeID[element.id] = "n\(index + 1)" }
+        var clusterID: [String: String] = [:]
+        for (index, boundary) in model.boundaries.enumerated() { clusterID[boundary.id] = "cluster_b\(index + 1)" }
+        let children = Dictionary(grouping: model.boundaries.filter { $0.parent != nil }, by: { $0.parent! })
+        let members = Dictionary(grouping: model.elements.filter { $0.boundary != nil }, by: { $0.boundary! })
+        var out = header
+        func node(_ element: ResolvedModel.Element, indent: String) {
+            let shape = switch element.kind {
+            case .external: "box"
+            case .process: "ellipse"
+            case .datastore: "cylinder"
+            }
+            out += "\(indent)\(nodeID[element.id]!) [label=\(label(element.name)), shape=\(shape), href=\"#element-\(element.id.lowercased())\", tooltip=\(label("\(element.kind.title): \(element.name)")), id=\"dfd-element-\(element.id.lowercased())\"];\n"
+        }
+        func cluster(_ boundary: ResolvedModel.Boundary, indent: String, depth: Int) {
+            guard depth < 32 else { return }
+            out += "\(indent)subgraph \(clusterID[boundary.id]!) {\n"
+            out += "\(indent)  label=\(label(boundary.name)); style=\"dashed,rounded\"; color=\"#b91c1c\"; fontcolor=\"#b91c1c\"; href=\"#boundary-\(boundary.id.lowercased())\";\n"
+            for child in children[boundary.id] ?? [] { cluster(child, indent: indent + "  ", depth: depth + 1) }
+            for element in members[boundary.id] ?? [] { node(element, indent: indent + "  ") }
+            out += "\(indent)}\n"
+        }
+        for boundary in model.boundaries where boundary.parent == nil || clusterID[boundary.parent!] == nil {
+            cluster(boundary, indent: "  ", depth: 0)
+        }
+        for element in model.elements where element.boundary == nil || clusterID[element.boundary!] == nil {
+            node(element, indent: "  ")
+        }
+        for flow in model.flows {
+            guard let from = nodeID[flow.from], let to = nodeID[flow.to] else { continue }
+            out += "  \(from) -> \(to) [label=\(label(flow.label ?? flow.id)), href=\"#flow-\(flow.id.lowercased())\", tooltip=\(label("flow \(flow.id)"))];\n"
+        }
+        return out + "}\n"
+    }
+
+    /// Boundaries as nodes, with their element counts, and the flows between them aggregated.
+    static func overview(_ model: ResolvedModel) -> String {
+        let outside = "(outside any boundary)"
+        var groupOf: [String: String] = [:]
+        for element in model.elements { groupOf[element.id] = element.boundary ?? outside }
+        let groups = Array(Set(groupOf.values)).sorted()
+        let names = Dictionary(uniqueKeysWithValues: model.boundaries.map { ($0.id, $0.name) })
+        var nodeID: [String: String] = [:]
+        for (index, group) in groups.enumerated() { nodeID[group] = "g\(index + 1)" }
+        let counts = Dictionary(grouping: model.elements, by: { groupOf[$0.id]! }).mapValues(\.count)
+        var out = header
+        for group in groups {
+            let title = group == outside ? "Outside any boundary" : (names[group] ?? group)
+            let href = group == outside ? "" : ", href=\"#boundary-\(group.lowercased())\""
+            out += "  \(nodeID[group]!) [label=\(label("\(title) (\(counts[group] ?? 0) elements)")), shape=box, style=\"filled,dashed,rounded\"\(href)];\n"
+        }
+        var edges: [String: Int] = [:]
+        for flow in model.flows {
+            guard let a = groupOf[flow.from], let b = groupOf[flow.to] else { continue }
+            edges["\(nodeID[a]!) -> \(nodeID[b]!)", default: 0] += 1
+        }
+        for (edge, count) in edges.sorted(by: { $0.key < $1.key }) {
+            out += "  \(edge) [label=\(label("\(count) flow\(count == 1 ? "" : "s")"))];\n"
+        }
+        return out + "}\n"
+    }
+
+    /// A DOT string literal in which only letters, digits and spaces are literal.
+    static func label(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "a"..."z", "A"..."Z", "0"..."9", " ":
+                out.unicodeScalars.append(scalar)
+            case "\n", "\r", "\t":
+                out += " "
+            default:
+                let v = scalar.value
+                if v < 0x20 || (0x7F...0x9F).contains(v) { out += "&#65533;" } else { out += "&#\(v);" }
+            }
+        }
+        return out + "\""
+    }
+}

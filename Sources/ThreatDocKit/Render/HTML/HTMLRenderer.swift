@@ -1,0 +1,130 @@
+import Foundation
+import Mustache
+
+/// The template context of a model's page: the report, plus the SVG drawn for the site.
+public struct HTMLModelPage: Sendable {
+    public var generator: String
+    public var report: ModelReport
+    /// The data-flow diagram laid out by Graphviz, inline SVG; nil when it could not be drawn.
+    public var diagramSVG: String?
+    /// Why there is no diagram, for the page.
+    public var diagramFailure: String?
+    /// A remark on the diagram, such as that it shows boundaries only.
+    public var diagramNote: String?
+    public var heatmapSVG: String
+    public var heatmapTruncated: Bool
+    public var riskMatrixSVG: String
+    public var evidenceSVG: String
+}
+
+public struct HTMLIndexPage: Sendable {
+    public var generator: String
+    public var report: IndexReport
+    public var overviewSVG: String
+}
+
+/// The HTML renderer: a static, self-contained site (`index.html`, a page per model, a stylesheet).
+public struct HTMLRenderer: Sendable {
+    public var templates: TemplateSet
+    public var layout: GraphvizLayout
+    public var outputDirectory: String
+
+    public init(templates: TemplateSet, layout: GraphvizLayout, outputDirectory: String) {
+        self.templates = templates
+        self.layout = layout
+        self.outputDirectory = outputDirectory
+    }
+
+    static let heatmapRows = 120
+
+    /// The shapes the HTML templates are checked against.
+    static let shapes: (model: TemplateChecker.Shape, index: TemplateChecker.Shape) = {
+        guard let model = Exemplar.resolved() else { return (.scalar, .scalar) }
+        let report = ReportContextBuilder.build(model, file: "every-feature.html", sourceLink: nil)
+        let page = HTMLModelPage(generator: "", report: report, diagramSVG: "", diagramFailure: "", diagramNote: "",
+                                 heatmapSVG: "", heatmapTruncated: true, riskMatrixSVG: "", evidenceSVG: "")
+        let index = HTMLIndexPage(generator: "", report: ReportContextBuilder.index([model], files: ["x.html"]), overviewSVG: "")
+        return (TemplateChecker.Shape.of(page), TemplateChecker.Shape.of(index))
+    }()
+
+    public func check(into diagnostics: inout DiagnosticBag) -> MustacheLibrary? {
+        guard let library = templates.library(into: &diagnostics) else { return nil }
+        let checker = TemplateChecker(set: templates, requiredContentType: nil)
+        var found = DiagnosticBag()
+        checker.check(root: "model", context: Self.shapes.model, into: &found)
+        checker.check(root: "index", context: Self.shapes.index, into: &found)
+        diagnostics.append(contentsOf: found)
+        return found.hasErrors ? nil : library
+    }
+
+    /// The page for one model (diagram included), and any diagnostic about its diagram.
+    public func page(for model: ResolvedModel) -> (page: HTMLModelPage, problem: Diagnostic?) {
+        let report = ReportContextBuilder.build(model, file: "\(model.id).html",
+                                                sourceLink: MarkdownRenderer.relativeLink(from: outputDirectory + "/html", to: model.sourcePath))
+        let graph = DataFlowGraph.dot(model)
+        var svg: String?, failure: String?, problem: Diagnostic?
+        if model.elements.isEmpty {
+            failure = "the model has no elements"
+        } else {
+            switch layout.svg(for: graph.dot) {
+            case .success(let text): svg = text
+            case .failure(let error):
+                failure = error.description
+                problem = Diagnostic(.diagramFailed, "the data-flow diagram of '\(model.id)' could not be drawn: \(error.description)",
+                                     at: SourceLocation(file: model.sourcePath, line: 1, column: 1))
+            }
+        }
+        let threats = report.threatGroups.flatMap(\.threats)
+        return (HTMLModelPage(
+            generator: report.generator, report: report, diagramSVG: svg, diagramFailure: failure,
+            diagramNote: graph.overview ? "With \(model.elements.count) elements, the diagram shows the trust boundaries and the flows between them; the tables list every element." : nil,
+            heatmapSVG: SVGCharts.strideHeatmap(report.strideMatrix, maxRows: Self.heatmapRows),
+            heatmapTruncated: report.strideMatrix.rows.count > Self.heatmapRows,
+            riskMatrixSVG: SVGCharts.riskMatrix(threats),
+            evidenceSVG: SVGCharts.statusEvidence(report.mitigations)), problem)
+    }
+
+    /// The files of the site, by path relative to the site folder. Models are laid out and rendered
+    /// in parallel (Graphviz runs as separate processes).
+    public func render(_ models: [ResolvedModel], into diagnostics: inout DiagnosticBag) -> [String: String]? {
+        guard let library = check(into: &diagnostics) else { return nil }
+        let results = ResultBox(count: models.count)
+        DispatchQueue.concurrentPerform(iterations: models.count) { index in
+            let (page, problem) = self.page(for: models[index])
+            let html = library.render(page, withTemplate: "model") ?? ""
+            results.set(index, (html, problem))
+        }
+        var files: [String: String] = [:]
+        for (index, model) in models.enumerated() {
+            guard let (html, problem) = results.get(index) else { continue }
+            files["\(model.id).html"] = html
+            if let problem { diagnostics.report(problem) }
+        }
+        let index = ReportContextBuilder.index(models, files: models.map { "\($0.id).html" })
+        files["index.html"] = library.render(
+            HTMLIndexPage(generator: index.generator, report: index, overviewSVG: SVGCharts.riskOverview(index.models)),
+            withTemplate: "index") ?? ""
+        for (name, text) in templates.assets { files[name] = text }
+        return files
+    }
+}
+
+/// Results written from parallel workers, one slot each.
+final class ResultBox: @unchecked Sendable {
+    private var slots: [(String, Diagnostic?)?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: (String, Diagnostic?)) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> (String, Diagnostic?)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[index]
+    }
+}
