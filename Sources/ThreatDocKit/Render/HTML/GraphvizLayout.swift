@@ -108,13 +108,26 @@ public struct GraphvizLayout: Sendable {
             open = open.replacingOccurrences(of: #"\s(width|height)="[^"]*""#, with: "", options: .regularExpression)
             text = open + " class=\"dfd\" role=\"img\" aria-labelledby=\"dfd-title\" focusable=\"false\"" + text[tag.lowerBound...]
         }
-        let lowered = text.lowercased()
-        for (needle, what) in [("<script", "a script element"), ("<foreignobject", "foreign content"),
-                               ("javascript:", "a javascript: URL")] where lowered.contains(needle) {
-            return .failure(.unsafeOutput(what))
-        }
-        if lowered.range(of: #"\son[a-z]+\s*="#, options: .regularExpression) != nil {
-            return .failure(.unsafeOutput("an event-handler attribute"))
+        // Graphviz escapes text content, so every "<" starts a tag. Check each tag's name and attributes
+        // (text that merely mentions "javascript:" is harmless and stays).
+        let tags = try! NSRegularExpression(pattern: "<([A-Za-z][A-Za-z0-9:_-]*)([^>]*)>")
+        let attributes = try! NSRegularExpression(pattern: #"([A-Za-z_:][A-Za-z0-9_:.-]*)\s*=\s*"([^"]*)""#)
+        let ns = text as NSString
+        for match in tags.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
+            let name = ns.substring(with: match.range(at: 1)).lowercased()
+            if name == "script" || name == "foreignobject" || name == "iframe" || name == "image" {
+                return .failure(.unsafeOutput("a \(name) element"))
+            }
+            let body = ns.substring(with: match.range(at: 2))
+            let bodyNS = body as NSString
+            for attribute in attributes.matches(in: body, range: NSRange(location: 0, length: bodyNS.length)) {
+                let key = bodyNS.substring(with: attribute.range(at: 1)).lowercased()
+                let value = bodyNS.substring(with: attribute.range(at: 2))
+                if key.hasPrefix("on") { return .failure(.unsafeOutput("an event-handler attribute")) }
+                if key == "href" || key.hasSuffix(":href"), !value.hasPrefix("#") {
+                    return .failure(.unsafeOutput("a link that leaves the page"))
+                }
+            }
         }
         return .success(text.trimmingCharacters(in: .whitespacesAndNewlines))
     }

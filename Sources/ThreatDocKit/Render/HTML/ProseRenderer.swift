@@ -22,7 +22,29 @@ public enum ProseRenderer {
             }
         }) else { return plainHTML(markdown) }
         defer { free(rendered) }
-        return String(cString: rendered).trimmingCharacters(in: .newlines)
+        // Images would load from other hosts; a report shows their text instead.
+        let html = String(cString: rendered)
+            .replacingOccurrences(of: #"<img src="[^"]*" alt="([^"]*)"( title="[^"]*")? />"#, with: "$1",
+                                  options: .regularExpression)
+        return restrictLinks(html).trimmingCharacters(in: .newlines)
+    }
+
+    /// cmark's safe mode empties `javascript:` and friends; this also empties every link that the
+    /// model's own URL rule (http, https, mailto, relative) would refuse, such as `java%09script:`.
+    static func restrictLinks(_ html: String) -> String {
+        let pattern = try! NSRegularExpression(pattern: #"href="([^"]*)""#)
+        let ns = html as NSString
+        var result = ""
+        var last = 0
+        for match in pattern.matches(in: html, range: NSRange(location: 0, length: ns.length)) {
+            result += ns.substring(with: NSRange(location: last, length: match.range.location - last))
+            let url = ns.substring(with: match.range(at: 1))
+            let decoded = url.replacingOccurrences(of: "&amp;", with: "&")
+            result += ReferencesAreSafeURLs.problem(with: decoded) == nil ? "href=\"\(url)\"" : "href=\"\""
+            last = match.range.location + match.range.length
+        }
+        result += ns.substring(from: last)
+        return result
     }
 
     static func isSafeForCMark(_ text: String) -> Bool {
