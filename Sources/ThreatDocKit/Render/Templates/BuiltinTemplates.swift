@@ -99,7 +99,7 @@ extension TemplateSet {
             "head": #"""
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'">
 <meta name="referrer" content="no-referrer">
 <meta name="generator" content="{{generator}}">
 <link rel="stylesheet" href="threatdoc.css">
@@ -636,7 +636,7 @@ h3, h4 { overflow-wrap: anywhere; }
 .table-wrap { overflow-x: auto; margin: .75rem 0; }
 table { border-collapse: collapse; width: 100%; font-size: .925rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .4rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
-thead th { background: var(--panel); font-weight: 600; }
+thead th { background: var(--panel); font-weight: 600; overflow-wrap: normal; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .matrix td.num { text-align: center; }
 .cell-gap { background: var(--gap); font-weight: 700; }
