@@ -71,6 +71,20 @@ if CommandLine.arguments.count > 3, CommandLine.arguments[1] == "--measure" {
                 arguments: Array(CommandLine.arguments.dropFirst(4)))
 }
 
+// `--generate DIR` writes the scale corpora (a: one large model, b: 200 models) for profiling, then stops.
+if let index = CommandLine.arguments.firstIndex(of: "--generate"), index + 1 < CommandLine.arguments.count {
+    let root = URL(fileURLWithPath: CommandLine.arguments[index + 1])
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("a"), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(at: root.appendingPathComponent("b"), withIntermediateDirectories: true)
+    try Data(SyntheticModel.yaml(id: "large", elements: 1_400, flows: 600, threats: 11_000, mitigations: 800).utf8)
+        .write(to: root.appendingPathComponent("a/large.yaml"))
+    for n in 0..<200 {
+        try Data(SyntheticModel.yaml(id: "model-\(n)", elements: 30, flows: 40, threats: 50, mitigations: 20).utf8)
+            .write(to: root.appendingPathComponent(String(format: "b/model-%03d.yaml", n)))
+    }
+    exit(0)
+}
+
 let threatdoc = locateThreatdoc()
 guard FileManager.default.isExecutableFile(atPath: threatdoc) else {
     FileHandle.standardError.write(Data("threatdoc-bench: no threatdoc binary at \(threatdoc); build it first\n".utf8))
@@ -142,6 +156,41 @@ for entry in renderCases {
     row([entry.name, "\(entry.threats)", String(format: "%.3f", m.seconds), String(format: "%.1f", m.peakMegabytes),
          "\(m.status)", m.status == 0 ? "rendered (best of 5)" : "FAILED"])
 }
+
+print("\nScale (release build expected; peak MB includes the runner's floor):")
+row(["corpus / command", "size", "seconds", "peak MB", "exit", "result"])
+let cache = work.appendingPathComponent("layout-cache").path
+// (a) one large model
+let large = work.appendingPathComponent("scale-a")
+try FileManager.default.createDirectory(at: large, withIntermediateDirectories: true)
+let largeYAML = SyntheticModel.yaml(id: "large", elements: 1_400, flows: 600, threats: 11_000, mitigations: 800)
+try Data(largeYAML.utf8).write(to: large.appendingPathComponent("large.yaml"))
+// (b) 200 models of 50 threats
+let many = work.appendingPathComponent("scale-b")
+try FileManager.default.createDirectory(at: many, withIntermediateDirectories: true)
+for index in 0..<200 {
+    let yaml = SyntheticModel.yaml(id: "model-\(index)", elements: 30, flows: 40, threats: 50, mitigations: 20)
+    try Data(yaml.utf8).write(to: many.appendingPathComponent(String(format: "model-%03d.yaml", index)))
+}
+@MainActor func scale(_ name: String, _ size: String, _ arguments: [String]) -> Measurement {
+    let m = measure(threatdoc, arguments)
+    if m.status > 1 { failures += 1 }
+    row([name, size, String(format: "%.3f", m.seconds), String(format: "%.1f", m.peakMegabytes), "\(m.status)",
+         m.status <= 1 ? "ok" : "FAILED"])
+    return m
+}
+let common = ["--no-project", "--max-file-size", "8M"]
+_ = scale("(a) validate", String(format: "%.1f MiB", Double(largeYAML.utf8.count) / 1_048_576),
+          ["validate", large.path, "--format", "json"] + common)
+_ = scale("(a) render, cold cache", "", ["render", large.path, "--output", work.appendingPathComponent("out-a").path, "--cache-dir", cache] + common)
+_ = scale("(a) render, warm cache", "", ["render", large.path, "--output", work.appendingPathComponent("out-a").path, "--cache-dir", cache] + common)
+_ = scale("(b) validate", "200 files", ["validate", many.path, "--format", "json"] + common)
+_ = scale("(b) render, cold cache", "", ["render", many.path, "--output", work.appendingPathComponent("out-b").path, "--cache-dir", cache] + common)
+// Change one model, then render again: only its layout is new.
+let changed = many.appendingPathComponent("model-007.yaml")
+let edited = try String(contentsOf: changed, encoding: .utf8).replacingOccurrences(of: "label: \"flow 3\"", with: "label: \"flow 3 (edited)\"")
+try Data(edited.utf8).write(to: changed)
+_ = scale("(b) re-render, 1 changed", "", ["render", many.path, "--output", work.appendingPathComponent("out-b").path, "--cache-dir", cache] + common)
 
 if failures > 0 {
     print("\n\(failures) case(s) did not behave")

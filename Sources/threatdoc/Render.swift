@@ -91,21 +91,34 @@ struct Render: ParsableCommand {
         if interactive, models.count > 20 {
             FileHandle.standardError.write(Data("rendering \(models.count) models…\r".utf8))
         }
+        let cacheDirectory = noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory)
+        let pageCache = PageCache(directory: cacheDirectory, inputDigests: PageCache.digests(for: outcome))
+        let markdownRenderer = MarkdownRenderer(templates: set, outputDirectory: output, cache: pageCache)
+        var htmlDiagnostics = DiagnosticBag()
+        let htmlSet = formatList.contains("html") ? TemplateSet.load(format: "html", overrides: templateFolder, into: &htmlDiagnostics) : nil
+        // The two formats are independent: render them at the same time.
+        let markdownResult = Deferred<(files: [String: String]?, diagnostics: DiagnosticBag)>()
+        let wantsMarkdown = formatList.contains("markdown")
+        Thread.detachNewThread {
+            var bag = DiagnosticBag()
+            let files = wantsMarkdown ? markdownRenderer.render(models, into: &bag) : [:]
+            markdownResult.set((files, bag))
+        }
         var files: [String: String] = [:]
         var failed = false
-        if formatList.contains("markdown") {
-            if let markdown = renderer.render(models, into: &diagnostics) { files.merge(markdown) { a, _ in a } } else { failed = true }
-        }
-        if formatList.contains("html") {
-            let htmlSet = TemplateSet.load(format: "html", overrides: templateFolder, into: &diagnostics)
-            let layout = GraphvizLayout(cacheDirectory: noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory))
-            let site = HTMLRenderer(templates: htmlSet, layout: layout, outputDirectory: output)
-            if let html = site.render(models, into: &diagnostics) {
+        if let htmlSet {
+            let layout = GraphvizLayout(cacheDirectory: cacheDirectory)
+            let site = HTMLRenderer(templates: htmlSet, layout: layout, outputDirectory: output, cache: pageCache)
+            if let html = site.render(models, into: &htmlDiagnostics) {
                 for (path, text) in html { files["html/" + path] = text }
             } else {
                 failed = true
             }
         }
+        let markdown = markdownResult.value()
+        diagnostics.append(contentsOf: markdown.diagnostics)
+        diagnostics.append(contentsOf: htmlDiagnostics)
+        if let markdownFiles = markdown.files { files.merge(markdownFiles) { a, _ in a } } else { failed = true }
         guard !failed else {
             report(shown + diagnostics.sorted)
             FileHandle.standardError.write(Data("threatdoc: nothing written; \(output)/ is unchanged\n".utf8))
@@ -127,5 +140,25 @@ struct Render: ParsableCommand {
         if strict, (outcome.diagnostics + diagnostics.diagnostics).contains(where: { $0.severity == .warning }) {
             throw ExitCode(ExitStatus.findings)
         }
+    }
+}
+
+/// A value produced on another thread; `value()` waits for it.
+final class Deferred<T>: @unchecked Sendable {
+    private var result: T?
+    private let condition = NSCondition()
+
+    func set(_ value: T) {
+        condition.lock()
+        result = value
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func value() -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return result!
     }
 }

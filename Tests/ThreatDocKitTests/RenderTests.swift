@@ -281,3 +281,35 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(try TestSupport.run(["render", "--dump-context", "nope"]).status, 2)
     }
 }
+
+/// The hand-written boxing of hot view-model types must match what reflection would produce.
+final class ContextBoxingTests: XCTestCase {
+    func mirrorBox(_ value: Any) -> Any {
+        let mirror = Mirror(reflecting: value)
+        switch mirror.displayStyle {
+        case .optional: return mirror.children.first.map { mirrorBox($0.value) } ?? NSNull()
+        case .collection: return mirror.children.map { mirrorBox($0.value) }
+        case .struct:
+            var result: [String: Any] = [:]
+            for child in mirror.children { if let label = child.label { result[label] = mirrorBox(child.value) } }
+            return result
+        default: return value
+        }
+    }
+
+    func shape(_ value: Any) -> String {
+        switch value {
+        case let dictionary as [String: Any]:
+            return "{" + dictionary.keys.sorted().map { "\($0):\(shape(dictionary[$0]!))" }.joined(separator: ",") + "}"
+        case let array as [Any]: return "[" + array.map(shape).joined(separator: ",") + "]"
+        case is NSNull: return "null"
+        default: return "\(value)"
+        }
+    }
+
+    func testBoxedContextEqualsReflection() throws {
+        let model = try XCTUnwrap(Exemplar.resolved())
+        let report = ReportContextBuilder.build(model, file: "x.md", sourceLink: "../x.yaml")
+        XCTAssertEqual(shape(ContextBoxing.box(report)), shape(mirrorBox(report)))
+    }
+}

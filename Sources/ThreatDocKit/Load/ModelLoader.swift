@@ -35,10 +35,21 @@ public struct ModelLoader: Sendable {
             for file in Self.discover(path, diagnostics: &result.diagnostics)
             where !excluded.contains(URL(fileURLWithPath: file).standardizedFileURL.path) {
                 result.files.append(file)
-                if let model = load(file: file, into: &result) {
-                    result.models.append(model)
-                }
             }
+        }
+        // Files are independent: read and decode them on every core, then keep the sorted order.
+        let files = result.files
+        let slots = LoadSlots(count: files.count)
+        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+            var partial = Result()
+            let model = load(file: files[index], into: &partial)
+            slots.set(index, (model, partial))
+        }
+        for index in files.indices {
+            guard let (model, partial) = slots.get(index) else { continue }
+            result.sources.append(contentsOf: partial.sources)
+            result.diagnostics.append(contentsOf: partial.diagnostics)
+            if let model { result.models.append(model) }
         }
         return result
     }
@@ -165,5 +176,25 @@ extension Error {
     var message: String {
         if let failure = self as? FileReading.Failure { return failure.message }
         return String(describing: self)
+    }
+}
+
+/// Per-file results written by parallel workers.
+final class LoadSlots: @unchecked Sendable {
+    private var slots: [(ModelSyntax?, ModelLoader.Result)?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: (ModelSyntax?, ModelLoader.Result)) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> (ModelSyntax?, ModelLoader.Result)? {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[index]
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The validate stage: runs every rule over every model and collects all diagnostics in one pass.
 public struct Validator: Sendable {
     public static let modelRules: [any ModelRule] = [
@@ -16,10 +18,34 @@ public struct Validator: Sendable {
     public func validate(_ models: [ModelSyntax]) -> (contexts: [ModelContext], diagnostics: DiagnosticBag) {
         let contexts = models.map { ModelContext(model: $0, options: options) }
         var diagnostics = DiagnosticBag()
-        for context in contexts {
-            for rule in Self.modelRules { rule.check(context, into: &diagnostics) }
+        // Models are independent: check them on every core, then merge in order.
+        let bags = BagSlots(count: contexts.count)
+        DispatchQueue.concurrentPerform(iterations: contexts.count) { index in
+            var bag = DiagnosticBag()
+            for rule in Self.modelRules { rule.check(contexts[index], into: &bag) }
+            bags.set(index, bag)
         }
+        for index in contexts.indices { diagnostics.append(contentsOf: bags.get(index)) }
         for rule in Self.projectRules { rule.check(contexts, into: &diagnostics) }
         return (contexts, diagnostics)
+    }
+}
+
+final class BagSlots: @unchecked Sendable {
+    private var slots: [DiagnosticBag]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: DiagnosticBag(), count: count) }
+
+    func set(_ index: Int, _ bag: DiagnosticBag) {
+        lock.lock()
+        slots[index] = bag
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> DiagnosticBag {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[index]
     }
 }

@@ -28,11 +28,14 @@ public struct HTMLRenderer: Sendable {
     public var templates: TemplateSet
     public var layout: GraphvizLayout
     public var outputDirectory: String
+    public var cache: PageCache
 
-    public init(templates: TemplateSet, layout: GraphvizLayout, outputDirectory: String) {
+    public init(templates: TemplateSet, layout: GraphvizLayout, outputDirectory: String,
+                cache: PageCache = PageCache(directory: nil)) {
         self.templates = templates
         self.layout = layout
         self.outputDirectory = outputDirectory
+        self.cache = cache
     }
 
     static let heatmapRows = 120
@@ -60,7 +63,8 @@ public struct HTMLRenderer: Sendable {
     /// The page for one model (diagram included), and any diagnostic about its diagram.
     public func page(for model: ResolvedModel) -> (page: HTMLModelPage, problem: Diagnostic?) {
         let report = ReportContextBuilder.build(model, file: "\(model.id).html",
-                                                sourceLink: MarkdownRenderer.relativeLink(from: outputDirectory + "/html", to: model.sourcePath))
+                                                sourceLink: MarkdownRenderer.relativeLink(from: outputDirectory + "/html", to: model.sourcePath),
+                                                prose: .html)
         let graph = DataFlowGraph.dot(model)
         var svg: String?, failure: String?, problem: Diagnostic?
         if model.elements.isEmpty {
@@ -89,9 +93,17 @@ public struct HTMLRenderer: Sendable {
     public func render(_ models: [ResolvedModel], into diagnostics: inout DiagnosticBag) -> [String: String]? {
         guard let library = check(into: &diagnostics) else { return nil }
         let results = ResultBox(count: models.count)
+        let cache = self.cache, templates = self.templates, outputDirectory = self.outputDirectory
         DispatchQueue.concurrentPerform(iterations: models.count) { index in
+            let key = cache.key(format: "html", model: models[index], templates: templates, extra: outputDirectory)
+            if let hit = cache.lookup(key) {
+                results.set(index, (hit, nil))
+                return
+            }
             let (page, problem) = self.page(for: models[index])
-            let html = library.render(page, withTemplate: "model") ?? ""
+            let html = library.render(ContextBoxing.box(page), withTemplate: "model") ?? ""
+            // A page without its diagram is not cached, so the next render tries Graphviz again.
+            if problem == nil { cache.store(key, html) }
             results.set(index, (html, problem))
         }
         var files: [String: String] = [:]
@@ -102,7 +114,7 @@ public struct HTMLRenderer: Sendable {
         }
         let index = ReportContextBuilder.index(models, files: models.map { "\($0.id).html" })
         files["index.html"] = library.render(
-            HTMLIndexPage(generator: index.generator, report: index, overviewSVG: SVGCharts.riskOverview(index.models)),
+            ContextBoxing.box(HTMLIndexPage(generator: index.generator, report: index, overviewSVG: SVGCharts.riskOverview(index.models))),
             withTemplate: "index") ?? ""
         for (name, text) in templates.assets { files[name] = text }
         return files

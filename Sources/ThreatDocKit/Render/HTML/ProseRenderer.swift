@@ -23,16 +23,21 @@ public enum ProseRenderer {
         }) else { return plainHTML(markdown) }
         defer { free(rendered) }
         // Images would load from other hosts; a report shows their text instead.
-        let html = String(cString: rendered)
-            .replacingOccurrences(of: #"<img src="[^"]*" alt="([^"]*)"( title="[^"]*")? />"#, with: "$1",
-                                  options: .regularExpression)
+        var html = String(cString: rendered)
+        if html.contains("<img") {
+            html = html.replacingOccurrences(of: #"<img src="[^"]*" alt="([^"]*)"( title="[^"]*")? />"#, with: "$1",
+                                             options: .regularExpression)
+        }
         return restrictLinks(html).trimmingCharacters(in: .newlines)
     }
 
     /// cmark's safe mode empties `javascript:` and friends; this also empties every link that the
     /// model's own URL rule (http, https, mailto, relative) would refuse, such as `java%09script:`.
+    private static let linkPattern = try! NSRegularExpression(pattern: #"href="([^"]*)""#)
+
     static func restrictLinks(_ html: String) -> String {
-        let pattern = try! NSRegularExpression(pattern: #"href="([^"]*)""#)
+        guard html.contains("href=") else { return html }
+        let pattern = linkPattern
         let ns = html as NSString
         var result = ""
         var last = 0

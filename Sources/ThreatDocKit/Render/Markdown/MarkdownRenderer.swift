@@ -6,10 +6,12 @@ public struct MarkdownRenderer: Sendable {
     public var templates: TemplateSet
     /// The output folder, to compute links back to the model files.
     public var outputDirectory: String
+    public var cache: PageCache
 
-    public init(templates: TemplateSet, outputDirectory: String) {
+    public init(templates: TemplateSet, outputDirectory: String, cache: PageCache = PageCache(directory: nil)) {
         self.templates = templates
         self.outputDirectory = outputDirectory
+        self.cache = cache
     }
 
     /// Checks the templates against the context's shape: every name, partial and content type.
@@ -26,35 +28,63 @@ public struct MarkdownRenderer: Sendable {
     /// The files to write, by path relative to the output folder.
     public func render(_ models: [ResolvedModel], into diagnostics: inout DiagnosticBag) -> [String: String]? {
         guard let library = check(into: &diagnostics) else { return nil }
-        var files: [String: String] = [:]
-        var names: [String] = []
-        for model in models {
-            let file = "\(ReportContextBuilder.baseName(of: model)).md"
-            names.append(file)
-            let context = ReportContextBuilder.build(model, file: file, sourceLink: Self.relativeLink(from: outputDirectory, to: model.sourcePath))
-            files[file] = Self.tidy(library.render(context, withTemplate: "model") ?? "")
+        let names = models.map { "\(ReportContextBuilder.baseName(of: $0)).md" }
+        let outputDirectory = self.outputDirectory
+        let rendered = ResultBox(count: models.count)
+        // Models render independently; use every core.
+        let cache = self.cache, templates = self.templates
+        DispatchQueue.concurrentPerform(iterations: models.count) { index in
+            let sourceLink = Self.relativeLink(from: outputDirectory, to: models[index].sourcePath)
+            let key = cache.key(format: "markdown", model: models[index], templates: templates, extra: sourceLink ?? "")
+            if let hit = cache.lookup(key) {
+                rendered.set(index, (hit, nil))
+                return
+            }
+            let context = ReportContextBuilder.build(models[index], file: names[index], sourceLink: sourceLink, prose: .markdown)
+            let page = Self.tidy(library.render(ContextBoxing.box(context), withTemplate: "model") ?? "")
+            cache.store(key, page)
+            rendered.set(index, (page, nil))
         }
-        files["README.md"] = Self.tidy(library.render(ReportContextBuilder.index(models, files: names), withTemplate: "index") ?? "")
+        var files: [String: String] = [:]
+        for (index, name) in names.enumerated() { files[name] = rendered.get(index)?.0 ?? "" }
+        files["README.md"] = Self.tidy(library.render(ContextBoxing.box(ReportContextBuilder.index(models, files: names)), withTemplate: "index") ?? "")
         return files
     }
 
     public func context(for model: ResolvedModel) -> ModelReport {
         ReportContextBuilder.build(model, file: "\(ReportContextBuilder.baseName(of: model)).md",
-                                   sourceLink: Self.relativeLink(from: outputDirectory, to: model.sourcePath))
+                                   sourceLink: Self.relativeLink(from: outputDirectory, to: model.sourcePath), prose: .all)
     }
 
     /// Collapses runs of blank lines that optional sections leave behind, and ends with one newline.
     static func tidy(_ text: String) -> String {
-        var lines: [Substring] = []
+        // Works on bytes: this runs over every line of every report.
+        var out: [UInt8] = []
+        out.reserveCapacity(text.utf8.count)
         var inFence = false
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("```") { inFence.toggle() }
-            if !inFence, trimmed.isEmpty, lines.last?.trimmingCharacters(in: .whitespaces).isEmpty ?? true { continue }
-            lines.append(inFence ? line : Substring(line.replacingOccurrences(of: "\\s+$", with: "", options: .regularExpression)))
+        var previousBlank = true
+        var line: [UInt8] = []
+        func flush() {
+            var end = line.count
+            if !inFence { while end > 0, line[end - 1] == 0x20 || line[end - 1] == 0x09 { end -= 1 } }
+            let content = line[..<end]
+            let trimmedStart = content.drop { $0 == 0x20 || $0 == 0x09 }
+            let isFence = trimmedStart.starts(with: [0x60, 0x60, 0x60])
+            let blank = trimmedStart.isEmpty
+            if isFence { inFence.toggle() }
+            if !inFence, !isFence, blank, previousBlank { line.removeAll(keepingCapacity: true); return }
+            out.append(contentsOf: content)
+            out.append(0x0A)
+            previousBlank = blank && !isFence
+            line.removeAll(keepingCapacity: true)
         }
-        while let last = lines.last, last.isEmpty { lines.removeLast() }
-        return lines.joined(separator: "\n") + "\n"
+        for byte in text.utf8 {
+            if byte == 0x0A { flush() } else { line.append(byte) }
+        }
+        flush()
+        while out.count >= 2, out[out.count - 1] == 0x0A, out[out.count - 2] == 0x0A { out.removeLast() }
+        if out.last != 0x0A { out.append(0x0A) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// A relative path from a folder to a file, both given relative to the working directory (or

@@ -16,7 +16,19 @@ public enum ReportContextBuilder {
     /// The file a model's report goes to, without extension: its ID (safe: IDs match a strict pattern).
     public static func baseName(of model: ResolvedModel) -> String { model.id }
 
-    public static func build(_ model: ResolvedModel, file: String, sourceLink: String?) -> ModelReport {
+    /// Which renderings of prose to prepare: Markdown (made inert) or HTML (through libcmark).
+    public struct ProseFormats: OptionSet, Sendable {
+        public let rawValue: Int
+        public init(rawValue: Int) { self.rawValue = rawValue }
+        public static let markdown = ProseFormats(rawValue: 1)
+        public static let html = ProseFormats(rawValue: 2)
+        public static let all: ProseFormats = [.markdown, .html]
+    }
+
+    public static func build(_ model: ResolvedModel, file: String, sourceLink: String?, prose: ProseFormats = .all) -> ModelReport {
+        let wantsMarkdown = prose.contains(.markdown), wantsHTML = prose.contains(.html)
+        func markdownProse(_ text: String) -> String { wantsMarkdown ? MarkdownEscaping.prose(text) : text }
+        func htmlProse(_ text: String) -> String? { wantsHTML ? ProseRenderer.html(text) : nil }
         let threatByID = Dictionary(uniqueKeysWithValues: model.threats.map { ($0.id, $0) })
         let mitigationByID = Dictionary(uniqueKeysWithValues: model.mitigations.map { ($0.id, $0) })
         let elementByID = Dictionary(uniqueKeysWithValues: model.elements.map { ($0.id, $0) })
@@ -105,8 +117,8 @@ public enum ReportContextBuilder {
                         stride: threat.stride.map(\.letter).joined(separator: ", "),
                         risk: threat.risk.rawValue, likelihood: threat.likelihood.rawValue, impact: threat.impact.rawValue,
                         response: threat.response.rawValue, justification: threat.justification,
-                        description: threat.description.map(MarkdownEscaping.prose),
-                        descriptionHTML: threat.description.map(ProseRenderer.html), note: threat.note,
+                        description: threat.description.map(markdownProse),
+                        descriptionHTML: threat.description.flatMap(htmlProse), note: threat.note,
                         targets: threat.targets.map(targetLink),
                         mitigations: threat.mitigations.map { id in
                             MitigationRef(link: mitigationLink(id), status: mitigationByID[id]?.status.rawValue ?? "",
@@ -123,8 +135,8 @@ public enum ReportContextBuilder {
             MitigationItem(
                 id: mitigation.id, anchor: anchor("mitigation", mitigation.id), title: mitigation.title,
                 status: mitigation.status.rawValue, owner: mitigation.owner,
-                description: mitigation.description.map(MarkdownEscaping.prose),
-                descriptionHTML: mitigation.description.map(ProseRenderer.html),
+                description: mitigation.description.map(markdownProse),
+                descriptionHTML: mitigation.description.flatMap(htmlProse),
                 note: mitigation.note, evidence: mitigation.evidence.state.rawValue,
                 evidenceSummary: mitigation.evidence.summary,
                 checks: checkItems(mitigation, findings: findingByCheck),
@@ -166,8 +178,8 @@ public enum ReportContextBuilder {
             generator: generator, file: file,
             model: ModelInfo(id: model.id, title: model.title, owner: model.owner, reviewed: model.reviewed,
                              formatVersion: model.formatVersion, source: model.sourcePath, sourceLink: sourceLink,
-                             summary: model.summary.map(MarkdownEscaping.prose),
-                             summaryHTML: model.summary.map(ProseRenderer.html)),
+                             summary: model.summary.map(markdownProse),
+                             summaryHTML: model.summary.flatMap(htmlProse)),
             scans: model.scans.map {
                 ScanInfo(host: $0.host, file: $0.path, tool: $0.tool.rawValue, format: $0.format,
                          catalog: $0.catalog ?? "unknown", date: $0.date,

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Rendered pages cached by a hash of everything that shapes them: the resolved model, the
+/// templates, the output location and threatdoc's version. Re-rendering after one model changes then
+/// renders only that model. The cache only saves time; the output is the same with or without it.
+public struct PageCache: Sendable {
+    public var directory: String?
+    /// A digest of each model's inputs (its file and the scans), by model ID. A model without one is
+    /// never cached.
+    public var inputDigests: [String: UInt64]
+
+    public init(directory: String?, inputDigests: [String: UInt64] = [:]) {
+        self.directory = directory
+        self.inputDigests = inputDigests
+    }
+
+    /// Digests of every model's inputs: the model file's text and everything the scans reported.
+    public static func digests(for outcome: Pipeline.Outcome) -> [String: UInt64] {
+        var scanText = ""
+        for report in outcome.scans.sorted(by: { $0.path < $1.path }) {
+            scanText += "\(report.path)\u{0}\(report.label)\u{0}\(report.catalogVersion ?? "")\u{0}\(report.started ?? 0)\n"
+            for result in report.results {
+                scanText += "\(result.id)\u{0}\(result.rawStatus)\u{0}\(result.title)\u{0}\(result.nodeType)\u{0}\(result.catalogVersion ?? "")\n"
+            }
+        }
+        let scans = GraphvizLayout.fnv1a(scanText)
+        let sources = Dictionary(outcome.sources.map { ($0.path, $0.text) }, uniquingKeysWith: { a, _ in a })
+        var digests: [String: UInt64] = [:]
+        for model in outcome.models ?? [] {
+            guard let text = sources[model.sourcePath] else { continue }
+            digests[model.id] = GraphvizLayout.fnv1a(text) ^ (scans &* 31)
+        }
+        return digests
+    }
+
+    /// The cache key for a page of `model` rendered with `templates` in `format`; nil when the model's
+    /// inputs are unknown or there is no cache.
+    public func key(format: String, model: ResolvedModel, templates: TemplateSet, extra: String) -> String? {
+        guard directory != nil, let digest = inputDigests[model.id] else { return nil }
+        return Self.key(format: format, input: "\(digest)\u{0}\(model.id)\u{0}\(model.sourcePath)", templates: templates, extra: extra)
+    }
+
+    static func key(format: String, input json: String, templates: TemplateSet, extra: String) -> String {
+        let templateText = templates.templates.keys.sorted().map { "\($0)\u{0}\(templates.templates[$0]!.text)" }.joined(separator: "\u{1}")
+            + templates.assets.keys.sorted().map { "\($0)\u{0}\(templates.assets[$0]!)" }.joined(separator: "\u{1}")
+        let digest = GraphvizLayout.fnv1a([format, ThreatDocKit.version, extra, json].joined(separator: "\u{2}"))
+        let templateDigest = GraphvizLayout.fnv1a(templateText)
+        return "\(format)-\(String(digest, radix: 16))-\(String(templateDigest, radix: 16))"
+    }
+
+    public func lookup(_ key: String?) -> String? {
+        guard let directory, let key else { return nil }
+        return try? String(contentsOfFile: "\(directory)/pages/\(key)", encoding: .utf8)
+    }
+
+    public func store(_ key: String?, _ text: String) {
+        guard let directory, let key else { return }
+        try? FileManager.default.createDirectory(atPath: "\(directory)/pages", withIntermediateDirectories: true)
+        try? Data(text.utf8).write(to: URL(fileURLWithPath: "\(directory)/pages/\(key)"), options: .atomic)
+    }
+}
