@@ -43,10 +43,20 @@ public struct PageCache: Sendable {
     static func key(format: String, input json: String, templates: TemplateSet, extra: String) -> String {
         let templateText = templates.templates.keys.sorted().map { "\($0)\u{0}\(templates.templates[$0]!.text)" }.joined(separator: "\u{1}")
             + templates.assets.keys.sorted().map { "\($0)\u{0}\(templates.assets[$0]!)" }.joined(separator: "\u{1}")
-        let digest = GraphvizLayout.fnv1a([format, ThreatDocKit.version, extra, json].joined(separator: "\u{2}"))
+        let digest = GraphvizLayout.fnv1a([format, ThreatDocKit.version, buildIdentity, extra, json].joined(separator: "\u{2}"))
         let templateDigest = GraphvizLayout.fnv1a(templateText)
         return "\(format)-\(String(digest, radix: 16))-\(String(templateDigest, radix: 16))"
     }
+
+    /// The running binary's size and modification time: a rebuilt threatdoc never reuses pages that
+    /// an older build rendered, even when the version string is the same.
+    static let buildIdentity: String = {
+        let path = ProcessInfo.processInfo.arguments.first ?? ""
+        let attributes = (try? FileManager.default.attributesOfItem(atPath: path)) ?? [:]
+        let size = (attributes[.size] as? NSNumber)?.intValue ?? 0
+        let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(path)|\(size)|\(modified)"
+    }()
 
     public func lookup(_ key: String?) -> String? {
         guard let directory, let key else { return nil }

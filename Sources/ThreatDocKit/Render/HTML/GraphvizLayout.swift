@@ -46,7 +46,7 @@ public struct GraphvizLayout: Sendable {
     /// The SVG for `dot`, ready to inline: no XML prolog, comments or fixed size, checked for markup
     /// that could run script.
     public func svg(for dot: String) -> Result<String, Failure> {
-        let key = String(Self.fnv1a(dot + "|graphviz-svg-v1"), radix: 16)
+        let key = String(Self.fnv1a(dot + "|graphviz-svg-v1|" + PageCache.buildIdentity), radix: 16)
         let cached = cacheDirectory.map { "\($0)/layouts/\(key).svg" }
         if let cached, let text = try? String(contentsOfFile: cached, encoding: .utf8) {
             return .success(text)

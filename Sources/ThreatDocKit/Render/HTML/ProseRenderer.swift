@@ -91,6 +91,11 @@ public enum ProseRenderer {
 public enum HTMLEscaping {
     /// Text content and quoted attribute values.
     public static func text(_ text: String) -> String {
+        // Most values need nothing: return them without rebuilding the string.
+        if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22
+                || $0 == 0x27 || $0 == 0x60 || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count)
         for scalar in text.unicodeScalars {

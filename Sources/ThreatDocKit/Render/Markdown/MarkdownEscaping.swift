@@ -7,6 +7,13 @@ public enum MarkdownEscaping {
     /// Backslash-escapes everything that could start Markdown, HTML, math or a table cell break,
     /// folds line breaks into spaces, and makes invisible control and bidirectional characters visible.
     public static func inline(_ text: String) -> String {
+        // Fast path: plain words, digits and harmless punctuation need no escaping.
+        if let first = text.utf8.first, !(first == 0x2B || first == 0x2D || first == 0x3D || (0x30...0x39).contains(first)),
+           !text.utf8.contains(where: { !(($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39)
+                || $0 == 0x20 || $0 == 0x2C || $0 == 0x2E || $0 == 0x3A || $0 == 0x2D || $0 == 0x2F || $0 == 0x28 || $0 == 0x29
+                || $0 == 0x27 || $0 == 0x22 || $0 == 0x3F || $0 == 0x3B || $0 == 0x25 || $0 == 0x40) }) {
+            return text
+        }
         var out = ""
         out.reserveCapacity(text.utf8.count + 8)
         var atStart = true
