@@ -28,15 +28,20 @@ struct PipelineOptions: ParsableArguments {
     }
 
     /// Runs load → validate → link, reading the project file unless told not to.
-    func run() -> Pipeline.Outcome {
+    func run() -> Pipeline.Outcome { runWithProject().outcome }
+
+    /// The outcome and the project file it used, if any.
+    func runWithProject() -> (outcome: Pipeline.Outcome, project: ProjectFile?) {
         var limits = LoadLimits.default
         limits.maxFileBytes = maxFileSize.bytes
         var projectDiagnostics = DiagnosticBag()
         var scanInputs = scans.map { Pipeline.ScanInput(path: $0) }
         var modelPaths = paths
         let explicitProject = project != ProjectFile.defaultPath
+        var loadedProject: ProjectFile?
         if !noProject, explicitProject || FileManager.default.fileExists(atPath: project),
            let file = ProjectFile.load(path: project, limits: limits, into: &projectDiagnostics) {
+            loadedProject = file
             scanInputs += file.scans.map {
                 Pipeline.ScanInput(path: $0.file.value, host: $0.host, models: $0.models.map(\.value),
                                    location: $0.file.location)
@@ -56,7 +61,7 @@ struct PipelineOptions: ParsableArguments {
             })
             outcome.hasProjectErrors = projectDiagnostics.hasErrors
         }
-        return outcome
+        return (outcome, loadedProject)
     }
 }
 

@@ -73,7 +73,7 @@ struct Render: ParsableCommand {
             throw ExitCode(ExitStatus.for(outcome, strict: strict) == 0 ? 1 : ExitStatus.for(outcome, strict: strict))
         }
         var diagnostics = DiagnosticBag()
-        let templateFolder = templates ?? (FileManager.default.fileExists(atPath: "templates") ? "templates" : nil)
+        let templateFolder = templates ?? SiteBuilder.defaultTemplatesFolder
         let set = TemplateSet.load(format: "markdown", overrides: templateFolder, into: &diagnostics)
         let renderer = MarkdownRenderer(templates: set, outputDirectory: output)
 
@@ -91,34 +91,12 @@ struct Render: ParsableCommand {
         if interactive, models.count > 20 {
             FileHandle.standardError.write(Data("rendering \(models.count) models…\r".utf8))
         }
-        let cacheDirectory = noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory)
-        let pageCache = PageCache(directory: cacheDirectory, inputDigests: PageCache.digests(for: outcome))
-        let markdownRenderer = MarkdownRenderer(templates: set, outputDirectory: output, cache: pageCache)
-        var htmlDiagnostics = DiagnosticBag()
-        let htmlSet = formatList.contains("html") ? TemplateSet.load(format: "html", overrides: templateFolder, into: &htmlDiagnostics) : nil
-        // The two formats are independent: render them at the same time.
-        let markdownResult = Deferred<(files: [String: String]?, diagnostics: DiagnosticBag)>()
-        let wantsMarkdown = formatList.contains("markdown")
-        Thread.detachNewThread {
-            var bag = DiagnosticBag()
-            let files = wantsMarkdown ? markdownRenderer.render(models, into: &bag) : [:]
-            markdownResult.set((files, bag))
-        }
-        var files: [String: String] = [:]
-        var failed = false
-        if let htmlSet {
-            let layout = GraphvizLayout(cacheDirectory: cacheDirectory)
-            let site = HTMLRenderer(templates: htmlSet, layout: layout, outputDirectory: output, cache: pageCache)
-            if let html = site.render(models, into: &htmlDiagnostics) {
-                for (path, text) in html { files["html/" + path] = text }
-            } else {
-                failed = true
-            }
-        }
-        let markdown = markdownResult.value()
-        diagnostics.append(contentsOf: markdown.diagnostics)
-        diagnostics.append(contentsOf: htmlDiagnostics)
-        if let markdownFiles = markdown.files { files.merge(markdownFiles) { a, _ in a } } else { failed = true }
+        let builder = SiteBuilder(formats: formatList.compactMap(SiteBuilder.Format.init(rawValue:)), outputDirectory: output,
+                                  templatesFolder: templateFolder,
+                                  cacheDirectory: noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory))
+        let built = builder.build(outcome, into: &diagnostics)
+        let failed = built == nil
+        let files = built ?? [:]
         guard !failed else {
             report(shown + diagnostics.sorted)
             FileHandle.standardError.write(Data("threatdoc: nothing written; \(output)/ is unchanged\n".utf8))
@@ -143,22 +121,3 @@ struct Render: ParsableCommand {
     }
 }
 
-/// A value produced on another thread; `value()` waits for it.
-final class Deferred<T>: @unchecked Sendable {
-    private var result: T?
-    private let condition = NSCondition()
-
-    func set(_ value: T) {
-        condition.lock()
-        result = value
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func value() -> T {
-        condition.lock()
-        defer { condition.unlock() }
-        while result == nil { condition.wait() }
-        return result!
-    }
-}

@@ -19,7 +19,7 @@ struct Validate: ParsableCommand {
 
     @OptionGroup var input: PipelineOptions
 
-    @Option(help: "Output format: text or json.")
+    @Option(help: "Output format: text, json, sarif (SARIF 2.1.0 for code scanning) or github (workflow commands).")
     var format: OutputFormat = .text
 
     @Flag(help: "Treat warnings as errors for the exit code.")
@@ -31,17 +31,38 @@ struct Validate: ParsableCommand {
     func run() throws {
         let outcome = input.run()
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardOutput), sources: outcome.sources)
-        let output = switch format {
-        case .text: formatter.text(outcome.diagnostics, summary: outcome.summary)
-        case .json: formatter.json(outcome.diagnostics, summary: outcome.summary)
-        }
-        FileHandle.standardOutput.write(Data(output.utf8))
+        FileHandle.standardOutput.write(Data(format.render(outcome, formatter: formatter).utf8))
+        if format == .github { GitHubSummary.write(outcome, gates: [], stale: []) }
         throw ExitCode(ExitStatus.for(outcome, strict: strict))
     }
 }
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
-    case text, json
+    case text, json, sarif, github
+
+    func render(_ outcome: Pipeline.Outcome, formatter: DiagnosticFormatter) -> String {
+        switch self {
+        case .text: formatter.text(outcome.diagnostics, summary: outcome.summary)
+        case .json: formatter.json(outcome.diagnostics, summary: outcome.summary)
+        case .sarif: SARIFFormatter.sarif(outcome.diagnostics)
+        case .github: GitHubFormatter.commands(outcome.diagnostics) + outcome.summary.line + "\n"
+        }
+    }
+}
+
+/// Appends the Markdown summary to `$GITHUB_STEP_SUMMARY` when GitHub Actions sets it.
+enum GitHubSummary {
+    static func write(_ outcome: Pipeline.Outcome, gates: [GateFailure], stale: [String]) {
+        guard let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
+        let text = GitHubFormatter.stepSummary(outcome.diagnostics, summary: outcome.summary, gates: gates, stale: stale)
+        if let handle = FileHandle(forWritingAtPath: path) {
+            handle.seekToEndOfFile()
+            handle.write(Data(text.utf8))
+            try? handle.close()
+        } else {
+            FileManager.default.createFile(atPath: path, contents: Data(text.utf8))
+        }
+    }
 }
 
 enum ColorMode: String, ExpressibleByArgument, CaseIterable {

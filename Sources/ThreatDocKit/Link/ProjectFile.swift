@@ -22,8 +22,10 @@ public struct ProjectFile: Sendable {
     public var path: String
     public var models: [String]
     public var scans: [Scan]
+    /// Gates `threatdoc check` applies (`error`, `warning`, `unaddressed:high`, `contradicted`, `uncovered`).
+    public var gates: [Located<String>] = []
 
-    static let fields = ["models", "scans"]
+    static let fields = ["models", "scans", "gates"]
     static let scanFields = ["file", "host", "models"]
 
     /// Reads the project file; nil with diagnostics when it is broken. Scan paths are relative to the
@@ -58,10 +60,16 @@ public struct ProjectFile: Sendable {
                 for item in items {
                     if let scan = self.scan(item, resolve: resolve, into: &diagnostics) { project.scans.append(scan) }
                 }
+            case "gates":
+                project.gates = strings(pair.value, field: "gates", into: &diagnostics)
+                for gate in project.gates where Gate.parse(gate.value) == nil {
+                    diagnostics.report(.invalidValue, "\(gate.value.debugSnippet) is not a gate", at: gate.location,
+                                       help: "gates: \(Gate.names)")
+                }
             default:
                 diagnostics.report(.unknownKey, "unknown key \(pair.key.value.debugSnippet) in the project file",
                                    at: pair.key.location,
-                                   help: Suggestions.didYouMean(pair.key.value, in: fields) ?? "allowed keys: models, scans")
+                                   help: Suggestions.didYouMean(pair.key.value, in: fields) ?? "allowed keys: models, scans, gates")
             }
         }
         return project

@@ -1,0 +1,134 @@
+/// A condition that fails `threatdoc check`.
+public enum Gate: Equatable, Sendable, CustomStringConvertible {
+    /// Any error (the default).
+    case error
+    /// Any warning or error.
+    case warning
+    /// An unaddressed threat (no mitigation, no other response) at or above a risk level.
+    case unaddressed(Level)
+    /// A mitigation whose scan evidence contradicts it.
+    case contradicted
+    /// A WARN or FAIL scan result that no mitigation covers.
+    case uncovered
+
+    public static func parse(_ text: String) -> Gate? {
+        switch text {
+        case "error": return .error
+        case "warning": return .warning
+        case "contradicted": return .contradicted
+        case "uncovered": return .uncovered
+        case "unaddressed": return .unaddressed(.low)
+        default:
+            guard text.hasPrefix("unaddressed:"), let level = Level(rawValue: String(text.dropFirst("unaddressed:".count))) else {
+                return nil
+            }
+            return .unaddressed(level)
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .error: "error"
+        case .warning: "warning"
+        case .unaddressed(let level): "unaddressed:\(level.rawValue)"
+        case .contradicted: "contradicted"
+        case .uncovered: "uncovered"
+        }
+    }
+
+    public static let names = "error, warning, unaddressed:LEVEL (low, medium, high, critical), contradicted, uncovered"
+}
+
+public struct GateFailure: Sendable, Equatable {
+    public var gate: Gate
+    public var reason: String
+}
+
+public enum GateEvaluator {
+    /// The gates that fail for this outcome, each with the reason in words.
+    public static func evaluate(_ gates: [Gate], outcome: Pipeline.Outcome) -> [GateFailure] {
+        var failures: [GateFailure] = []
+        let errors = outcome.diagnostics.filter { $0.severity == .error }
+        let warnings = outcome.diagnostics.filter { $0.severity == .warning }
+        let models = outcome.models ?? []
+        for gate in gates {
+            switch gate {
+            case .error where !errors.isEmpty:
+                failures.append(.init(gate: gate, reason: "\(errors.count) error\(errors.count == 1 ? "" : "s"), the first: \(describe(errors[0]))"))
+            case .warning where !errors.isEmpty || !warnings.isEmpty:
+                let first = (errors + warnings)[0]
+                failures.append(.init(gate: gate, reason: "\(errors.count) errors and \(warnings.count) warnings, the first: \(describe(first))"))
+            case .unaddressed(let level):
+                let threats = models.flatMap { model in
+                    model.threats.filter { $0.response == .mitigate && $0.mitigations.isEmpty && $0.risk >= level }
+                        .map { "\(model.id)/\($0.id) (\($0.risk.rawValue))" }
+                }
+                if !threats.isEmpty {
+                    failures.append(.init(gate: gate, reason: "unaddressed threats at or above \(level.rawValue) risk: \(threats.joined(separator: ", "))"))
+                }
+            case .contradicted:
+                let contradicted = models.flatMap { model in
+                    model.mitigations.filter { $0.evidence.state == .contradicted }.map { "\(model.id)/\($0.id)" }
+                }
+                if !contradicted.isEmpty {
+                    failures.append(.init(gate: gate, reason: "mitigations contradicted by scans: \(contradicted.joined(separator: ", "))"))
+                }
+            case .uncovered:
+                let uncovered = models.flatMap { model in model.uncoveredFindings.map { "\(model.id): \($0.host) \($0.id)" } }
+                if !uncovered.isEmpty {
+                    let listed = uncovered.prefix(10).joined(separator: ", ") + (uncovered.count > 10 ? ", …" : "")
+                    failures.append(.init(gate: gate, reason: "\(uncovered.count) scan findings no mitigation covers: \(listed)"))
+                }
+            default:
+                continue
+            }
+        }
+        return failures
+    }
+
+    static func describe(_ diagnostic: Diagnostic) -> String {
+        let place = diagnostic.location.map { "\($0.file):\($0.line):\($0.column): " } ?? ""
+        return "\(place)\(diagnostic.code.id) \(diagnostic.message)"
+    }
+}
+
+/// Whether the committed output is what rendering would write now.
+public struct FreshnessReport: Sendable, Equatable {
+    /// Files whose content differs.
+    public var stale: [String] = []
+    /// Files rendering would write that are not there.
+    public var missing: [String] = []
+    /// Files there that rendering would not write.
+    public var extra: [String] = []
+
+    public init() {}
+
+    public var isFresh: Bool { stale.isEmpty && missing.isEmpty && extra.isEmpty }
+
+    public var all: [String] { (stale + missing + extra).sorted() }
+
+    /// Compares `expected` (relative path → content) with the files under `directory`.
+    public static func compare(expected: [String: String], directory: String) -> FreshnessReport {
+        var report = FreshnessReport()
+        var onDisk = Set<String>()
+        if let enumerator = FileManager.default.enumerator(atPath: directory) {
+            while let path = enumerator.nextObject() as? String {
+                var isDirectory: ObjCBool = false
+                FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
+                if !isDirectory.boolValue, path != OutputWriter.marker { onDisk.insert(path) }
+            }
+        }
+        for (path, content) in expected.sorted(by: { $0.key < $1.key }) {
+            guard onDisk.contains(path) else {
+                report.missing.append(path)
+                continue
+            }
+            let data = FileManager.default.contents(atPath: directory + "/" + path) ?? Data()
+            if data != Data(content.utf8) { report.stale.append(path) }
+        }
+        report.extra = onDisk.subtracting(expected.keys).sorted()
+        return report
+    }
+}
+
+import Foundation

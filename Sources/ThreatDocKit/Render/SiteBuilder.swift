@@ -1,0 +1,83 @@
+import Foundation
+
+/// Renders every requested format of a set of models into files, in memory: `render` writes them,
+/// `check` compares them with what is committed.
+public struct SiteBuilder: Sendable {
+    public enum Format: String, CaseIterable, Sendable {
+        case markdown, html
+    }
+
+    public var formats: [Format]
+    public var outputDirectory: String
+    /// A folder overriding the built-in templates (`<folder>/markdown/…`, `<folder>/html/…`).
+    public var templatesFolder: String?
+    /// Layout and page cache; nil renders everything afresh.
+    public var cacheDirectory: String?
+
+    public init(formats: [Format], outputDirectory: String, templatesFolder: String?, cacheDirectory: String?) {
+        self.formats = formats
+        self.outputDirectory = outputDirectory
+        self.templatesFolder = templatesFolder
+        self.cacheDirectory = cacheDirectory
+    }
+
+    /// `templates/` in the working directory, when it exists: the repository's overridable templates.
+    public static var defaultTemplatesFolder: String? {
+        FileManager.default.fileExists(atPath: "templates") ? "templates" : nil
+    }
+
+    /// The files of the output folder (paths relative to it, without the marker), or nil when a
+    /// template is broken; diagnostics say why.
+    public func build(_ outcome: Pipeline.Outcome, into diagnostics: inout DiagnosticBag) -> [String: String]? {
+        guard let models = outcome.models else { return nil }
+        let pageCache = PageCache(directory: cacheDirectory, inputDigests: PageCache.digests(for: outcome))
+        var markdownDiagnostics = DiagnosticBag(), htmlDiagnostics = DiagnosticBag()
+        let markdownSet = TemplateSet.load(format: "markdown", overrides: templatesFolder, into: &markdownDiagnostics)
+        let markdownRenderer = MarkdownRenderer(templates: markdownSet, outputDirectory: outputDirectory, cache: pageCache)
+        let htmlSet = formats.contains(.html) ? TemplateSet.load(format: "html", overrides: templatesFolder, into: &htmlDiagnostics) : nil
+        // The formats are independent: render them at the same time.
+        let markdownResult = Deferred<(files: [String: String]?, diagnostics: DiagnosticBag)>()
+        let wantsMarkdown = formats.contains(.markdown)
+        Thread.detachNewThread { [markdownDiagnostics] in
+            var bag = markdownDiagnostics
+            let files = wantsMarkdown ? markdownRenderer.render(models, into: &bag) : [:]
+            markdownResult.set((files, bag))
+        }
+        var files: [String: String] = [:]
+        var failed = false
+        if let htmlSet {
+            let site = HTMLRenderer(templates: htmlSet, layout: GraphvizLayout(cacheDirectory: cacheDirectory),
+                                    outputDirectory: outputDirectory, cache: pageCache)
+            if let html = site.render(models, into: &htmlDiagnostics) {
+                for (path, text) in html { files["html/" + path] = text }
+            } else {
+                failed = true
+            }
+        }
+        let markdown = markdownResult.value()
+        diagnostics.append(contentsOf: markdown.diagnostics)
+        diagnostics.append(contentsOf: htmlDiagnostics)
+        if let markdownFiles = markdown.files { files.merge(markdownFiles) { a, _ in a } } else { failed = true }
+        return failed ? nil : files
+    }
+}
+
+/// A value produced on another thread; `value()` waits for it.
+final class Deferred<T>: @unchecked Sendable {
+    private var result: T?
+    private let condition = NSCondition()
+
+    func set(_ value: T) {
+        condition.lock()
+        result = value
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func value() -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return result!
+    }
+}

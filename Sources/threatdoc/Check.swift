@@ -1,0 +1,107 @@
+import ArgumentParser
+import Foundation
+import ThreatDocKit
+
+struct Check: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "One command for CI: validate, read the scans, apply the gates, and check that output/ is fresh.",
+        discussion: """
+            Reads the project file (.threatdoc.yaml) for models, scans and gates. Re-renders in memory and \
+            compares with the committed output folder; stale, missing or extra files are listed with the \
+            command that fixes them. Exit codes: 0 all gates pass and the output is fresh; 1 a gate failed \
+            or the output is stale; 2 usage or I/O failure.
+
+            Gates (--fail-on, repeatable or comma-separated; or `gates:` in the project file):
+              error (the default), warning, unaddressed:LEVEL, contradicted, uncovered
+
+            Examples:
+              threatdoc check
+              threatdoc check --format sarif > threatdoc.sarif
+              threatdoc check --fail-on error,contradicted,unaddressed:high
+              threatdoc check --format github               # annotations in a GitHub Actions log
+            """)
+
+    @OptionGroup var input: PipelineOptions
+
+    @Option(name: .customLong("fail-on"), help: ArgumentHelp("Gates that fail the check (default: error, or the project file's `gates`).", valueName: "gate"))
+    var failOn: [String] = []
+
+    @Option(help: "Output format: text, json, sarif or github.")
+    var format: OutputFormat = .text
+
+    @Option(help: ArgumentHelp("The committed output folder to check.", valueName: "dir"))
+    var output: String = "output"
+
+    @Flag(help: "Do not check that the output folder is fresh.")
+    var noOutputCheck = false
+
+    @Option(help: ArgumentHelp("A folder of templates that override the built-in ones (default: templates/ when it exists).", valueName: "dir"))
+    var templates: String?
+
+    @Option(help: "When to use colour in text output: auto, always or never.")
+    var color: ColorMode = .auto
+
+    func validate() throws {
+        for gate in failOn.flatMap({ $0.split(separator: ",").map(String.init) }) where Gate.parse(gate) == nil {
+            throw ValidationError("'\(gate)' is not a gate; gates: \(Gate.names)")
+        }
+    }
+
+    func run() throws {
+        let (outcome, project) = input.runWithProject()
+        var gates = failOn.flatMap { $0.split(separator: ",").map(String.init) }.compactMap(Gate.parse)
+        if gates.isEmpty { gates = project?.gates.compactMap { Gate.parse($0.value) } ?? [] }
+        if gates.isEmpty { gates = [.error] }
+        let failures = GateEvaluator.evaluate(gates, outcome: outcome)
+
+        var freshness = FreshnessReport()
+        var renderDiagnostics = DiagnosticBag()
+        if !noOutputCheck, outcome.models != nil {
+            let builder = SiteBuilder(formats: SiteBuilder.Format.allCases, outputDirectory: output,
+                                      templatesFolder: templates ?? SiteBuilder.defaultTemplatesFolder,
+                                      cacheDirectory: GraphvizLayout.defaultCacheDirectory)
+            if let files = builder.build(outcome, into: &renderDiagnostics) {
+                freshness = FreshnessReport.compare(expected: files, directory: output)
+            }
+        }
+        var all = outcome
+        all.diagnostics = (outcome.diagnostics + renderDiagnostics.diagnostics)
+        let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardOutput), sources: outcome.sources)
+        switch format {
+        case .text:
+            let text = formatter.text(all.diagnostics, summary: all.summary)
+            FileHandle.standardOutput.write(Data(text.utf8))
+        case .json:
+            FileHandle.standardOutput.write(Data(checkJSON(all, failures: failures, freshness: freshness).utf8))
+        case .sarif, .github:
+            FileHandle.standardOutput.write(Data(format.render(all, formatter: formatter).utf8))
+        }
+        if format == .github { GitHubSummary.write(all, gates: failures, stale: freshness.all) }
+
+        // The verdict goes to standard error, so SARIF and JSON on standard output stay clean.
+        var verdict = ""
+        for failure in failures { verdict += "threatdoc: gate '\(failure.gate)' failed: \(failure.reason)\n" }
+        if !freshness.isFresh {
+            for path in freshness.stale { verdict += "threatdoc: stale: \(output)/\(path)\n" }
+            for path in freshness.missing { verdict += "threatdoc: missing: \(output)/\(path)\n" }
+            for path in freshness.extra { verdict += "threatdoc: no longer produced: \(output)/\(path)\n" }
+            verdict += "threatdoc: \(output)/ is not what the models render to; run `threatdoc render` (or .ci/render) and commit \(output)/\n"
+        }
+        if renderDiagnostics.hasErrors { verdict += "threatdoc: the templates have errors; the output could not be checked\n" }
+        let passed = failures.isEmpty && freshness.isFresh && !renderDiagnostics.hasErrors
+        verdict += passed ? "threatdoc: check passed (gates: \(gates.map(\.description).joined(separator: ", ")))\n"
+            : "threatdoc: check failed\n"
+        FileHandle.standardError.write(Data(verdict.utf8))
+        if ExitStatus.for(outcome, strict: false) == ExitStatus.failure { throw ExitCode(ExitStatus.failure) }
+        if !passed { throw ExitCode(ExitStatus.findings) }
+    }
+
+    func checkJSON(_ outcome: Pipeline.Outcome, failures: [GateFailure], freshness: FreshnessReport) -> String {
+        let diagnostics = DiagnosticFormatter().json(outcome.diagnostics, summary: outcome.summary)
+        guard var object = (try? JSONSerialization.jsonObject(with: Data(diagnostics.utf8))) as? [String: Any] else { return diagnostics }
+        object["gates"] = failures.map { ["gate": $0.gate.description, "reason": $0.reason] }
+        object["output"] = ["fresh": freshness.isFresh, "stale": freshness.stale, "missing": freshness.missing, "extra": freshness.extra]
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
+        return String(decoding: data, as: UTF8.self) + "\n"
+    }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import XCTest
+@testable import ThreatDocKit
+
+/// threatdoc in CI: SARIF, GitHub annotations, gates, output freshness and semantic diffs.
+final class CITests: XCTestCase {
+    // MARK: SARIF
+
+    func testSARIFFromBrokenFixturesValidatesAgainstTheOfficialSchema() throws {
+        let run = try TestSupport.run(["validate", "broken", "--format", "sarif"], in: TestSupport.fixtures)
+        XCTAssertEqual(run.status, 1)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("td-\(UUID()).sarif")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try run.stdout.write(to: file, atomically: true, encoding: .utf8)
+        let verdict = try python(["json_schema_check.py", TestSupport.fixtures.appendingPathComponent("sarif-schema-2.1.0.json").path, file.path])
+        XCTAssertEqual(verdict.trimmingCharacters(in: .whitespacesAndNewlines), "valid \(file.path)")
+
+        let sarif = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let runs = try XCTUnwrap(sarif["runs"] as? [[String: Any]])
+        XCTAssertEqual(runs[0]["columnKind"] as? String, "unicodeCodePoints")
+        let results = try XCTUnwrap(runs[0]["results"] as? [[String: Any]])
+        let rules = try XCTUnwrap((runs[0]["tool"] as? [String: Any])?["driver"] as? [String: Any])["rules"] as? [[String: Any]]
+        XCTAssertEqual(Set(rules?.compactMap { $0["id"] as? String } ?? []), Set(results.compactMap { $0["ruleId"] as? String }),
+                       "one rule per code that occurs")
+        let ownr = try XCTUnwrap(results.first { ($0["message"] as? [String: Any])?["text"] as? String ?? "" == "unknown key 'ownr' in the model (did you mean 'owner'?)" })
+        let location = try XCTUnwrap((ownr["locations"] as? [[String: Any]])?.first?["physicalLocation"] as? [String: Any])
+        XCTAssertEqual((location["artifactLocation"] as? [String: Any])?["uri"] as? String, "broken/ten-mistakes.yaml")
+        XCTAssertEqual((location["region"] as? [String: Any])?["startLine"] as? Int, 4)
+        XCTAssertEqual((location["region"] as? [String: Any])?["startColumn"] as? Int, 1)
+        XCTAssertEqual(ownr["level"] as? String, "error")
+        XCTAssertNotNil((ownr["partialFingerprints"] as? [String: String])?["threatdoc/v1"])
+    }
+
+    func testFingerprintsIgnoreLineMoves() {
+        let a = Diagnostic(.unknownKey, "unknown key 'x'", at: SourceLocation(file: "m.yaml", line: 3, column: 1))
+        let b = Diagnostic(.unknownKey, "unknown key 'x'", at: SourceLocation(file: "m.yaml", line: 9, column: 1))
+        XCTAssertEqual(SARIFFormatter.fingerprint(a), SARIFFormatter.fingerprint(b))
+    }
+
+    // MARK: GitHub
+
+    func testGitHubWorkflowCommandsAreEscaped() {
+        let diagnostic = Diagnostic(.unknownKey, "50% of\nthis, too", at: SourceLocation(file: "models/a,b:c.yaml", line: 4, column: 2, length: 3))
+        XCTAssertEqual(GitHubFormatter.commands([diagnostic]),
+                       "::error file=models/a%2Cb%3Ac.yaml,line=4,col=2,endColumn=5,title=TD201 unknown-key::50%25 of%0Athis, too%0A\(DiagnosticCode.unknownKey.help)\n")
+    }
+
+    func testGitHubFormatWritesAStepSummary() throws {
+        let summary = FileManager.default.temporaryDirectory.appendingPathComponent("td-summary-\(UUID()).md")
+        defer { try? FileManager.default.removeItem(at: summary) }
+        let run = try TestSupport.run(["validate", "broken/ten-mistakes.yaml", "--format", "github"], in: TestSupport.fixtures,
+                                      environment: ["GITHUB_STEP_SUMMARY": summary.path])
+        XCTAssertTrue(run.stdout.contains("::error file=broken/ten-mistakes.yaml,line=4,col=1,endColumn=5,title=TD201 unknown-key::"), run.stdout)
+        let text = try String(contentsOf: summary, encoding: .utf8)
+        XCTAssertTrue(text.hasPrefix("## threatdoc"), text)
+        XCTAssertTrue(text.contains("| error | TD201 |"), text)
+    }
+
+    // MARK: Gates
+
+    func outcome(_ yaml: String, scans: [Pipeline.ScanInput] = []) -> Pipeline.Outcome {
+        Pipeline(options: ValidationOptions(today: TestSupport.today), scans: scans).run(text: yaml)
+    }
+
+    func failing(_ gate: Gate, _ outcome: Pipeline.Outcome) -> Bool {
+        !GateEvaluator.evaluate([gate], outcome: outcome).isEmpty
+    }
+
+    func testErrorGate() {
+        XCTAssertFalse(failing(.error, outcome(minimalModel())))
+        XCTAssertTrue(failing(.error, outcome(minimalModel() + "bogus: 1\n")))
+    }
+
+    func testWarningGate() {
+        XCTAssertFalse(failing(.warning, outcome(minimalModel())), "notes do not count")
+        XCTAssertTrue(failing(.warning, outcome(minimalModel() + "  - { id: m2, title: Spare, status: planned }\n")))
+    }
+
+    func testUnaddressedGate() {
+        let unaddressed = minimalModel().replacingOccurrences(of: "    mitigations: [m1]\n", with: "")
+            .replacingOccurrences(of: "  - { id: m1, title: Auth, status: implemented }\n", with: "  []\n")
+            .replacingOccurrences(of: "mitigations:\n  []", with: "mitigations: []")
+        XCTAssertFalse(failing(.unaddressed(.low), outcome(minimalModel())))
+        XCTAssertTrue(failing(.unaddressed(.low), outcome(unaddressed)), "a low-risk unaddressed threat")
+        XCTAssertFalse(failing(.unaddressed(.high), outcome(unaddressed)), "below the level")
+        let high = unaddressed.replacingOccurrences(of: "likelihood: low", with: "likelihood: high")
+            .replacingOccurrences(of: "impact: low", with: "impact: critical")
+        XCTAssertTrue(failing(.unaddressed(.high), outcome(high)))
+    }
+
+    func testContradictedGate() {
+        let scan = EvidenceTests.scan("docker-bench-1.6.json", host: "h")
+        XCTAssertTrue(failing(.contradicted, outcome(EvidenceTests.dockerModel, scans: [scan])), "live restore warns")
+        let fixed = EvidenceTests.dockerModel.replacingOccurrences(of: "title: Live restore, status: implemented", with: "title: Live restore, status: planned")
+        XCTAssertFalse(failing(.contradicted, outcome(fixed, scans: [scan])))
+        XCTAssertFalse(failing(.contradicted, outcome(EvidenceTests.dockerModel)), "no scan, no contradiction")
+    }
+
+    func testUncoveredGate() {
+        let scan = EvidenceTests.scan("docker-bench-1.6.json", host: "h")
+        XCTAssertTrue(failing(.uncovered, outcome(EvidenceTests.dockerModel, scans: [scan])), "5.26 warns and no mitigation links it")
+        let covered = EvidenceTests.dockerModel.replacingOccurrences(of: "checks: [\"docker:4.2\"]", with: "checks: [\"docker:4.2\", \"docker:5.26\"]")
+        XCTAssertFalse(failing(.uncovered, outcome(covered, scans: [scan])))
+    }
+
+    func testGateNames() {
+        XCTAssertEqual(Gate.parse("unaddressed:high"), .unaddressed(.high))
+        XCTAssertNil(Gate.parse("unaddressed:severe"))
+        XCTAssertNil(Gate.parse("errors"))
+    }
+
+    // MARK: check
+
+    func testCheckFailsOnStaleOutputAndPassesAfterRendering() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("td-check-\(UUID())")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("models"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try minimalModel().write(to: dir.appendingPathComponent("models/demo.yaml"), atomically: true, encoding: .utf8)
+        let missing = try TestSupport.run(["check"], in: dir)
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("missing: output/demo.md"), missing.stderr)
+        XCTAssertEqual(try TestSupport.run(["render"], in: dir).status, 0)
+        let fresh = try TestSupport.run(["check"], in: dir)
+        XCTAssertEqual(fresh.status, 0, fresh.stderr)
+        XCTAssertTrue(fresh.stderr.contains("check passed"))
+        try minimalModel().replacingOccurrences(of: "title: Spoofed web", with: "title: Spoofed web server")
+            .write(to: dir.appendingPathComponent("models/demo.yaml"), atomically: true, encoding: .utf8)
+        let stale = try TestSupport.run(["check"], in: dir)
+        XCTAssertEqual(stale.status, 1)
+        XCTAssertTrue(stale.stderr.contains("stale: output/demo.md"), stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("stale: output/html/demo.html"), stale.stderr)
+        XCTAssertTrue(stale.stderr.contains("run `threatdoc render`"), stale.stderr)
+        XCTAssertEqual(try TestSupport.run(["render"], in: dir).status, 0)
+        XCTAssertEqual(try TestSupport.run(["check"], in: dir).status, 0)
+    }
+
+    func testCheckOnThisRepositoryAndItsGates() throws {
+        let run = try TestSupport.run(["check"])
+        XCTAssertEqual(run.status, 0, "the committed output must be fresh: \(run.stderr)")
+        let gated = try TestSupport.run(["check", "--fail-on", "error,contradicted", "--no-output-check"])
+        XCTAssertEqual(gated.status, 1)
+        XCTAssertTrue(gated.stderr.contains("gate 'contradicted' failed: mitigations contradicted by scans: docker/live-restore, kubernetes/rbac-and-strong-auth"), gated.stderr)
+        XCTAssertEqual(try TestSupport.run(["check", "--fail-on", "nonsense"]).status, 2)
+    }
+
+    // MARK: diff
+
+    func git(_ arguments: [String], in directory: URL) throws {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"] + arguments
+        process.currentDirectoryURL = directory
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0, "git \(arguments.joined(separator: " "))")
+    }
+
+    func testDiffBetweenGitRevisions() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("td-diff-\(UUID())")
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("models"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = dir.appendingPathComponent("models/demo.yaml")
+        try git(["init", "-q"], in: dir)
+        try minimalModel().write(to: model, atomically: true, encoding: .utf8)
+        try git(["add", "."], in: dir)
+        try git(["commit", "-q", "-m", "v1"], in: dir)
+        let v2 = minimalModel()
+            .replacingOccurrences(of: "likelihood: low\n    impact: low", with: "likelihood: high\n    impact: high")
+            .replacingOccurrences(of: "status: implemented", with: "status: planned")
+            .replacingOccurrences(of: "elements:\n", with: "elements:\n  - { id: db, type: datastore, name: DB }\n")
+        try v2.write(to: model, atomically: true, encoding: .utf8)
+        try git(["commit", "-q", "-am", "v2"], in: dir)
+
+        let markdown = try TestSupport.run(["diff", "git:HEAD~1", "git:HEAD"], in: dir)
+        XCTAssertEqual(markdown.status, 0, markdown.stderr)
+        XCTAssertTrue(markdown.stdout.contains("| demo | changed | 0/0/1 | 0/0/1 | 1/0/0 | 0/0/0 | 1 | 4 / 0 |"), markdown.stdout)
+        XCTAssertTrue(markdown.stdout.contains("- **risk up** changed threat T1 (Spoofed web): risk low → high; likelihood low → high; impact low → high"), markdown.stdout)
+        XCTAssertTrue(markdown.stdout.contains("changed mitigation m1 (Auth): status implemented → planned"), markdown.stdout)
+        XCTAssertTrue(markdown.stdout.contains("- new coverage gap: db: Tampering"), markdown.stdout)
+        XCTAssertEqual(try TestSupport.run(["diff", "git:HEAD~1", "git:HEAD", "--fail-on-risk-increase"], in: dir).status, 1)
+        XCTAssertEqual(try TestSupport.run(["diff", "git:HEAD", "git:HEAD~1", "--fail-on-risk-increase"], in: dir).status, 0,
+                       "going back lowers the risk")
+        let json = try TestSupport.run(["diff", "git:HEAD~1", "models", "--format", "json"], in: dir)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual((object["models"] as? [[String: Any]])?.first?["status"] as? String, "changed")
+        XCTAssertEqual(try TestSupport.run(["diff", "git:no-such-ref", "models"], in: dir).status, 2)
+    }
+
+    func python(_ arguments: [String]) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = [ProcessInfo.processInfo.environment["THREATDOC_PYTHON"] ?? "python3",
+                             TestSupport.fixtures.appendingPathComponent(arguments[0]).path] + arguments.dropFirst()
+        let out = Pipe()
+        process.standardOutput = out
+        try process.run()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text
+    }
+}
