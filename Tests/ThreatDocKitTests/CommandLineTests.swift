@@ -28,7 +28,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(messages("TD421", file: "docker.yaml")[0].contains("'live-restore'"))
         let uncovered = messages("TD423", file: ".threatdoc.yaml")
         XCTAssertTrue(uncovered.contains { $0.hasPrefix("scan docker-host-a:") && $0.contains("5.26") }, "\(uncovered)")
-        XCTAssertTrue(uncovered.contains { $0.hasPrefix("scan worker-1:") }, "\(uncovered)")
+        XCTAssertTrue(uncovered.contains { $0.hasPrefix("scan control-plane-1:") }, "\(uncovered)")
     }
 
     func testScanFlagAndBrokenProjectFile() throws {
