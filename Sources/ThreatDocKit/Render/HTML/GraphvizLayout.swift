@@ -43,26 +43,58 @@ public struct GraphvizLayout: Sendable {
         return paths.map { "\($0)/dot" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
+    /// Lays out several graphs, in two `dot` processes (one per core) so that starting Graphviz and its
+    /// font setup is paid twice, not once per graph. If a batch fails, its graphs are laid out one by
+    /// one, so one bad graph cannot cost the others their diagrams.
+    public func svgs(for graphs: [String]) -> [Result<String, Failure>] {
+        var results = [Result<String, Failure>?](repeating: nil, count: graphs.count)
+        var pending: [Int] = []
+        for (index, dot) in graphs.enumerated() {
+            if let cached = cached(dot) { results[index] = .success(cached) } else { pending.append(index) }
+        }
+        let batches = pending.count < 4 ? pending.map { [$0] }
+            : [Array(pending.prefix(pending.count / 2)), Array(pending.dropFirst(pending.count / 2))]
+        let slots = BatchSlots(count: graphs.count)
+        DispatchQueue.concurrentPerform(iterations: batches.count) { batch in
+            let indexes = batches[batch]
+            if indexes.count > 1, case .success(let output) = run(indexes.map { graphs[$0] }.joined(separator: "\n")) {
+                let documents = output.components(separatedBy: "<?xml").dropFirst().map { "<?xml" + $0 }
+                if documents.count == indexes.count {
+                    for (offset, index) in indexes.enumerated() { slots.set(index, finish(graphs[index], raw: documents[offset])) }
+                    return
+                }
+            }
+            for index in indexes { slots.set(index, svg(for: graphs[index])) }
+        }
+        return results.enumerated().map { index, known in known ?? slots.get(index) ?? .failure(.failed("not laid out")) }
+    }
+
+    private func cacheFile(_ dot: String) -> String? {
+        let key = String(Self.fnv1a(dot + "|graphviz-svg-v1|" + PageCache.buildIdentity), radix: 16)
+        return cacheDirectory.map { "\($0)/layouts/\(key).svg" }
+    }
+
+    private func cached(_ dot: String) -> String? {
+        cacheFile(dot).flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+    }
+
+    private func finish(_ dot: String, raw: String) -> Result<String, Failure> {
+        let result = Self.clean(raw)
+        if case .success(let svg) = result, let file = cacheFile(dot) {
+            try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try? Data(svg.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
+        }
+        return result
+    }
+
     /// The SVG for `dot`, ready to inline: no XML prolog, comments or fixed size, checked for markup
     /// that could run script.
     public func svg(for dot: String) -> Result<String, Failure> {
-        let key = String(Self.fnv1a(dot + "|graphviz-svg-v1|" + PageCache.buildIdentity), radix: 16)
-        let cached = cacheDirectory.map { "\($0)/layouts/\(key).svg" }
-        if let cached, let text = try? String(contentsOfFile: cached, encoding: .utf8) {
-            return .success(text)
-        }
-        let raw: String
+        if let cached = cached(dot) { return .success(cached) }
         switch run(dot) {
-        case .success(let output): raw = output
+        case .success(let output): return finish(dot, raw: output)
         case .failure(let failure): return .failure(failure)
         }
-        let result = Self.clean(raw)
-        if case .success(let svg) = result, let cached {
-            try? FileManager.default.createDirectory(atPath: (cached as NSString).deletingLastPathComponent,
-                                                     withIntermediateDirectories: true)
-            try? Data(svg.utf8).write(to: URL(fileURLWithPath: cached), options: .atomic)
-        }
-        return result
     }
 
     private func run(_ dot: String) -> Result<String, Failure> {
@@ -100,36 +132,73 @@ public struct GraphvizLayout: Sendable {
 
     static func clean(_ svg: String) -> Result<String, Failure> {
         guard let start = svg.range(of: "<svg") else { return .failure(.failed("no SVG in the output")) }
-        var text = String(svg[start.lowerBound...])
-        text = text.replacingOccurrences(of: "<!--[\\s\\S]*?-->", with: "", options: .regularExpression)
-        // Fit the page: drop the fixed size, keep the viewBox.
-        if let tag = text.range(of: ">") {
-            var open = String(text[..<tag.lowerBound])
-            open = open.replacingOccurrences(of: #"\s(width|height)="[^"]*""#, with: "", options: .regularExpression)
-            text = open + " class=\"dfd\" role=\"img\" aria-labelledby=\"dfd-title\" focusable=\"false\"" + text[tag.lowerBound...]
-        }
-        // Graphviz escapes text content, so every "<" starts a tag. Check each tag's name and attributes
-        // (text that merely mentions "javascript:" is harmless and stays).
-        let tags = try! NSRegularExpression(pattern: "<([A-Za-z][A-Za-z0-9:_-]*)([^>]*)>")
-        let attributes = try! NSRegularExpression(pattern: #"([A-Za-z_:][A-Za-z0-9_:.-]*)\s*=\s*"([^"]*)""#)
-        let ns = text as NSString
-        for match in tags.matches(in: text, range: NSRange(location: 0, length: ns.length)) {
-            let name = ns.substring(with: match.range(at: 1)).lowercased()
-            if name == "script" || name == "foreignobject" || name == "iframe" || name == "image" {
-                return .failure(.unsafeOutput("a \(name) element"))
+        // One pass over the bytes: drop comments, and check every tag's name and attributes.
+        // Graphviz escapes text content, so every "<" starts a tag or a comment.
+        let bytes = Array(svg[start.lowerBound...].utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 96)
+        var index = 0
+        var first = true
+        while index < bytes.count {
+            let byte = bytes[index]
+            guard byte == UInt8(ascii: "<") else {
+                out.append(byte)
+                index += 1
+                continue
             }
-            let body = ns.substring(with: match.range(at: 2))
-            let bodyNS = body as NSString
-            for attribute in attributes.matches(in: body, range: NSRange(location: 0, length: bodyNS.length)) {
-                let key = bodyNS.substring(with: attribute.range(at: 1)).lowercased()
-                let value = bodyNS.substring(with: attribute.range(at: 2))
-                if key.hasPrefix("on") { return .failure(.unsafeOutput("an event-handler attribute")) }
-                if key == "href" || key.hasSuffix(":href"), !value.hasPrefix("#") {
-                    return .failure(.unsafeOutput("a link that leaves the page"))
-                }
+            if bytes[index...].starts(with: Array("<!--".utf8)) {
+                var end = index + 4
+                while end + 2 < bytes.count, !(bytes[end] == 0x2D && bytes[end + 1] == 0x2D && bytes[end + 2] == 0x3E) { end += 1 }
+                index = min(bytes.count, end + 3)
+                continue
             }
+            var end = index + 1
+            var quote: UInt8?
+            while end < bytes.count {
+                let c = bytes[end]
+                if let q = quote { if c == q { quote = nil } } else if c == 0x22 || c == 0x27 { quote = c } else if c == 0x3E { break }
+                end += 1
+            }
+            var tag = String(decoding: bytes[index...min(end, bytes.count - 1)], as: UTF8.self)
+            if let problem = unsafeTag(tag) { return .failure(.unsafeOutput(problem)) }
+            if first {
+                // Fit the page: drop the fixed size, keep the viewBox.
+                tag = tag.replacingOccurrences(of: #"\s(width|height)="[^"]*""#, with: "", options: .regularExpression)
+                tag.removeLast()
+                tag += " class=\"dfd\" role=\"img\" aria-labelledby=\"dfd-title\" focusable=\"false\">"
+                first = false
+            }
+            out.append(contentsOf: Array(tag.utf8))
+            index = end + 1
         }
-        return .success(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        return .success(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// Why a tag from Graphviz must not reach a page, or nil when it is harmless.
+    static func unsafeTag(_ tag: String) -> String? {
+        let body = tag.dropFirst().drop { $0 == "/" }
+        let name = body.prefix { $0.isLetter || $0.isNumber || $0 == ":" || $0 == "_" || $0 == "-" }.lowercased()
+        if ["script", "foreignobject", "iframe", "image", "use"].contains(name) { return "a \(name) element" }
+        var rest = Substring(body.dropFirst(name.count))
+        while let equals = rest.firstIndex(of: "=") {
+            let key = rest[..<equals].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).last.map { $0.lowercased() } ?? ""
+            var after = rest[rest.index(after: equals)...].drop { $0 == " " }
+            var value = ""
+            if let q = after.first, q == "\"" || q == "'" {
+                after = after.dropFirst()
+                let close = after.firstIndex(of: q) ?? after.endIndex
+                value = String(after[..<close])
+                rest = close < after.endIndex ? after[after.index(after: close)...] : Substring("")
+            } else {
+                let close = after.firstIndex { $0 == " " || $0 == ">" } ?? after.endIndex
+                value = String(after[..<close])
+                rest = after[close...]
+            }
+            if key.hasPrefix("on") { return "an event-handler attribute" }
+            if key == "href" || key.hasSuffix(":href"), !value.hasPrefix("#") { return "a link that leaves the page" }
+            if key == "style" { return "a style attribute" }
+        }
+        return nil
     }
 
     /// FNV-1a, 64-bit: a stable hash for cache keys (Swift's Hasher is seeded per process).
@@ -140,5 +209,24 @@ public struct GraphvizLayout: Sendable {
             hash = hash &* 0x100_0000_01b3
         }
         return hash
+    }
+}
+
+final class BatchSlots: @unchecked Sendable {
+    private var slots: [Result<String, GraphvizLayout.Failure>?]
+    private let lock = NSLock()
+
+    init(count: Int) { slots = Array(repeating: nil, count: count) }
+
+    func set(_ index: Int, _ value: Result<String, GraphvizLayout.Failure>) {
+        lock.lock()
+        slots[index] = value
+        lock.unlock()
+    }
+
+    func get(_ index: Int) -> Result<String, GraphvizLayout.Failure>? {
+        lock.lock()
+        defer { lock.unlock() }
+        return slots[index]
     }
 }

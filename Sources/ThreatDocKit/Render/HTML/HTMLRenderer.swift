@@ -52,7 +52,7 @@ public struct HTMLRenderer: Sendable {
 
     public func check(into diagnostics: inout DiagnosticBag) -> MustacheLibrary? {
         guard let library = templates.library(into: &diagnostics) else { return nil }
-        let checker = TemplateChecker(set: templates, requiredContentType: nil)
+        let checker = TemplateChecker(set: templates, requiredContentType: "HTML")
         var found = DiagnosticBag()
         checker.check(root: "model", context: Self.shapes.model, into: &found)
         checker.check(root: "index", context: Self.shapes.index, into: &found)
@@ -62,6 +62,10 @@ public struct HTMLRenderer: Sendable {
 
     /// The page for one model (diagram included), and any diagnostic about its diagram.
     public func page(for model: ResolvedModel) -> (page: HTMLModelPage, problem: Diagnostic?) {
+        page(for: model, layout: model.elements.isEmpty ? nil : layout.svg(for: DataFlowGraph.dot(model).dot))
+    }
+
+    func page(for model: ResolvedModel, layout laidOut: Result<String, GraphvizLayout.Failure>?) -> (page: HTMLModelPage, problem: Diagnostic?) {
         let report = ReportContextBuilder.build(model, file: "\(model.id).html",
                                                 sourceLink: MarkdownRenderer.relativeLink(from: outputDirectory + "/html", to: model.sourcePath),
                                                 prose: .html)
@@ -69,8 +73,8 @@ public struct HTMLRenderer: Sendable {
         var svg: String?, failure: String?, problem: Diagnostic?
         if model.elements.isEmpty {
             failure = "the model has no elements"
-        } else {
-            switch layout.svg(for: graph.dot) {
+        } else if let laidOut {
+            switch laidOut {
             case .success(let text): svg = text
             case .failure(let error):
                 failure = error.description
@@ -94,13 +98,24 @@ public struct HTMLRenderer: Sendable {
         guard let library = check(into: &diagnostics) else { return nil }
         let results = ResultBox(count: models.count)
         let cache = self.cache, templates = self.templates, outputDirectory = self.outputDirectory
+        // Lay out every diagram a page will need first, in batches; cached pages need none.
+        var needed: [Int] = []
+        for (index, model) in models.enumerated() where !model.elements.isEmpty {
+            if cache.lookup(cache.key(format: "html", model: model, templates: templates, extra: outputDirectory)) == nil {
+                needed.append(index)
+            }
+        }
+        let layouts = layout.svgs(for: needed.map { DataFlowGraph.dot(models[$0]).dot })
+        var laidOut: [Int: Result<String, GraphvizLayout.Failure>] = [:]
+        for (offset, index) in needed.enumerated() { laidOut[index] = layouts[offset] }
+        let layoutFor = laidOut
         DispatchQueue.concurrentPerform(iterations: models.count) { index in
             let key = cache.key(format: "html", model: models[index], templates: templates, extra: outputDirectory)
             if let hit = cache.lookup(key) {
                 results.set(index, (hit, nil))
                 return
             }
-            let (page, problem) = self.page(for: models[index])
+            let (page, problem) = layoutFor[index].map { self.page(for: models[index], layout: $0) } ?? self.page(for: models[index])
             let html = library.render(ContextBoxing.box(page), withTemplate: "model") ?? ""
             // A page without its diagram is not cached, so the next render tries Graphviz again.
             if problem == nil { cache.store(key, html) }

@@ -5,6 +5,7 @@ extension TemplateSet {
     static let builtin: [String: [String: String]] = [
         "html": [
             "diagram": #"""
+{{% CONTENT_TYPE: HTML }}
 <section aria-labelledby="diagram">
 <h2 id="diagram">Data-flow diagram</h2>
 {{#diagramSVG}}
@@ -28,6 +29,7 @@ extension TemplateSet {
 
 """#,
             "findings": #"""
+{{% CONTENT_TYPE: HTML }}
 {{#hasFindings}}
 <section aria-labelledby="findings">
 <h2 id="findings">Bench findings</h2>
@@ -59,6 +61,7 @@ extension TemplateSet {
 
 """#,
             "glance": #"""
+{{% CONTENT_TYPE: HTML }}
 <section aria-labelledby="glance">
 <h2 id="glance">At a glance</h2>
 <ul class="cards">
@@ -97,6 +100,7 @@ extension TemplateSet {
 
 """#,
             "head": #"""
+{{% CONTENT_TYPE: HTML }}
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'">
@@ -106,6 +110,7 @@ extension TemplateSet {
 
 """#,
             "index": #"""
+{{% CONTENT_TYPE: HTML }}
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -141,6 +146,7 @@ extension TemplateSet {
 
 """#,
             "inventory": #"""
+{{% CONTENT_TYPE: HTML }}
 <section aria-labelledby="inventory">
 <h2 id="inventory">Assets, elements and flows</h2>
 <h3 id="assets">Assets</h3>
@@ -167,6 +173,7 @@ extension TemplateSet {
 
 """#,
             "mitigations": #"""
+{{% CONTENT_TYPE: HTML }}
 <section aria-labelledby="mitigations">
 <h2 id="mitigations">Mitigations</h2>
 {{#mitigations}}
@@ -200,6 +207,7 @@ extension TemplateSet {
 
 """#,
             "model": #"""
+{{% CONTENT_TYPE: HTML }}
 <!DOCTYPE html>
 <html lang="en">
 <head>
@@ -241,6 +249,7 @@ extension TemplateSet {
 
 """#,
             "stride": #"""
+{{% CONTENT_TYPE: HTML }}
 <section aria-labelledby="stride">
 <h2 id="stride">STRIDE matrix</h2>
 <p>Threats per element or flow and STRIDE category. <strong>gap</strong>: the category applies and no threat covers it; <strong>ack</strong>: an acknowledged gap; <strong>–</strong>: the category does not apply. Coverage: {{coverage.covered}} of {{coverage.applicable}} applicable categories ({{coverage.percent}}%), {{coverage.acknowledged}} acknowledged, {{coverage.open}} open.</p>
@@ -260,6 +269,7 @@ extension TemplateSet {
 
 """#,
             "threats": #"""
+{{% CONTENT_TYPE: HTML }}
 <section aria-labelledby="threats">
 <h2 id="threats">Threats</h2>
 {{#threatGroups}}
