@@ -25,10 +25,10 @@ threatdoc_setup() {
     local purpose="${1:-render}"
     command -v swift >/dev/null || { echo "threatdoc: the Swift toolchain is required (swift.org/install)" >&2; return 1; }
     # Git and pkg-config are what SwiftPM needs to fetch packages and find system libraries.
-    threatdoc_apt_install git pkg-config ca-certificates libcmark-dev graphviz
+    threatdoc_apt_install git pkg-config ca-certificates libcmark-dev graphviz fonts-dejavu-core
     if [ "$purpose" = "test" ]; then
         # The schema-agreement test validates models with Python's jsonschema, an independent implementation.
-        threatdoc_apt_install python3 python3-jsonschema python3-yaml chromium fonts-dejavu-core
+        threatdoc_apt_install python3 python3-jsonschema python3-yaml chromium
         export THREATDOC_PYTHON=/usr/bin/python3
     fi
 }
