@@ -74,7 +74,21 @@ public struct BenchmarkCatalog: Sendable {
     }
 
     /// Every bundled catalog, parsed once.
-    public static let all: [BenchmarkCatalog] = bundled.map { entry in
+    public static var all: [BenchmarkCatalog] {
+        bundled.compactMap { find(tool: CheckReference.Tool(rawValue: $0.tool)!, version: $0.version) }
+    }
+
+    /// The bundled catalog of `tool` at `version`; each catalog is parsed the first time it is asked for.
+    public static func find(tool: CheckReference.Tool, version: String) -> BenchmarkCatalog? {
+        parsed.lookup("\(tool.rawValue)\u{0}\(version)") {
+            guard let entry = bundled.first(where: { $0.tool == tool.rawValue && $0.version == version }) else { return nil }
+            return parse(entry)
+        }
+    }
+
+    private static let parsed = CatalogCache()
+
+    static func parse(_ entry: (tool: String, version: String, source: String, tsv: String)) -> BenchmarkCatalog {
         let checks = entry.tsv.split(separator: "\n").compactMap { line -> CatalogCheck? in
             let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             guard fields.count == 6 else { return nil }
@@ -86,12 +100,8 @@ public struct BenchmarkCatalog: Sendable {
                                 source: entry.source, checks: checks)
     }
 
-    public static func find(tool: CheckReference.Tool, version: String) -> BenchmarkCatalog? {
-        all.first { $0.tool == tool && $0.version == version }
-    }
-
     public static func versions(of tool: CheckReference.Tool) -> [String] {
-        all.filter { $0.tool == tool }.map(\.version)
+        bundled.filter { $0.tool == tool.rawValue }.map(\.version)
     }
 
     // MARK: Suggestions
@@ -130,5 +140,20 @@ public struct BenchmarkCatalog: Sendable {
         if !nearest.isEmpty { return Array(nearest.prefix(2)) }
         let closest = Suggestions.closest(to: id, in: checks.map(\.id))
         return closest.flatMap { check($0) }.map { [$0] } ?? []
+    }
+}
+
+/// Parsed catalogs, shared by every thread.
+final class CatalogCache: @unchecked Sendable {
+    private var catalogs: [String: BenchmarkCatalog?] = [:]
+    private let lock = NSLock()
+
+    func lookup(_ key: String, _ make: () -> BenchmarkCatalog?) -> BenchmarkCatalog? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = catalogs[key] { return known }
+        let made = make()
+        catalogs[key] = made
+        return made
     }
 }

@@ -106,7 +106,11 @@ public enum Exemplar {
     """#
 
     /// The exemplar's resolved model, with its scan as evidence.
-    public static func resolved() -> ResolvedModel? {
+    public static func resolved() -> ResolvedModel? { cachedResolved }
+
+    private static let cachedResolved: ResolvedModel? = resolve()
+
+    private static func resolve() -> ResolvedModel? {
         var diagnostics = DiagnosticBag()
         guard let report = ScanReader.parse(Data(scan.utf8), path: scanPath, label: "web-host-1", into: &diagnostics) else {
             return nil
