@@ -136,21 +136,3 @@ extension Thread {
     }
 }
 
-final class Deferred<T>: @unchecked Sendable {
-    private var result: T?
-    private let condition = NSCondition()
-
-    func set(_ value: T) {
-        condition.lock()
-        result = value
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func value() -> T {
-        condition.lock()
-        defer { condition.unlock() }
-        while result == nil { condition.wait() }
-        return result!
-    }
-}

@@ -39,7 +39,7 @@ public struct ModelLoader: Sendable {
         }
         // Files are independent: read and decode them on every core, then keep the sorted order.
         let files = result.files
-        let slots = LoadSlots(count: files.count)
+        let slots = Slots<(ModelSyntax?, Result)>(count: files.count)
         DispatchQueue.concurrentPerform(iterations: files.count) { index in
             var partial = Result()
             let model = load(file: files[index], into: &partial)
@@ -176,25 +176,5 @@ extension Error {
     var message: String {
         if let failure = self as? FileReading.Failure { return failure.message }
         return String(describing: self)
-    }
-}
-
-/// Per-file results written by parallel workers.
-final class LoadSlots: @unchecked Sendable {
-    private var slots: [(ModelSyntax?, ModelLoader.Result)?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: (ModelSyntax?, ModelLoader.Result)) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    func get(_ index: Int) -> (ModelSyntax?, ModelLoader.Result)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots[index]
     }
 }

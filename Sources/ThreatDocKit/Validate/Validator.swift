@@ -19,33 +19,14 @@ public struct Validator: Sendable {
         let contexts = models.map { ModelContext(model: $0, options: options) }
         var diagnostics = DiagnosticBag()
         // Models are independent: check them on every core, then merge in order.
-        let bags = BagSlots(count: contexts.count)
+        let bags = Slots<DiagnosticBag>(count: contexts.count)
         DispatchQueue.concurrentPerform(iterations: contexts.count) { index in
             var bag = DiagnosticBag()
             for rule in Self.modelRules { rule.check(contexts[index], into: &bag) }
             bags.set(index, bag)
         }
-        for index in contexts.indices { diagnostics.append(contentsOf: bags.get(index)) }
+        for index in contexts.indices { diagnostics.append(contentsOf: bags.get(index) ?? DiagnosticBag()) }
         for rule in Self.projectRules { rule.check(contexts, into: &diagnostics) }
         return (contexts, diagnostics)
-    }
-}
-
-final class BagSlots: @unchecked Sendable {
-    private var slots: [DiagnosticBag]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: DiagnosticBag(), count: count) }
-
-    func set(_ index: Int, _ bag: DiagnosticBag) {
-        lock.lock()
-        slots[index] = bag
-        lock.unlock()
-    }
-
-    func get(_ index: Int) -> DiagnosticBag {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots[index]
     }
 }

@@ -54,7 +54,7 @@ public struct GraphvizLayout: Sendable {
         }
         let batches = pending.count < 4 ? pending.map { [$0] }
             : [Array(pending.prefix(pending.count / 2)), Array(pending.dropFirst(pending.count / 2))]
-        let slots = BatchSlots(count: graphs.count)
+        let slots = Slots<Result<String, Failure>>(count: graphs.count)
         DispatchQueue.concurrentPerform(iterations: batches.count) { batch in
             let indexes = batches[batch]
             if indexes.count > 1, case .success(let output) = run(indexes.map { graphs[$0] }.joined(separator: "\n")) {
@@ -209,24 +209,5 @@ public struct GraphvizLayout: Sendable {
             hash = hash &* 0x100_0000_01b3
         }
         return hash
-    }
-}
-
-final class BatchSlots: @unchecked Sendable {
-    private var slots: [Result<String, GraphvizLayout.Failure>?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: Result<String, GraphvizLayout.Failure>) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    func get(_ index: Int) -> Result<String, GraphvizLayout.Failure>? {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots[index]
     }
 }

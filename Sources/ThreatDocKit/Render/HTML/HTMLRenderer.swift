@@ -96,7 +96,7 @@ public struct HTMLRenderer: Sendable {
     /// in parallel (Graphviz runs as separate processes).
     public func render(_ models: [ResolvedModel], into diagnostics: inout DiagnosticBag) -> [String: String]? {
         guard let library = check(into: &diagnostics) else { return nil }
-        let results = ResultBox(count: models.count)
+        let results = Slots<(String, Diagnostic?)>(count: models.count)
         let cache = self.cache, templates = self.templates, outputDirectory = self.outputDirectory
         // Lay out every diagram a page will need first, in batches; cached pages need none.
         var needed: [Int] = []
@@ -133,25 +133,5 @@ public struct HTMLRenderer: Sendable {
             withTemplate: "index") ?? ""
         for (name, text) in templates.assets { files[name] = text }
         return files
-    }
-}
-
-/// Results written from parallel workers, one slot each.
-final class ResultBox: @unchecked Sendable {
-    private var slots: [(String, Diagnostic?)?]
-    private let lock = NSLock()
-
-    init(count: Int) { slots = Array(repeating: nil, count: count) }
-
-    func set(_ index: Int, _ value: (String, Diagnostic?)) {
-        lock.lock()
-        slots[index] = value
-        lock.unlock()
-    }
-
-    func get(_ index: Int) -> (String, Diagnostic?)? {
-        lock.lock()
-        defer { lock.unlock() }
-        return slots[index]
     }
 }

@@ -30,7 +30,7 @@ public struct MarkdownRenderer: Sendable {
         guard let library = check(into: &diagnostics) else { return nil }
         let names = models.map { "\(ReportContextBuilder.baseName(of: $0)).md" }
         let outputDirectory = self.outputDirectory
-        let rendered = ResultBox(count: models.count)
+        let rendered = Slots<(String, Diagnostic?)>(count: models.count)
         // Models render independently; use every core.
         let cache = self.cache, templates = self.templates
         DispatchQueue.concurrentPerform(iterations: models.count) { index in
