@@ -41,6 +41,9 @@ struct Render: ParsableCommand {
     @Flag(help: "Lay out every diagram again instead of using cached layouts.")
     var noCache = false
 
+    @Option(help: ArgumentHelp("Print the Graphviz DOT of the model with this ID's data-flow diagram, and write nothing.", valueName: "model-id"))
+    var dumpDot: String?
+
     @Flag(help: "Treat warnings as errors for the exit code.")
     var strict = false
 
@@ -76,6 +79,14 @@ struct Render: ParsableCommand {
         let templateFolder = templates ?? SiteBuilder.defaultTemplatesFolder
         let set = TemplateSet.load(format: "markdown", overrides: templateFolder, into: &diagnostics)
         let renderer = MarkdownRenderer(templates: set, outputDirectory: output)
+
+        if let dumpDot {
+            guard let model = models.first(where: { $0.id == dumpDot }) else {
+                throw ValidationError("no model with the ID '\(dumpDot)'; models: \(models.map(\.id).joined(separator: ", "))")
+            }
+            FileHandle.standardOutput.write(Data(DataFlowGraph.dot(model).dot.utf8))
+            return
+        }
 
         if let dumpContext {
             guard let model = models.first(where: { $0.id == dumpContext }) else {

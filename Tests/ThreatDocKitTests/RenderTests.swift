@@ -279,6 +279,11 @@ final class RenderTests: XCTestCase {
         }
         XCTAssertEqual((object["model"] as? [String: Any])?["id"] as? String, "docker")
         XCTAssertEqual(try TestSupport.run(["render", "--dump-context", "nope"]).status, 2)
+        let dot = try TestSupport.run(["render", "--dump-dot", "docker"])
+        XCTAssertEqual(dot.status, 0)
+        XCTAssertTrue(dot.stdout.hasPrefix("digraph dfd {"), dot.stdout)
+        XCTAssertTrue(dot.stdout.contains("newrank=true"))
+        XCTAssertTrue(dot.stdout.contains("subgraph cluster_b"))
     }
 }
 
