@@ -150,6 +150,41 @@ final class EvidenceTests: XCTestCase {
         XCTAssertTrue(diagnostics.first?.help.contains("--json") == true)
     }
 
+    func testTrivySummaryReport() throws {
+        let report = try XCTUnwrap(read("trivy-docker-summary.json").0)
+        XCTAssertEqual(report.tool, .docker)
+        XCTAssertEqual(report.catalogVersion, "cis-docker-1.6.0")
+        XCTAssertEqual(report.counts(), [.pass: 1, .fail: 1, .manual: 1])
+        let yaml = Self.dockerModel.replacingOccurrences(of: "\"docker:4.2\"", with: "\"docker:4.5\"")
+        let outcome = run(yaml, scans: [Self.scan("trivy-docker-summary.json", host: "image-scan")])
+        XCTAssertEqual(try states(outcome)["trusted"], .contradicted, "content trust (4.5) fails in the Trivy report")
+    }
+
+    func testTrivyOperatorReportRemapsByTitle() throws {
+        let report = try XCTUnwrap(read("trivy-operator-k8s.json").0)
+        XCTAssertEqual(report.tool, .kubernetes)
+        XCTAssertEqual(report.catalogVersion, "cis-1.23")
+        XCTAssertEqual(report.counts(), [.pass: 1, .fail: 1, .manual: 1])
+        let yaml = """
+            threatdoc: 1
+            id: k
+            title: K
+            benchmarks: { kubernetes: cis-1.12 }
+            elements:
+              - { id: api, type: process, name: API server }
+            threats:
+              - { id: T1, title: T, stride: [R], targets: [api], likelihood: low, impact: low, mitigations: [audit, nodes] }
+            mitigations:
+              - { id: audit, title: Audit log, status: implemented, checks: ["kubernetes:1.2.16"] }
+              - { id: nodes, title: NodeRestriction, status: implemented, checks: ["kubernetes:1.2.14"] }
+
+            """
+        let outcome = run(yaml, scans: [Self.scan("trivy-operator-k8s.json", host: "cluster")])
+        XCTAssertEqual(try states(outcome), ["audit": .verified, "nodes": .contradicted],
+                       "cis-1.23's 1.2.19 is cis-1.12's 1.2.16, and its 1.2.16 is cis-1.12's 1.2.14")
+        XCTAssertEqual(outcome.diagnostics.with(.checkRemapped).count, 2)
+    }
+
     func testUnknownJSONIsRejected() throws {
         var diagnostics = DiagnosticBag()
         XCTAssertNil(ScanReader.parse(Data(#"{"hello": 1}"#.utf8), path: "x.json", label: "x", into: &diagnostics))
@@ -253,7 +288,7 @@ final class EvidenceTests: XCTestCase {
 
     func testScanReportsInAModelFolderAreNotModels() throws {
         let outcome = Pipeline(options: ValidationOptions(today: TestSupport.today)).run(paths: [Self.scans.path])
-        XCTAssertEqual(outcome.diagnostics.with(.scanInModelFolder).count, 6)
+        XCTAssertEqual(outcome.diagnostics.with(.scanInModelFolder).count, 8)
         XCTAssertEqual(outcome.modelCount, 0)
     }
 
@@ -264,9 +299,10 @@ final class EvidenceTests: XCTestCase {
         guard FileManager.default.fileExists(atPath: shared.path) else {
             throw XCTSkip("../shared/samples is not present (it is optional; the fixtures above cover every format)")
         }
-        for tool in ["docker-bench", "kube-bench"] {
+        for tool in ["docker-bench", "kube-bench", "trivy"] {
             let folder = shared.appendingPathComponent(tool)
-            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted() where name != "SOURCE.txt" {
+            for name in try FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()
+            where name != "SOURCE.txt" && !name.hasSuffix(".yaml") {
                 var diagnostics = DiagnosticBag()
                 let report = ScanReader.read(path: folder.appendingPathComponent(name).path, label: nil, into: &diagnostics)
                 if name.hasSuffix(".json") {

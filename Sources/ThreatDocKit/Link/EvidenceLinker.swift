@@ -164,10 +164,17 @@ struct ScanIndex {
     let report: ScanReport
     private var byID: [String: ScanResult] = [:]
     private var byKey: [String: ScanResult] = [:]
+    /// Titles alone, for reports that give no node type (Trivy); only titles that occur once.
+    private var byTitle: [String: ScanResult] = [:]
 
     init(_ report: ScanReport) {
         self.report = report
+        var titleCounts: [String: Int] = [:]
+        for result in report.results { titleCounts[CatalogCheck.normalize(result.title), default: 0] += 1 }
         for result in report.results {
+            if result.nodeType.isEmpty, titleCounts[CatalogCheck.normalize(result.title)] == 1 {
+                byTitle[CatalogCheck.normalize(result.title)] = result
+            }
             if byID[result.id] == nil { byID[result.id] = result }
             let key = CatalogCheck.matchKey(title: result.title, nodeType: result.nodeType)
             // Several docker-bench 1.x checks share a title with a per-file suffix; keep the first.
@@ -185,6 +192,9 @@ struct ScanIndex {
         let key = CatalogCheck.matchKey(title: resolved.check.title,
                                         nodeType: report.tool == .kubernetes ? resolved.check.nodeType : "")
         if let result = byKey[key] {
+            return (result, result.id != resolved.check.id)
+        }
+        if report.tool == .kubernetes, let result = byTitle[wanted] {
             return (result, result.id != resolved.check.id)
         }
         return nil

@@ -110,11 +110,12 @@ public struct ModelLoader: Sendable {
         return model
     }
 
-    /// docker-bench and kube-bench reports often sit beside the models; recognise them by their first bytes.
+    /// docker-bench, kube-bench and Trivy reports often sit beside the models; recognise them by their first bytes.
     static func looksLikeScanReport(_ bytes: [UInt8]) -> Bool {
         let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
         let trimmed = head.drop { $0.isWhitespace }
-        return trimmed.hasPrefix("[") || head.contains("\"dockerbenchsecurity\"") || head.contains("\"Controls\"")
+        return trimmed.hasPrefix("[") || ["\"dockerbenchsecurity\"", "\"Controls\"", "\"SummaryControls\"",
+                                          "\"ClusterComplianceReport\"", "\"RelatedResources\""].contains { head.contains($0) }
     }
 
     /// The model files named by `path`: the file itself, or every model file below a folder, sorted.

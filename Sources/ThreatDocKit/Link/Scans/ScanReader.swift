@@ -46,12 +46,15 @@ public enum ScanReader {
         if let root = object as? [String: Any], let controls = root["Controls"] as? [Any] {
             return KubeBenchFormat.parse(controls, shape: "{Controls, Totals}", path: path, label: label, into: &diagnostics)
         }
+        if let root = object as? [String: Any], let report = TrivyFormat.parse(root, path: path, label: label) {
+            return report
+        }
         if let controls = object as? [Any], controls.isEmpty || (controls.first as? [String: Any])?["tests"] != nil {
             return KubeBenchFormat.parse(controls, shape: "bare array, --nototals", path: path, label: label, into: &diagnostics)
         }
         diagnostics.report(.scanFormatUnknown,
-            "not a docker-bench-security or kube-bench JSON report", at: SourceLocation(file: path, line: 1, column: 1),
-            help: "pass the JSON file docker-bench-security writes with -l FILE (FILE.json), or kube-bench's --json output")
+            "not a docker-bench-security, kube-bench or Trivy compliance JSON report", at: SourceLocation(file: path, line: 1, column: 1),
+            help: "pass the JSON file docker-bench-security writes with -l FILE (FILE.json), kube-bench's --json output, or a Trivy compliance report (--format json)")
         return nil
     }
 
@@ -170,6 +173,75 @@ enum KubeBenchFormat {
         guard let written else { return nil }
         let candidates = [written, "cis-" + written]
         return candidates.first { BenchmarkCatalog.find(tool: .kubernetes, version: $0) != nil }
+    }
+}
+
+/// Trivy's compliance reports: `trivy … --compliance SPEC --format json` with `--report summary` or
+/// `--report all`, and trivy-operator's `ClusterComplianceReport`. Trivy has no WARN: a control fails
+/// when any of its checks fails, passes when all pass, and is manual when it has none.
+enum TrivyFormat {
+    static func parse(_ root: [String: Any], path: String, label: String) -> ScanReport? {
+        var spec = "", title = ""
+        var results: [(id: String, title: String, status: ScanStatus, raw: String)] = []
+        if let controls = root["SummaryControls"] as? [Any] {
+            spec = string(root["ID"]) ?? ""
+            title = string(root["Title"]) ?? ""
+            for case let control as [String: Any] in controls {
+                guard let id = string(control["ID"]) else { continue }
+                let name = string(control["Name"]) ?? ""
+                let fails = (control["TotalFail"] as? NSNumber)?.intValue
+                let status: ScanStatus = fails == nil ? .manual : fails! > 0 ? .fail : .pass
+                results.append((id, name, status, fails == nil ? "MANUAL" : fails! > 0 ? "FAIL" : "PASS"))
+            }
+        } else if let controls = root["Results"] as? [Any], root["Title"] != nil || root["ID"] != nil,
+                  (controls.first as? [String: Any])?["Name"] != nil || controls.isEmpty {
+            spec = string(root["ID"]) ?? ""
+            title = string(root["Title"]) ?? ""
+            for case let control as [String: Any] in controls {
+                guard let id = string(control["ID"]) else { continue }
+                var statuses: [String] = []
+                for case let target as [String: Any] in control["Results"] as? [Any] ?? [] {
+                    for case let finding as [String: Any] in target["Misconfigurations"] as? [Any] ?? [] {
+                        statuses.append((string(finding["Status"]) ?? "").uppercased())
+                    }
+                    if let vulnerabilities = target["Vulnerabilities"] as? [Any], !vulnerabilities.isEmpty { statuses.append("FAIL") }
+                }
+                let status: ScanStatus = statuses.isEmpty ? .manual : statuses.contains("FAIL") ? .fail : .pass
+                results.append((id, string(control["Name"]) ?? "", status, status == .manual ? "MANUAL" : status == .fail ? "FAIL" : "PASS"))
+            }
+        } else if string(root["kind"]) == "ClusterComplianceReport",
+                  let status = root["status"] as? [String: Any], let detail = status["detailReport"] as? [String: Any] {
+            spec = string(detail["id"]) ?? ""
+            title = string(detail["title"]) ?? ""
+            for case let control as [String: Any] in detail["results"] as? [Any] ?? [] {
+                guard let id = string(control["id"]) else { continue }
+                let checks = (control["checks"] as? [Any] ?? []).compactMap { $0 as? [String: Any] }
+                let outcome: ScanStatus = checks.isEmpty ? .manual
+                    : checks.contains { ($0["success"] as? Bool) == false } ? .fail : .pass
+                results.append((id, string(control["name"]) ?? "", outcome, outcome == .manual ? "MANUAL" : outcome == .fail ? "FAIL" : "PASS"))
+            }
+        } else {
+            return nil
+        }
+        let words = (spec + " " + title).lowercased()
+        let tool: CheckReference.Tool = words.contains("docker") ? .docker : .kubernetes
+        var catalog: String?
+        if tool == .docker, words.contains("1.6.0") {
+            catalog = "cis-docker-1.6.0"
+        } else if words.contains("cis") {
+            // "k8s-cis-1.23", "CIS Kubernetes Benchmarks v1.23", "eks-cis-1.4": the first version number.
+            if let range = words.range(of: #"\d+\.\d+(\.\d+)?"#, options: .regularExpression) {
+                let version = String(words[range])
+                let prefix = words.contains("eks") ? "eks-" : "cis-"
+                catalog = [prefix + version, prefix + version + ".0"].first { BenchmarkCatalog.find(tool: .kubernetes, version: $0) != nil }
+            }
+        }
+        let scanResults = results.map {
+            ScanResult(id: $0.id, title: $0.title, status: $0.status, rawStatus: $0.raw, nodeType: "", catalogVersion: catalog, details: nil)
+        }
+        return ScanReport(path: path, label: label, tool: tool,
+                          format: "Trivy compliance JSON (\(spec.isEmpty ? title : spec))", catalogVersion: catalog,
+                          started: nil, results: scanResults)
     }
 }
 
