@@ -159,44 +159,66 @@ public struct GraphvizLayout: Sendable {
                 if let q = quote { if c == q { quote = nil } } else if c == 0x22 || c == 0x27 { quote = c } else if c == 0x3E { break }
                 end += 1
             }
-            var tag = String(decoding: bytes[index...min(end, bytes.count - 1)], as: UTF8.self)
-            if let problem = unsafeTag(tag) { return .failure(.unsafeOutput(problem)) }
+            let tagEnd = min(end, bytes.count - 1)
+            if let problem = unsafeTag(bytes, from: index, to: tagEnd) { return .failure(.unsafeOutput(problem)) }
             if first {
                 // Fit the page: drop the fixed size, keep the viewBox.
+                var tag = String(decoding: bytes[index...tagEnd], as: UTF8.self)
                 tag = tag.replacingOccurrences(of: #"\s(width|height)="[^"]*""#, with: "", options: .regularExpression)
                 tag.removeLast()
                 tag += " class=\"dfd\" role=\"img\" aria-labelledby=\"dfd-title\" focusable=\"false\">"
+                out.append(contentsOf: Array(tag.utf8))
                 first = false
+            } else {
+                out.append(contentsOf: bytes[index...tagEnd])
             }
-            out.append(contentsOf: Array(tag.utf8))
             index = end + 1
         }
         return .success(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
     }
 
-    /// Why a tag from Graphviz must not reach a page, or nil when it is harmless.
-    static func unsafeTag(_ tag: String) -> String? {
-        let body = tag.dropFirst().drop { $0 == "/" }
-        let name = body.prefix { $0.isLetter || $0.isNumber || $0 == ":" || $0 == "_" || $0 == "-" }.lowercased()
-        if ["script", "foreignobject", "iframe", "image", "use"].contains(name) { return "a \(name) element" }
-        var rest = Substring(body.dropFirst(name.count))
-        while let equals = rest.firstIndex(of: "=") {
-            let key = rest[..<equals].split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "\t" }).last.map { $0.lowercased() } ?? ""
-            var after = rest[rest.index(after: equals)...].drop { $0 == " " }
-            var value = ""
-            if let q = after.first, q == "\"" || q == "'" {
-                after = after.dropFirst()
-                let close = after.firstIndex(of: q) ?? after.endIndex
-                value = String(after[..<close])
-                rest = close < after.endIndex ? after[after.index(after: close)...] : Substring("")
+    /// Why the tag `bytes[start...end]` from Graphviz must not reach a page, or nil when it is harmless.
+    static func unsafeTag(_ bytes: [UInt8], from start: Int, to end: Int) -> String? {
+        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
+        func isNameByte(_ byte: UInt8) -> Bool {
+            (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x3A || byte == 0x5F || byte == 0x2D
+        }
+        var index = start + 1
+        if index <= end, bytes[index] == 0x2F { index += 1 }  // closing tag
+        let nameStart = index
+        while index <= end, isNameByte(bytes[index]) { index += 1 }
+        let name = bytes[nameStart..<index].map(lower)
+        for banned in ["script", "foreignobject", "iframe", "image", "use"] where name == Array(banned.utf8) {
+            return "a \(banned) element"
+        }
+        // Attributes: name="value" pairs.
+        while index <= end {
+            while index <= end, !isNameByte(bytes[index]) { index += 1 }
+            let keyStart = index
+            while index <= end, isNameByte(bytes[index]) { index += 1 }
+            let key = bytes[keyStart..<index].map(lower)
+            while index <= end, bytes[index] == 0x20 { index += 1 }
+            guard index <= end, bytes[index] == 0x3D else { continue }
+            index += 1
+            while index <= end, bytes[index] == 0x20 { index += 1 }
+            guard index <= end else { break }
+            var valueStart = index, valueEnd = index
+            if bytes[index] == 0x22 || bytes[index] == 0x27 {
+                let quote = bytes[index]
+                valueStart = index + 1
+                valueEnd = valueStart
+                while valueEnd <= end, bytes[valueEnd] != quote { valueEnd += 1 }
+                index = valueEnd + 1
             } else {
-                let close = after.firstIndex { $0 == " " || $0 == ">" } ?? after.endIndex
-                value = String(after[..<close])
-                rest = after[close...]
+                while valueEnd <= end, bytes[valueEnd] != 0x20, bytes[valueEnd] != 0x3E { valueEnd += 1 }
+                index = valueEnd
             }
-            if key.hasPrefix("on") { return "an event-handler attribute" }
-            if key == "href" || key.hasSuffix(":href"), !value.hasPrefix("#") { return "a link that leaves the page" }
-            if key == "style" { return "a style attribute" }
+            if key.count >= 2, key[0] == 0x6F, key[1] == 0x6E { return "an event-handler attribute" }
+            if key == Array("style".utf8) { return "a style attribute" }
+            let isHref = key == Array("href".utf8) || key.elementsEqual(":href".utf8.reversed().reversed()) && false
+                || (key.count >= 5 && Array(key.suffix(5)) == Array(":href".utf8))
+            if isHref, !(valueStart < valueEnd && bytes[valueStart] == 0x23) { return "a link that leaves the page" }
         }
         return nil
     }
