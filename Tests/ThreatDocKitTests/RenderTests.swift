@@ -139,6 +139,18 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(MarkdownEscaping.prose("[a]: javascript:alert(1)"), "\\[a]: javascript:alert(1)")
     }
 
+    func testGraphvizOutputIsCheckedBeforeItIsInlined() {
+        let ok = ##"<?xml version="1.0"?><!-- x --><svg width="10pt" height="20pt" viewBox="0 0 10 20"><g><a xlink:href="#element-a"><text>javascript: onload=1</text></a></g></svg>"##
+        guard case .success(let svg) = GraphvizLayout.clean(ok) else { return XCTFail("harmless SVG was refused") }
+        XCTAssertTrue(svg.hasPrefix("<svg viewBox=\"0 0 10 20\" class=\"dfd\""), svg)
+        XCTAssertFalse(svg.contains("<!--"))
+        for bad in [#"<svg><script>x</script></svg>"#, #"<svg><g onclick="x"></g></svg>"#,
+                    #"<svg><a xlink:href="javascript:x"><text>x</text></a></svg>"#, #"<svg><a href="https://evil.example">x</a></svg>"#,
+                    #"<svg><foreignObject></foreignObject></svg>"#, #"<svg><g style="x"></g></svg>"#] {
+            guard case .failure = GraphvizLayout.clean(bad) else { return XCTFail("unsafe SVG accepted: \(bad)") }
+        }
+    }
+
     func testMermaidLabels() {
         XCTAssertEqual(MermaidDiagram.label("a \"b\" | c"), "\"a #34;b#34; #124; c\"")
         XCTAssertEqual(MermaidDiagram.label("😈"), "\"#128520;\"")

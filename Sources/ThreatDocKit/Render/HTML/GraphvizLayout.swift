@@ -216,8 +216,7 @@ public struct GraphvizLayout: Sendable {
             }
             if key.count >= 2, key[0] == 0x6F, key[1] == 0x6E { return "an event-handler attribute" }
             if key == Array("style".utf8) { return "a style attribute" }
-            let isHref = key == Array("href".utf8) || key.elementsEqual(":href".utf8.reversed().reversed()) && false
-                || (key.count >= 5 && Array(key.suffix(5)) == Array(":href".utf8))
+            let isHref = key == Array("href".utf8) || (key.count >= 5 && Array(key.suffix(5)) == Array(":href".utf8))
             if isHref, !(valueStart < valueEnd && bytes[valueStart] == 0x23) { return "a link that leaves the page" }
         }
         return nil
