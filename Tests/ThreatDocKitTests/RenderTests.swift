@@ -316,6 +316,8 @@ final class ContextBoxingTests: XCTestCase {
 
     func shape(_ value: Any) -> String {
         switch value {
+        case let node as ContextNode:
+            return shape(node.values)
         case let dictionary as [String: Any]:
             return "{" + dictionary.keys.sorted().map { "\($0):\(shape(dictionary[$0]!))" }.joined(separator: ",") + "}"
         case let array as [Any]: return "[" + array.map(shape).joined(separator: ",") + "]"

@@ -1,4 +1,13 @@
 import Foundation
+import Mustache
+
+/// A boxed struct for Mustache: a plain struct with a direct `MustacheParent` conformance, which
+/// the Swift runtime checks faster than `[String: Any]`'s conditional one on every name lookup.
+struct ContextNode: MustacheParent, @unchecked Sendable {
+    let values: [String: Any]
+
+    func child(named name: String) -> Any? { values[name] }
+}
 
 /// Turns a view model into dictionaries and arrays once, before templating.
 ///
@@ -12,7 +21,7 @@ enum ContextBoxing {
         case let text as String: return text
         case let number as Int: return number
         case let flag as Bool: return flag
-        case let boxable as ContextBoxable: return boxable.boxed
+        case let boxable as ContextBoxable: return ContextNode(values: boxable.boxed)
         default: break
         }
         let mirror = Mirror(reflecting: value)
@@ -29,7 +38,7 @@ enum ContextBoxing {
                 guard let label = child.label else { continue }
                 dictionary[label] = box(child.value)
             }
-            return dictionary
+            return ContextNode(values: dictionary)
         default:
             return value
         }
@@ -43,7 +52,7 @@ protocol ContextBoxable {
 
 extension ContextBoxing {
     static func optional(_ value: Any?) -> Any { value.map(box) ?? NSNull() }
-    static func node(_ value: ContextBoxable) -> [String: Any] { value.boxed }
+    static func node(_ value: ContextBoxable) -> ContextNode { ContextNode(values: value.boxed) }
     static func list<T>(_ values: [T]) -> [Any] { values.map(box) }
 }
 
