@@ -69,8 +69,24 @@ public struct GraphvizLayout: Sendable {
         return results.enumerated().map { index, known in known ?? slots.get(index) ?? .failure(.failed("not laid out")) }
     }
 
+    /// `dot -V`, so that a Graphviz upgrade never reuses layouts the old version drew.
+    static let graphvizVersion: String = {
+        guard let executable = locateDot() else { return "none" }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = ["-V"]
+        let pipe = Pipe()
+        process.standardError = pipe
+        process.standardOutput = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return "unknown" }
+        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }()
+
     private func cacheFile(_ dot: String) -> String? {
-        let key = String(Self.fnv1a(dot + "|graphviz-svg-v1|" + PageCache.buildIdentity), radix: 16)
+        guard cacheDirectory != nil else { return nil }
+        let key = String(Self.fnv1a(dot + "|graphviz-svg-v1|" + PageCache.buildIdentity + "|" + Self.graphvizVersion), radix: 16)
         return cacheDirectory.map { "\($0)/layouts/\(key).svg" }
     }
 

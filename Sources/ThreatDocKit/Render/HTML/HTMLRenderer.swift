@@ -101,7 +101,8 @@ public struct HTMLRenderer: Sendable {
         // Lay out every diagram a page will need first, in batches; cached pages need none.
         var needed: [Int] = []
         for (index, model) in models.enumerated() where !model.elements.isEmpty {
-            if cache.lookup(cache.key(format: "html", model: model, templates: templates, extra: outputDirectory)) == nil {
+            if cache.lookup(cache.key(format: "html", model: model, templates: templates,
+                                      extra: outputDirectory + "|" + GraphvizLayout.graphvizVersion)) == nil {
                 needed.append(index)
             }
         }
@@ -110,7 +111,8 @@ public struct HTMLRenderer: Sendable {
         for (offset, index) in needed.enumerated() { laidOut[index] = layouts[offset] }
         let layoutFor = laidOut
         DispatchQueue.concurrentPerform(iterations: models.count) { index in
-            let key = cache.key(format: "html", model: models[index], templates: templates, extra: outputDirectory)
+            let key = cache.key(format: "html", model: models[index], templates: templates,
+                                extra: outputDirectory + "|" + GraphvizLayout.graphvizVersion)
             if let hit = cache.lookup(key) {
                 results.set(index, (hit, nil))
                 return
