@@ -50,7 +50,27 @@ enum SafeYAMLReader {
             var pendingKey: YAMLScalar?
             /// True when the next value belongs to a rejected key and must be dropped.
             var dropNextValue = false
-            var seenKeys: [String: SourceLocation] = [:]
+            /// Keys so far. Model mappings are small, so a list beats hashing every key.
+            var seenKeys: [(key: String, location: SourceLocation)] = []
+
+            func firstLocation(of key: String) -> SourceLocation? {
+                if seenKeys.count > 32 {
+                    return seenKeysIndex[key]
+                }
+                return seenKeys.first { $0.key == key }?.location
+            }
+
+            /// Built once a mapping grows past 32 keys (hostile files can hold tens of thousands).
+            var seenKeysIndex: [String: SourceLocation] = [:]
+
+            func remember(_ key: String, at location: SourceLocation) {
+                seenKeys.append((key, location))
+                if seenKeys.count == 33 {
+                    for entry in seenKeys where seenKeysIndex[entry.key] == nil { seenKeysIndex[entry.key] = entry.location }
+                } else if seenKeys.count > 33 {
+                    seenKeysIndex[key] = location
+                }
+            }
 
             var expectsKey: Bool { pendingKey == nil && !dropNextValue }
 
@@ -130,13 +150,13 @@ enum SafeYAMLReader {
                                 continue
                         }
                         if frame.pendingKey == nil {
-                            if let first = frame.seenKeys[scalar.value] {
+                            if let first = frame.firstLocation(of: scalar.value) {
                                 diagnostics.report(.duplicateKey,
                                     "duplicate key \(scalar.value.debugSnippet); the first one is at line \(first.line)",
                                     at: scalar.location, related: [.init("first defined here", at: first)])
                                 frame.dropNextValue = true
                             } else {
-                                frame.seenKeys[scalar.value] = scalar.location
+                                frame.remember(scalar.value, at: scalar.location)
                                 frame.pendingKey = scalar
                             }
                                 continue
@@ -259,6 +279,10 @@ enum SafeYAMLReader {
         ]
 
         private mutating func checkInvisibleCharacters(_ value: String, at location: SourceLocation) {
+            // Only bytes below 0x20, DEL, and the lead bytes of C1 controls (C2), U+061C (D8) and the
+            // bidi marks (E2) can start such a character; most values have none.
+            guard value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F
+                || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return }
             for (offset, scalar) in value.unicodeScalars.enumerated() {
                 let v = scalar.value
                 let isControl = (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (0x7F...0x9F).contains(v)

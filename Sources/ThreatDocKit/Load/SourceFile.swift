@@ -30,37 +30,39 @@ public struct SourceFile: Sendable {
         var starts = [0], byteStarts = [0]
         var scalarIndex = 0, byteIndex = 0
         var previousWasCR = false
-        var iterator = body.makeIterator()
-        var parser = Unicode.UTF8.ForwardParser()
-        decoding: while true {
-            switch parser.parseScalar(from: &iterator) {
-            case .valid(let encoded):
-                let width = encoded.count
-                let first = encoded.first!
-                scalarIndex += 1
-                byteIndex += width
-                if first == 0x0A {
-                    if previousWasCR {
-                        // "\r\n" is one break: move the start recorded after "\r" past "\n".
-                        starts[starts.count - 1] = scalarIndex
-                        byteStarts[byteStarts.count - 1] = byteIndex
-                    } else {
-                        starts.append(scalarIndex)
-                        byteStarts.append(byteIndex)
-                    }
-                    previousWasCR = false
-                } else if first == 0x0D {
+        // ASCII is handled byte by byte; a byte of 0x80 or more starts a sequence that a UTF-8 parser
+        // reads and checks.
+        let count = body.count
+        let base = body.startIndex
+        while byteIndex < count {
+            let byte = body[base + byteIndex]
+            var width = 1
+            if byte >= 0x80 {
+                var iterator = body[(base + byteIndex)...].makeIterator()
+                var parser = Unicode.UTF8.ForwardParser()
+                switch parser.parseScalar(from: &iterator) {
+                case .valid(let encoded): width = encoded.count
+                case .error, .emptyInput: throw .invalidUTF8(byteOffset: start + byteIndex)
+                }
+            }
+            scalarIndex += 1
+            byteIndex += width
+            if byte == 0x0A {
+                if previousWasCR {
+                    // "\r\n" is one break: move the start recorded after "\r" past "\n".
+                    starts[starts.count - 1] = scalarIndex
+                    byteStarts[byteStarts.count - 1] = byteIndex
+                } else {
                     starts.append(scalarIndex)
                     byteStarts.append(byteIndex)
-                    previousWasCR = true
-                } else {
-                    previousWasCR = false
                 }
-            case .error(let length):
-                _ = length
-                throw .invalidUTF8(byteOffset: start + byteIndex)
-            case .emptyInput:
-                break decoding
+                previousWasCR = false
+            } else if byte == 0x0D {
+                starts.append(scalarIndex)
+                byteStarts.append(byteIndex)
+                previousWasCR = true
+            } else {
+                previousWasCR = false
             }
         }
         lineStartScalars = starts
