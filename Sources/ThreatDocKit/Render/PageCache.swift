@@ -35,17 +35,24 @@ public struct PageCache: Sendable {
 
     /// The cache key for a page of `model` rendered with `templates` in `format`; nil when the model's
     /// inputs are unknown or there is no cache.
-    public func key(format: String, model: ResolvedModel, templates: TemplateSet, extra: String) -> String? {
+    public func key(format: String, model: ResolvedModel, templates templateDigest: UInt64, extra: String) -> String? {
         guard directory != nil, let digest = inputDigests[model.id] else { return nil }
-        return Self.key(format: format, input: "\(digest)\u{0}\(model.id)\u{0}\(model.sourcePath)", templates: templates, extra: extra)
+        let input = "\(digest)\u{0}\(model.id)\u{0}\(model.sourcePath)"
+        let key = GraphvizLayout.fnv1a([format, ThreatDocKit.version, Self.buildIdentity, extra, input].joined(separator: "\u{2}"))
+        return "\(format)-\(String(key, radix: 16))-\(String(templateDigest, radix: 16))"
     }
 
-    static func key(format: String, input json: String, templates: TemplateSet, extra: String) -> String {
-        let templateText = templates.templates.keys.sorted().map { "\($0)\u{0}\(templates.templates[$0]!.text)" }.joined(separator: "\u{1}")
+    /// A digest of every template and asset of a set, computed once per render.
+    public static func digest(of templates: TemplateSet) -> UInt64 {
+        let text = templates.templates.keys.sorted().map { "\($0)\u{0}\(templates.templates[$0]!.text)" }.joined(separator: "\u{1}")
             + templates.assets.keys.sorted().map { "\($0)\u{0}\(templates.assets[$0]!)" }.joined(separator: "\u{1}")
-        let digest = GraphvizLayout.fnv1a([format, ThreatDocKit.version, buildIdentity, extra, json].joined(separator: "\u{2}"))
-        let templateDigest = GraphvizLayout.fnv1a(templateText)
-        return "\(format)-\(String(digest, radix: 16))-\(String(templateDigest, radix: 16))"
+        return GraphvizLayout.fnv1a(text)
+    }
+
+    /// Whether a page is cached, without reading it.
+    public func contains(_ key: String?) -> Bool {
+        guard let directory, let key else { return false }
+        return FileManager.default.fileExists(atPath: "\(directory)/pages/\(key)")
     }
 
     /// The running binary's size and modification time: a rebuilt threatdoc never reuses pages that
@@ -59,8 +66,10 @@ public struct PageCache: Sendable {
     }()
 
     public func lookup(_ key: String?) -> String? {
-        guard let directory, let key else { return nil }
-        return try? String(contentsOfFile: "\(directory)/pages/\(key)", encoding: .utf8)
+        guard let directory, let key, let data = FileManager.default.contents(atPath: "\(directory)/pages/\(key)") else {
+            return nil
+        }
+        return String(decoding: data, as: UTF8.self)
     }
 
     public func store(_ key: String?, _ text: String) {

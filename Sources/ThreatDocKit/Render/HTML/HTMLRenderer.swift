@@ -98,11 +98,12 @@ public struct HTMLRenderer: Sendable {
         guard let library = check(into: &diagnostics) else { return nil }
         let results = Slots<(String, Diagnostic?)>(count: models.count)
         let cache = self.cache, templates = self.templates, outputDirectory = self.outputDirectory
+        let templateDigest = PageCache.digest(of: templates)
+        let extra = outputDirectory + "|" + GraphvizLayout.graphvizVersion
         // Lay out every diagram a page will need first, in batches; cached pages need none.
         var needed: [Int] = []
         for (index, model) in models.enumerated() where !model.elements.isEmpty {
-            if cache.lookup(cache.key(format: "html", model: model, templates: templates,
-                                      extra: outputDirectory + "|" + GraphvizLayout.graphvizVersion)) == nil {
+            if !cache.contains(cache.key(format: "html", model: model, templates: templateDigest, extra: extra)) {
                 needed.append(index)
             }
         }
@@ -111,8 +112,7 @@ public struct HTMLRenderer: Sendable {
         for (offset, index) in needed.enumerated() { laidOut[index] = layouts[offset] }
         let layoutFor = laidOut
         DispatchQueue.concurrentPerform(iterations: models.count) { index in
-            let key = cache.key(format: "html", model: models[index], templates: templates,
-                                extra: outputDirectory + "|" + GraphvizLayout.graphvizVersion)
+            let key = cache.key(format: "html", model: models[index], templates: templateDigest, extra: extra)
             if let hit = cache.lookup(key) {
                 results.set(index, (hit, nil))
                 return

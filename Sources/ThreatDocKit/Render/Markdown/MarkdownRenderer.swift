@@ -32,10 +32,10 @@ public struct MarkdownRenderer: Sendable {
         let outputDirectory = self.outputDirectory
         let rendered = Slots<(String, Diagnostic?)>(count: models.count)
         // Models render independently; use every core.
-        let cache = self.cache, templates = self.templates
+        let cache = self.cache, templateDigest = PageCache.digest(of: templates)
         DispatchQueue.concurrentPerform(iterations: models.count) { index in
             let sourceLink = Self.relativeLink(from: outputDirectory, to: models[index].sourcePath)
-            let key = cache.key(format: "markdown", model: models[index], templates: templates, extra: sourceLink ?? "")
+            let key = cache.key(format: "markdown", model: models[index], templates: templateDigest, extra: sourceLink ?? "")
             if let hit = cache.lookup(key) {
                 rendered.set(index, (hit, nil))
                 return
