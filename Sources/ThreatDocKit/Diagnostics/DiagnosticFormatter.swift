@@ -2,10 +2,6 @@ import Foundation
 
 /// Renders diagnostics for people (compiler style, with the source line and a caret) or for machines (JSON).
 public struct DiagnosticFormatter: Sendable {
-    public enum Format: String, CaseIterable, Sendable {
-        case text, json
-    }
-
     public var useColor: Bool
     /// The text of every file read, so the text format can quote the offending line.
     public var sources: [String: SourceFile]
