@@ -66,7 +66,7 @@ final class RenderTests: XCTestCase {
 
     func testDockerDocumentHasDiagramMatrixAndFindings() throws {
         let docker = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("output/docker.md"), encoding: .utf8)
-        XCTAssertTrue(docker.contains("```mermaid\nflowchart LR\n"))
+        XCTAssertTrue(docker.contains("```mermaid\nflowchart TB\n"))
         XCTAssertTrue(docker.contains("| Element or flow | Type | S | T | R | I | D | E |"))
         let dockerd = try XCTUnwrap(docker.split(separator: "\n").first { $0.hasPrefix("| [dockerd](#element-dockerd) | process |") })
         XCTAssertNotEqual(dockerd.split(separator: "|").last?.trimmingCharacters(in: .whitespaces), "GAP",

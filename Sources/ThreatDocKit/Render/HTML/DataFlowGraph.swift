@@ -15,7 +15,7 @@ public enum DataFlowGraph {
 
     static let header = """
         digraph dfd {
-          graph [newrank=true, rankdir=LR, fontname="DejaVu Sans", fontsize=11, bgcolor="transparent", pad=0.2, nodesep=0.35, ranksep=0.55, compound=true];
+          graph [newrank=true, rankdir=TB, fontname="DejaVu Sans", fontsize=11, bgcolor="transparent", pad=0.2, nodesep=0.35, ranksep=0.55, compound=true];
           node [fontname="DejaVu Sans", fontsize=10, style=filled, fillcolor="#ffffff", color="#334155", penwidth=1.2];
           edge [fontname="DejaVu Sans", fontsize=9, color="#475569", fontcolor="#1e293b", arrowsize=0.7];
 

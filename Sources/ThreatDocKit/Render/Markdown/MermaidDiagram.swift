@@ -12,7 +12,7 @@ public enum MermaidDiagram {
         let children = Dictionary(grouping: model.boundaries.filter { $0.parent != nil }, by: { $0.parent! })
         let members = Dictionary(grouping: model.elements.filter { $0.boundary != nil }, by: { $0.boundary! })
 
-        var lines = ["flowchart LR"]
+        var lines = ["flowchart TB"]
         func node(_ element: ResolvedModel.Element, indent: String) {
             let label = label(element.name)
             let shape = switch element.kind {
