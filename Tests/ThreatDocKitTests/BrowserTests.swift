@@ -111,7 +111,7 @@ final class BrowserTests: XCTestCase {
             for width in [1280, 375] {
                 let file = Self.screenshots.appendingPathComponent("\(page)-\(width).png")
                 try? FileManager.default.removeItem(at: file)
-                let run = try browse(["--screenshot=\(file.path)", "--window-size=\(width),\(page == "index" ? 1000 : 2600)",
+                let run = try browse(["--screenshot=\(file.path)", "--window-size=\(width),\(page == "index" ? 1000 : 3400)",
                                       Self.site.appendingPathComponent("\(page).html").absoluteString])
                 XCTAssertEqual(run.status, 0)
                 let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
