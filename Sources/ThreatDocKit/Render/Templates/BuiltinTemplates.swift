@@ -688,6 +688,9 @@ svg.dfd { min-width: 36rem; width: 100%; height: auto; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 40rem) {
   main { padding: .75rem; }
+  /* Wide tables scroll sideways in their frame instead of breaking every word. */
+  .table-wrap table { min-width: 38rem; }
+  .table-wrap th, .table-wrap td { overflow-wrap: normal; }
   h1 { font-size: 1.5rem; }
   th, td { padding: .3rem; font-size: .85rem; }
 }
