@@ -40,14 +40,12 @@ public struct Pipeline: Sendable {
         public var models: [ResolvedModel]?
         /// The scans that were read.
         public var scans: [ScanReport] = []
-        /// The project file itself was broken.
-        public var hasProjectErrors = false
 
         public var summary: Summary {
             Summary(files: files.count, models: modelCount, diagnostics: diagnostics)
         }
 
-        public var hasErrors: Bool { hasProjectErrors || diagnostics.contains { $0.severity == .error } }
+        public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
     /// A hostile file can hold tens of thousands of the same mistake; after this many of one code in

@@ -55,11 +55,7 @@ struct PipelineOptions: ParsableArguments {
             scans: scanInputs)
         var outcome = pipeline.run(paths: modelPaths)
         if !projectDiagnostics.diagnostics.isEmpty {
-            outcome.diagnostics = (projectDiagnostics.diagnostics + outcome.diagnostics).sorted(by: { a, b in
-                (a.location?.file ?? "", a.location?.line ?? 0, a.location?.column ?? 0)
-                    < (b.location?.file ?? "", b.location?.line ?? 0, b.location?.column ?? 0)
-            })
-            outcome.hasProjectErrors = projectDiagnostics.hasErrors
+            outcome.diagnostics = DiagnosticBag(projectDiagnostics.diagnostics + outcome.diagnostics).sorted
         }
         return (outcome, loadedProject)
     }

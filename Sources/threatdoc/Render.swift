@@ -77,8 +77,6 @@ struct Render: ParsableCommand {
         }
         var diagnostics = DiagnosticBag()
         let templateFolder = templates ?? SiteBuilder.defaultTemplatesFolder
-        let set = TemplateSet.load(format: "markdown", overrides: templateFolder, into: &diagnostics)
-        let renderer = MarkdownRenderer(templates: set, outputDirectory: output)
 
         if let dumpDot {
             guard let model = models.first(where: { $0.id == dumpDot }) else {
@@ -94,6 +92,8 @@ struct Render: ParsableCommand {
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+            let renderer = MarkdownRenderer(templates: TemplateSet.load(format: "markdown", overrides: templateFolder, into: &diagnostics),
+                                            outputDirectory: output)
             FileHandle.standardOutput.write(try encoder.encode(renderer.context(for: model)) + Data("\n".utf8))
             return
         }

@@ -68,6 +68,8 @@ public struct DiagnosticBag: Sendable {
 
     public init() {}
 
+    public init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
+
     public mutating func report(_ diagnostic: Diagnostic) {
         diagnostics.append(diagnostic)
     }

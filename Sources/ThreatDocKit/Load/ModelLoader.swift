@@ -77,7 +77,7 @@ public struct ModelLoader: Sendable {
             result.diagnostics.report(.ioError, "cannot read file: \(error.message)", at: SourceLocation(file: path, line: 1, column: 1))
             return nil
         }
-        if path.lowercased().hasSuffix(".json"), Self.looksLikeScanReport(bytes) {
+        if path.lowercased().hasSuffix(".json"), ScanReader.looksLikeReport(bytes) {
             result.diagnostics.report(.scanInModelFolder,
                 "skipped: this is a benchmark scan report, not a model", at: SourceLocation(file: path, line: 1, column: 1))
             return nil
@@ -108,14 +108,6 @@ public struct ModelLoader: Sendable {
         let model = decoder.decode(root)
         result.diagnostics.append(contentsOf: decoder.diagnostics)
         return model
-    }
-
-    /// docker-bench, kube-bench and Trivy reports often sit beside the models; recognise them by their first bytes.
-    static func looksLikeScanReport(_ bytes: [UInt8]) -> Bool {
-        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
-        let trimmed = head.drop { $0.isWhitespace }
-        return trimmed.hasPrefix("[") || ["\"dockerbenchsecurity\"", "\"Controls\"", "\"SummaryControls\"",
-                                          "\"ClusterComplianceReport\"", "\"RelatedResources\""].contains { head.contains($0) }
     }
 
     /// The model files named by `path`: the file itself, or every model file below a folder, sorted.

@@ -26,6 +26,15 @@ public enum ScanReader {
         return parse(Data(bytes), path: path, label: name, into: &diagnostics)
     }
 
+    /// Whether a file's first bytes look like one of the reports this reader takes. Scan reports often
+    /// sit beside the models; the loader uses this to skip them instead of reading them as models.
+    static func looksLikeReport(_ bytes: [UInt8]) -> Bool {
+        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
+        let trimmed = head.drop { $0.isWhitespace }
+        return trimmed.hasPrefix("[") || ["\"dockerbenchsecurity\"", "\"Controls\"", "\"SummaryControls\"",
+                                          "\"ClusterComplianceReport\"", "\"RelatedResources\""].contains { head.contains($0) }
+    }
+
     /// The file name without folders and extension: `scans/host-a.json` → `host-a`.
     public static func defaultLabel(for path: String) -> String {
         let file = (path as NSString).lastPathComponent

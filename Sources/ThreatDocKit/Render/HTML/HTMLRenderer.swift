@@ -62,14 +62,15 @@ public struct HTMLRenderer: Sendable {
 
     /// The page for one model (diagram included), and any diagnostic about its diagram.
     public func page(for model: ResolvedModel) -> (page: HTMLModelPage, problem: Diagnostic?) {
-        page(for: model, layout: model.elements.isEmpty ? nil : layout.svg(for: DataFlowGraph.dot(model).dot))
+        let graph = DataFlowGraph.dot(model)
+        return page(for: model, graph: graph, layout: model.elements.isEmpty ? nil : layout.svg(for: graph.dot))
     }
 
-    func page(for model: ResolvedModel, layout laidOut: Result<String, GraphvizLayout.Failure>?) -> (page: HTMLModelPage, problem: Diagnostic?) {
+    func page(for model: ResolvedModel, graph: (dot: String, overview: Bool),
+              layout laidOut: Result<String, GraphvizLayout.Failure>?) -> (page: HTMLModelPage, problem: Diagnostic?) {
         let report = ReportContextBuilder.build(model, file: "\(model.id).html",
                                                 sourceLink: MarkdownRenderer.relativeLink(from: outputDirectory + "/html", to: model.sourcePath),
                                                 prose: .html)
-        let graph = DataFlowGraph.dot(model)
         var svg: String?, failure: String?, problem: Diagnostic?
         if model.elements.isEmpty {
             failure = "the model has no elements"
@@ -107,9 +108,10 @@ public struct HTMLRenderer: Sendable {
                 needed.append(index)
             }
         }
-        let layouts = layout.svgs(for: needed.map { DataFlowGraph.dot(models[$0]).dot })
-        var laidOut: [Int: Result<String, GraphvizLayout.Failure>] = [:]
-        for (offset, index) in needed.enumerated() { laidOut[index] = layouts[offset] }
+        let graphs = needed.map { DataFlowGraph.dot(models[$0]) }
+        let layouts = layout.svgs(for: graphs.map(\.dot))
+        var laidOut: [Int: (graph: (dot: String, overview: Bool), layout: Result<String, GraphvizLayout.Failure>)] = [:]
+        for (offset, index) in needed.enumerated() { laidOut[index] = (graphs[offset], layouts[offset]) }
         let layoutFor = laidOut
         DispatchQueue.concurrentPerform(iterations: models.count) { index in
             let key = cache.key(format: "html", model: models[index], templates: templateDigest, extra: extra)
@@ -117,7 +119,8 @@ public struct HTMLRenderer: Sendable {
                 results.set(index, (hit, nil))
                 return
             }
-            let (page, problem) = layoutFor[index].map { self.page(for: models[index], layout: $0) } ?? self.page(for: models[index])
+            let (page, problem) = layoutFor[index].map { self.page(for: models[index], graph: $0.graph, layout: $0.layout) }
+                ?? self.page(for: models[index])
             let html = library.render(ContextBoxing.box(page), withTemplate: "model") ?? ""
             // A page without its diagram is not cached, so the next render tries Graphviz again.
             if problem == nil { cache.store(key, html) }
