@@ -57,7 +57,8 @@ public struct Pipeline: Sendable {
         let scanPaths = Set(scans.map { Self.normalized($0.path) })
         var loader = ModelLoader(limits: limits)
         loader.excluded = scanPaths
-        return finish(loader.load(paths: paths))
+        let loaded = StageTimer.shared.measure("load (wall)") { loader.load(paths: paths) }
+        return finish(loaded)
     }
 
     static func normalized(_ path: String) -> String {
@@ -71,7 +72,7 @@ public struct Pipeline: Sendable {
 
     private func finish(_ loaded: ModelLoader.Result) -> Outcome {
         var diagnostics = loaded.diagnostics
-        let (contexts, found) = Validator(options: options).validate(loaded.models)
+        let (contexts, found) = StageTimer.shared.measure("validate (wall)") { Validator(options: options).validate(loaded.models) }
         diagnostics.append(contentsOf: found)
         var reports: [ScanReport] = []
         var assignments: [EvidenceLinker.Assignment] = []
@@ -83,8 +84,8 @@ public struct Pipeline: Sendable {
         let linker = EvidenceLinker(scans: assignments)
         let evidence = contexts.map { linker.link($0, into: &diagnostics) }
         diagnostics.limitRepeats(to: Self.maxRepeatsPerCode)
-        let models = diagnostics.hasErrors ? nil
-            : zip(contexts, evidence).map { ModelResolver.resolve($0, evidence: $1) }.sorted { $0.id < $1.id }
+        let models = StageTimer.shared.measure("resolve (wall)") { diagnostics.hasErrors ? nil
+            : zip(contexts, evidence).map { ModelResolver.resolve($0, evidence: $1) }.sorted { $0.id < $1.id } }
         var outcome = Outcome(files: loaded.files, sources: loaded.sources, modelCount: loaded.models.count, diagnostics: diagnostics.sorted,
                        models: models)
         outcome.scans = reports

@@ -62,7 +62,8 @@ struct Render: ParsableCommand {
     }
 
     func run() throws {
-        let outcome = input.run()
+        defer { StageTimer.shared.report() }
+        let outcome = StageTimer.shared.measure("pipeline (wall)") { input.run() }
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardError), sources: outcome.sources)
         let shown = outcome.diagnostics.filter { $0.severity != .note }
         func report(_ diagnostics: [Diagnostic]) {
@@ -105,7 +106,7 @@ struct Render: ParsableCommand {
         let builder = SiteBuilder(formats: formatList.compactMap(SiteBuilder.Format.init(rawValue:)), outputDirectory: output,
                                   templatesFolder: templateFolder,
                                   cacheDirectory: noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory))
-        let built = builder.build(outcome, into: &diagnostics)
+        let built = StageTimer.shared.measure("build (wall)") { builder.build(outcome, into: &diagnostics) }
         let failed = built == nil
         let files = built ?? [:]
         guard !failed else {
@@ -114,7 +115,9 @@ struct Render: ParsableCommand {
             throw ExitCode(ExitStatus.findings)
         }
         do {
+            let start = DispatchTime.now().uptimeNanoseconds
             try OutputWriter(directory: output).replace(with: files)
+            StageTimer.shared.add("write (wall)", DispatchTime.now().uptimeNanoseconds - start)
         } catch {
             report(shown)
             FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description); \(output)/ is unchanged\n".utf8))

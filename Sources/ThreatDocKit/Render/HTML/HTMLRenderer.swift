@@ -2,7 +2,7 @@ import Foundation
 import Mustache
 
 /// The template context of a model's page: the report, plus the SVG drawn for the site.
-public struct HTMLModelPage: Sendable {
+public struct HTMLModelPage: Encodable, Sendable {
     public var generator: String
     public var report: ModelReport
     /// The data-flow diagram laid out by Graphviz, inline SVG; nil when it could not be drawn.
@@ -17,7 +17,7 @@ public struct HTMLModelPage: Sendable {
     public var evidenceSVG: String
 }
 
-public struct HTMLIndexPage: Sendable {
+public struct HTMLIndexPage: Encodable, Sendable {
     public var generator: String
     public var report: IndexReport
     public var overviewSVG: String
@@ -50,14 +50,14 @@ public struct HTMLRenderer: Sendable {
         return (TemplateChecker.Shape.of(page), TemplateChecker.Shape.of(index))
     }()
 
-    public func check(into diagnostics: inout DiagnosticBag) -> MustacheLibrary? {
+    func check(into diagnostics: inout DiagnosticBag) -> TemplateRenderer? {
         guard let library = templates.library(into: &diagnostics) else { return nil }
         let checker = TemplateChecker(set: templates, requiredContentType: "HTML")
         var found = DiagnosticBag()
         checker.check(root: "model", context: Self.shapes.model, into: &found)
         checker.check(root: "index", context: Self.shapes.index, into: &found)
         diagnostics.append(contentsOf: found)
-        return found.hasErrors ? nil : library
+        return found.hasErrors ? nil : TemplateRenderer(library: library, templates: templates)
     }
 
     /// The page for one model (diagram included), and any diagnostic about its diagram.
@@ -109,7 +109,7 @@ public struct HTMLRenderer: Sendable {
             }
         }
         let graphs = needed.map { DataFlowGraph.dot(models[$0]) }
-        let layouts = layout.svgs(for: graphs.map(\.dot))
+        let layouts = StageTimer.shared.measure("html: graphviz layouts (wall)") { layout.svgs(for: graphs.map(\.dot)) }
         var laidOut: [Int: (graph: (dot: String, overview: Bool), layout: Result<String, GraphvizLayout.Failure>)] = [:]
         for (offset, index) in needed.enumerated() { laidOut[index] = (graphs[offset], layouts[offset]) }
         let layoutFor = laidOut
@@ -119,9 +119,11 @@ public struct HTMLRenderer: Sendable {
                 results.set(index, (hit, nil))
                 return
             }
-            let (page, problem) = layoutFor[index].map { self.page(for: models[index], graph: $0.graph, layout: $0.layout) }
-                ?? self.page(for: models[index])
-            let html = library.render(ContextBoxing.box(page), withTemplate: "model") ?? ""
+            let timer = StageTimer.shared
+            let (page, problem) = timer.measure("html: view model") { layoutFor[index].map { self.page(for: models[index], graph: $0.graph, layout: $0.layout) }
+                ?? self.page(for: models[index]) }
+            let boxed = timer.measure("html: encode") { TemplateValue.encode(page) }
+            let html = timer.measure("html: template") { library.render(boxed, withTemplate: "model") ?? "" }
             // A page without its diagram is not cached, so the next render tries Graphviz again.
             if problem == nil { cache.store(key, html) }
             results.set(index, (html, problem))
@@ -134,7 +136,7 @@ public struct HTMLRenderer: Sendable {
         }
         let index = ReportContextBuilder.index(models, files: models.map { "\($0.id).html" })
         files["index.html"] = library.render(
-            ContextBoxing.box(HTMLIndexPage(generator: index.generator, report: index, overviewSVG: SVGCharts.riskOverview(index.models))),
+            TemplateValue.encode(HTMLIndexPage(generator: index.generator, report: index, overviewSVG: SVGCharts.riskOverview(index.models))),
             withTemplate: "index") ?? ""
         for (name, text) in templates.assets { files[name] = text }
         return files

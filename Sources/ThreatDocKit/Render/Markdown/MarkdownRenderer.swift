@@ -15,14 +15,14 @@ public struct MarkdownRenderer: Sendable {
     }
 
     /// Checks the templates against the context's shape: every name, partial and content type.
-    public func check(into diagnostics: inout DiagnosticBag) -> MustacheLibrary? {
+    func check(into diagnostics: inout DiagnosticBag) -> TemplateRenderer? {
         guard let library = templates.library(into: &diagnostics) else { return nil }
         let checker = TemplateChecker(set: templates, requiredContentType: "MARKDOWN")
         var found = DiagnosticBag()
         checker.check(root: "model", context: Exemplar.shapes.model, into: &found)
         checker.check(root: "index", context: Exemplar.shapes.index, into: &found)
         diagnostics.append(contentsOf: found)
-        return found.hasErrors ? nil : library
+        return found.hasErrors ? nil : TemplateRenderer(library: library, templates: templates)
     }
 
     /// The files to write, by path relative to the output folder.
@@ -40,14 +40,17 @@ public struct MarkdownRenderer: Sendable {
                 rendered.set(index, (hit, nil))
                 return
             }
-            let context = ReportContextBuilder.build(models[index], file: names[index], sourceLink: sourceLink, prose: .markdown)
-            let page = Self.tidy(library.render(ContextBoxing.box(context), withTemplate: "model") ?? "")
+            let timer = StageTimer.shared
+            let context = timer.measure("markdown: view model") { ReportContextBuilder.build(models[index], file: names[index], sourceLink: sourceLink, prose: .markdown) }
+            let boxed = timer.measure("markdown: encode") { TemplateValue.encode(context) }
+            let raw = timer.measure("markdown: template") { library.render(boxed, withTemplate: "model") ?? "" }
+            let page = timer.measure("markdown: tidy") { Self.tidy(raw) }
             cache.store(key, page)
             rendered.set(index, (page, nil))
         }
         var files: [String: String] = [:]
         for (index, name) in names.enumerated() { files[name] = rendered.get(index)?.0 ?? "" }
-        files["README.md"] = Self.tidy(library.render(ContextBoxing.box(ReportContextBuilder.index(models, files: names)), withTemplate: "index") ?? "")
+        files["README.md"] = Self.tidy(library.render(TemplateValue.encode(ReportContextBuilder.index(models, files: names)), withTemplate: "index") ?? "")
         return files
     }
 

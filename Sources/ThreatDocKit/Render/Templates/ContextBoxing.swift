@@ -1,125 +1,209 @@
 import Foundation
 import Mustache
 
-/// A boxed struct for Mustache: a plain struct with a direct `MustacheParent` conformance, which
-/// the Swift runtime checks faster than `[String: Any]`'s conditional one on every name lookup.
+/// A value of a template context: what templates see of the view model.
+///
+/// The view model is `Encodable`; one encoding pass (compiled code, no reflection) turns it into this
+/// tree, whose names are the coding keys, the same names `--dump-context` prints. A nil optional
+/// becomes `.null`, which a name lookup finds (so it does not fall through to outer scopes) and
+/// renders as nothing, as swift-mustache treats a nil property.
+indirect enum TemplateValue: Sendable {
+    case text(String)
+    case number(Int)
+    case bool(Bool)
+    case null
+    case list([TemplateValue])
+    case object(TemplateObject)
+
+    static func encode<Value: Encodable>(_ value: Value) -> TemplateValue {
+        switch value {
+        case let text as String: return .text(text)
+        case let number as Int: return .number(number)
+        case let flag as Bool: return .bool(flag)
+        default: break
+        }
+        let encoder = ContextEncoder()
+        // The view model's own types never throw; a custom Encodable that does leaves what it wrote.
+        try? value.encode(to: encoder)
+        return encoder.result
+    }
+
+    /// The same tree as swift-mustache reads it: `ContextNode`s, arrays, strings, numbers and `NSNull`.
+    var mustacheObject: Any {
+        switch self {
+        case .text(let text): text
+        case .number(let number): number
+        case .bool(let flag): flag
+        case .null: NSNull()
+        case .list(let items): items.map(\.mustacheObject)
+        case .object(let object): ContextNode(values: object.fields.mapValues(\.mustacheObject))
+        }
+    }
+}
+
+/// A struct or dictionary of a template context; a class, so nested objects are shared, not copied.
+final class TemplateObject: Sendable {
+    let fields: [String: TemplateValue]
+
+    init(_ fields: [String: TemplateValue]) {
+        self.fields = fields
+    }
+}
+
+/// A struct or dictionary for swift-mustache (the renderer for templates `TemplateEngine` cannot
+/// compile): a plain struct with a direct `MustacheParent` conformance.
 struct ContextNode: MustacheParent, @unchecked Sendable {
     let values: [String: Any]
 
     func child(named name: String) -> Any? { values[name] }
 }
 
-/// Turns a view model into dictionaries and arrays once, before templating.
-///
-/// swift-mustache reads Swift structs through `Mirror` on every name lookup, walking the whole context
-/// stack each time, which made an 11,000-threat report take seconds. One reflection pass up front
-/// gives it dictionaries instead. A nil optional becomes `NSNull`, which Mustache treats as present
-/// but empty, exactly as it treats the nil property (so lookups do not fall through to outer scopes).
-enum ContextBoxing {
-    static func box(_ value: Any) -> Any {
-        switch value {
-        case let text as String: return text
-        case let number as Int: return number
-        case let flag as Bool: return flag
-        case let boxable as ContextBoxable: return ContextNode(values: boxable.boxed)
-        default: break
-        }
-        let mirror = Mirror(reflecting: value)
-        switch mirror.displayStyle {
-        case .optional:
-            guard let child = mirror.children.first else { return NSNull() }
-            return box(child.value)
-        case .collection, .set:
-            return mirror.children.map { box($0.value) }
-        case .struct, .class:
-            var dictionary: [String: Any] = [:]
-            dictionary.reserveCapacity(Int(mirror.children.count))
-            for child in mirror.children {
-                guard let label = child.label else { continue }
-                dictionary[label] = box(child.value)
-            }
-            return ContextNode(values: dictionary)
-        default:
-            return value
+/// The `Encoder` behind `TemplateValue.encode`. One instance per struct or array encoded.
+private final class ContextEncoder: Encoder {
+    var codingPath: [any CodingKey] { [] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
+
+    private enum Kind { case single, keyed, unkeyed }
+    private var kind = Kind.single
+    var single = TemplateValue.null
+    var keyed: [String: TemplateValue] = [:]
+    var unkeyed: [TemplateValue] = []
+    /// Nested containers, filled after they are handed out; read when the result is.
+    var nestedKeyed: [(String, ContextEncoder)] = []
+    var nestedUnkeyed: [(Int, ContextEncoder)] = []
+
+    var result: TemplateValue {
+        switch kind {
+        case .single:
+            return single
+        case .keyed:
+            for (key, nested) in nestedKeyed { keyed[key] = nested.result }
+            return .object(TemplateObject(keyed))
+        case .unkeyed:
+            for (index, nested) in nestedUnkeyed { unkeyed[index] = nested.result }
+            return .list(unkeyed)
         }
     }
-}
 
-/// View-model types that are numerous in large reports box themselves without reflection.
-protocol ContextBoxable {
-    var boxed: [String: Any] { get }
-}
-
-extension ContextBoxing {
-    static func optional(_ value: Any?) -> Any { value.map(box) ?? NSNull() }
-    static func node(_ value: ContextBoxable) -> ContextNode { ContextNode(values: value.boxed) }
-    static func list<T>(_ values: [T]) -> [Any] { values.map(box) }
-}
-
-extension ReportLink: ContextBoxable {
-    var boxed: [String: Any] { ["id": id, "anchor": anchor, "title": title] }
-}
-
-extension Tally: ContextBoxable {
-    var boxed: [String: Any] { ["key": key, "label": label, "count": count] }
-}
-
-extension HostLine: ContextBoxable {
-    var boxed: [String: Any] { ["host": host, "status": status, "scannedAs": ContextBoxing.optional(scannedAs)] }
-}
-
-extension MitigationRef: ContextBoxable {
-    var boxed: [String: Any] { ["link": ContextBoxing.node(link), "status": status, "evidence": evidence] }
-}
-
-extension StrideMatrix.Cell: ContextBoxable {
-    var boxed: [String: Any] { ["state": state, "count": count, "mark": mark] }
-}
-
-extension StrideMatrix.Row: ContextBoxable {
-    var boxed: [String: Any] { ["target": ContextBoxing.node(target), "kind": kind, "cells": cells.map(ContextBoxing.node)] }
-}
-
-extension ThreatItem: ContextBoxable {
-    var boxed: [String: Any] {
-        ["id": id, "anchor": anchor, "title": title, "stride": stride, "risk": risk, "likelihood": likelihood,
-         "impact": impact, "response": response, "justification": ContextBoxing.optional(justification),
-         "description": ContextBoxing.optional(description), "descriptionHTML": ContextBoxing.optional(descriptionHTML),
-         "note": ContextBoxing.optional(note), "targets": targets.map(ContextBoxing.node), "mitigations": mitigations.map(ContextBoxing.node),
-         "hasMitigations": hasMitigations, "contradicted": contradicted, "references": references]
+    func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
+        kind = .keyed
+        return KeyedEncodingContainer(KeyedContainer<Key>(encoder: self))
     }
-}
 
-extension ElementRow: ContextBoxable {
-    var boxed: [String: Any] {
-        ["id": id, "anchor": anchor, "name": name, "kind": kind, "boundary": ContextBoxing.optional(boundary),
-         "technology": ContextBoxing.optional(technology), "description": ContextBoxing.optional(description),
-         "assets": assets.map(ContextBoxing.node), "threats": threats.map(ContextBoxing.node)]
+    func unkeyedContainer() -> any UnkeyedEncodingContainer {
+        kind = .unkeyed
+        return UnkeyedContainer(encoder: self)
     }
-}
 
-extension FlowRow: ContextBoxable {
-    var boxed: [String: Any] {
-        ["id": id, "anchor": anchor, "from": ContextBoxing.node(from), "to": ContextBoxing.node(to), "label": ContextBoxing.optional(label),
-         "protocolName": ContextBoxing.optional(protocolName), "description": ContextBoxing.optional(description),
-         "assets": assets.map(ContextBoxing.node), "threats": threats.map(ContextBoxing.node)]
+    func singleValueContainer() -> any SingleValueEncodingContainer {
+        SingleContainer(encoder: self)
     }
-}
 
-extension CheckItem: ContextBoxable {
-    var boxed: [String: Any] {
-        ["reference": reference, "anchor": anchor, "catalog": catalog, "title": title, "manual": manual, "status": status,
-         "results": results.map(ContextBoxing.node), "hostsDiffer": hostsDiffer, "hostSummary": hostSummary,
-         "finding": ContextBoxing.optional(finding)]
+    struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
+        let encoder: ContextEncoder
+        var codingPath: [any CodingKey] { [] }
+
+        func set(_ value: TemplateValue, _ key: Key) { encoder.keyed[key.stringValue] = value }
+
+        mutating func encodeNil(forKey key: Key) { set(.null, key) }
+        mutating func encode(_ value: Bool, forKey key: Key) { set(.bool(value), key) }
+        mutating func encode(_ value: String, forKey key: Key) { set(.text(value), key) }
+        mutating func encode(_ value: Int, forKey key: Key) { set(.number(value), key) }
+        mutating func encode(_ value: Double, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode(_ value: Float, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode(_ value: Int8, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode(_ value: Int16, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode(_ value: Int32, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode(_ value: Int64, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode(_ value: UInt, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode(_ value: UInt8, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode(_ value: UInt16, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode(_ value: UInt32, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode(_ value: UInt64, forKey key: Key) { set(.text(String(value)), key) }
+        mutating func encode<T: Encodable>(_ value: T, forKey key: Key) { set(TemplateValue.encode(value), key) }
+        // Synthesized `encode(to:)` skips nil optionals; keep them as `.null` (see `TemplateValue`).
+        mutating func encodeIfPresent(_ value: String?, forKey key: Key) { set(value.map(TemplateValue.text) ?? .null, key) }
+        mutating func encodeIfPresent(_ value: Int?, forKey key: Key) { set(value.map(TemplateValue.number) ?? .null, key) }
+        mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) { set(value.map(TemplateValue.bool) ?? .null, key) }
+        mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) {
+            set(value.map(TemplateValue.encode) ?? .null, key)
+        }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
+            -> KeyedEncodingContainer<NestedKey> {
+            let nested = ContextEncoder()
+            encoder.nestedKeyed.append((key.stringValue, nested))
+            return nested.container(keyedBy: keyType)
+        }
+
+        mutating func nestedUnkeyedContainer(forKey key: Key) -> any UnkeyedEncodingContainer {
+            let nested = ContextEncoder()
+            encoder.nestedKeyed.append((key.stringValue, nested))
+            return nested.unkeyedContainer()
+        }
+
+        mutating func superEncoder() -> any Encoder { encoder }
+        mutating func superEncoder(forKey key: Key) -> any Encoder { encoder }
     }
-}
 
-extension MitigationItem: ContextBoxable {
-    var boxed: [String: Any] {
-        ["id": id, "anchor": anchor, "title": title, "status": status, "owner": ContextBoxing.optional(owner),
-         "description": ContextBoxing.optional(description), "descriptionHTML": ContextBoxing.optional(descriptionHTML),
-         "note": ContextBoxing.optional(note), "evidence": evidence, "evidenceSummary": evidenceSummary,
-         "checks": checks.map(ContextBoxing.node), "hasChecks": hasChecks, "threats": threats.map(ContextBoxing.node), "references": references,
-         "hasReferences": hasReferences]
+    struct UnkeyedContainer: UnkeyedEncodingContainer {
+        let encoder: ContextEncoder
+        var codingPath: [any CodingKey] { [] }
+        var count: Int { encoder.unkeyed.count }
+
+        mutating func encodeNil() { encoder.unkeyed.append(.null) }
+        mutating func encode(_ value: Bool) { encoder.unkeyed.append(.bool(value)) }
+        mutating func encode(_ value: String) { encoder.unkeyed.append(.text(value)) }
+        mutating func encode(_ value: Int) { encoder.unkeyed.append(.number(value)) }
+        mutating func encode(_ value: Double) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode(_ value: Float) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode(_ value: Int8) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode(_ value: Int16) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode(_ value: Int32) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode(_ value: Int64) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode(_ value: UInt) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode(_ value: UInt8) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode(_ value: UInt16) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode(_ value: UInt32) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode(_ value: UInt64) { encoder.unkeyed.append(.text(String(value))) }
+        mutating func encode<T: Encodable>(_ value: T) { encoder.unkeyed.append(TemplateValue.encode(value)) }
+
+        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
+            let nested = ContextEncoder()
+            encoder.nestedUnkeyed.append((encoder.unkeyed.count, nested))
+            encoder.unkeyed.append(.null)
+            return nested.container(keyedBy: keyType)
+        }
+
+        mutating func nestedUnkeyedContainer() -> any UnkeyedEncodingContainer {
+            let nested = ContextEncoder()
+            encoder.nestedUnkeyed.append((encoder.unkeyed.count, nested))
+            encoder.unkeyed.append(.null)
+            return nested.unkeyedContainer()
+        }
+
+        mutating func superEncoder() -> any Encoder { encoder }
+    }
+
+    struct SingleContainer: SingleValueEncodingContainer {
+        let encoder: ContextEncoder
+        var codingPath: [any CodingKey] { [] }
+
+        mutating func encodeNil() { encoder.single = .null }
+        mutating func encode(_ value: Bool) { encoder.single = .bool(value) }
+        mutating func encode(_ value: String) { encoder.single = .text(value) }
+        mutating func encode(_ value: Int) { encoder.single = .number(value) }
+        mutating func encode(_ value: Double) { encoder.single = .text(String(value)) }
+        mutating func encode(_ value: Float) { encoder.single = .text(String(value)) }
+        mutating func encode(_ value: Int8) { encoder.single = .text(String(value)) }
+        mutating func encode(_ value: Int16) { encoder.single = .text(String(value)) }
+        mutating func encode(_ value: Int32) { encoder.single = .text(String(value)) }
+        mutating func encode(_ value: Int64) { encoder.single = .text(String(value)) }
+        mutating func encode(_ value: UInt) { encoder.single = .text(String(value)) }
+        mutating func encode(_ value: UInt8) { encoder.single = .text(String(value)) }
+        mutating func encode(_ value: UInt16) { encoder.single = .text(String(value)) }
+        mutating func encode(_ value: UInt32) { encoder.single = .text(String(value)) }
+        mutating func encode(_ value: UInt64) { encoder.single = .text(String(value)) }
+        mutating func encode<T: Encodable>(_ value: T) { encoder.single = TemplateValue.encode(value) }
     }
 }
