@@ -61,6 +61,14 @@ public struct Pipeline: Sendable {
         return finish(loaded)
     }
 
+    private static func resolve(_ contexts: [ModelContext], _ evidence: [ModelEvidence]) -> [ResolvedModel] {
+        let resolved = Slots<ResolvedModel>(count: contexts.count)
+        DispatchQueue.concurrentPerform(iterations: contexts.count) { index in
+            resolved.set(index, ModelResolver.resolve(contexts[index], evidence: evidence[index]))
+        }
+        return contexts.indices.compactMap { resolved.get($0) }.sorted { $0.id < $1.id }
+    }
+
     static func normalized(_ path: String) -> String {
         URL(fileURLWithPath: path).standardizedFileURL.path
     }
@@ -82,11 +90,22 @@ public struct Pipeline: Sendable {
             assignments.append(.init(report: report, models: scan.models, location: scan.location))
         }
         let linker = EvidenceLinker(scans: assignments)
-        let evidence = contexts.map { linker.link($0, into: &diagnostics) }
+        // Each model links its evidence on its own; then, if nothing failed, resolves. Both on every core.
+        let linked = Slots<(ModelEvidence, DiagnosticBag)>(count: contexts.count)
+        DispatchQueue.concurrentPerform(iterations: contexts.count) { index in
+            var bag = DiagnosticBag()
+            let evidence = linker.link(contexts[index], into: &bag)
+            linked.set(index, (evidence, bag))
+        }
+        var evidence: [ModelEvidence] = []
+        for index in contexts.indices {
+            guard let (found, bag) = linked.get(index) else { continue }
+            evidence.append(found)
+            diagnostics.append(contentsOf: bag)
+        }
         diagnostics.limitRepeats(to: Self.maxRepeatsPerCode)
-        let models = StageTimer.shared.measure("resolve (wall)") { diagnostics.hasErrors ? nil
-            : zip(contexts, evidence).map { ModelResolver.resolve($0, evidence: $1) }.sorted { $0.id < $1.id } }
-        var outcome = Outcome(files: loaded.files, sources: loaded.sources, modelCount: loaded.models.count, diagnostics: diagnostics.sorted,
+        let models = StageTimer.shared.measure("resolve (wall)") { diagnostics.hasErrors ? nil : Self.resolve(contexts, evidence) }
+        var outcome = Outcome(files: loaded.files, sources: loaded.sources, modelCount: loaded.models.count, diagnostics: diagnostics.diagnostics,
                        models: models)
         outcome.scans = reports
         return outcome

@@ -106,17 +106,15 @@ struct Render: ParsableCommand {
         let builder = SiteBuilder(formats: formatList.compactMap(SiteBuilder.Format.init(rawValue:)), outputDirectory: output,
                                   templatesFolder: templateFolder,
                                   cacheDirectory: noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory))
-        let built = StageTimer.shared.measure("build (wall)") { builder.build(outcome, into: &diagnostics) }
-        let failed = built == nil
-        let files = built ?? [:]
-        guard !failed else {
+        let built = StageTimer.shared.measure("build (wall)") { builder.buildForOutput(outcome, into: &diagnostics) }
+        guard let built else {
             report(shown + diagnostics.sorted)
             FileHandle.standardError.write(Data("threatdoc: nothing written; \(output)/ is unchanged\n".utf8))
             throw ExitCode(ExitStatus.findings)
         }
         do {
             let start = DispatchTime.now().uptimeNanoseconds
-            try OutputWriter(directory: output).replace(with: files)
+            try builder.write(built)
             StageTimer.shared.add("write (wall)", DispatchTime.now().uptimeNanoseconds - start)
         } catch {
             report(shown)
@@ -128,7 +126,7 @@ struct Render: ParsableCommand {
             let written = formatList.map { $0 == "html" ? "\(output)/html/\(model.id).html" : "\(output)/\(model.id).md" }
             print("rendered \(model.id): \(model.threats.count) threats, \(model.mitigations.count) mitigations → \(written.joined(separator: ", "))")
         }
-        print("\(models.count) model\(models.count == 1 ? "" : "s") rendered into \(output)/ (\(files.count + 1) files); \(outcome.summary.line)")
+        print("\(models.count) model\(models.count == 1 ? "" : "s") rendered into \(output)/ (\(built.files.count + built.kept.count + 1) files); \(outcome.summary.line)")
         if strict, (outcome.diagnostics + diagnostics.diagnostics).contains(where: { $0.severity == .warning }) {
             throw ExitCode(ExitStatus.findings)
         }

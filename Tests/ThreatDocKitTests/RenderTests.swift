@@ -193,6 +193,58 @@ final class RenderTests: XCTestCase {
         XCTAssertFalse(siblings.contains { $0.hasPrefix(".\(directory.lastPathComponent).") }, "temporary folders were left behind")
     }
 
+    /// A re-render keeps the pages the output folder already holds unchanged (hard links, not
+    /// rewrites), rewrites a page someone edited, and renders only the model that changed.
+    func testUnchangedPagesAreKeptAndEditedOnesRewritten() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("td-keep-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let models = root.appendingPathComponent("models"), output = root.appendingPathComponent("out").path
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        let exemplar = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("models/docker.yaml"), encoding: .utf8)
+        try exemplar.write(to: models.appendingPathComponent("docker.yaml"), atomically: true, encoding: .utf8)
+        try exemplar.replacingOccurrences(of: "\nid: docker\n", with: "\nid: docker-copy\n")
+            .write(to: models.appendingPathComponent("copy.yaml"), atomically: true, encoding: .utf8)
+        let builder = SiteBuilder(formats: SiteBuilder.Format.allCases, outputDirectory: output, templatesFolder: nil,
+                                  cacheDirectory: root.appendingPathComponent("cache").path)
+        func render() throws -> SiteBuilder.Output {
+            let outcome = TestSupport.pipeline().run(paths: [models.path])
+            var diagnostics = DiagnosticBag()
+            let built = try XCTUnwrap(builder.buildForOutput(outcome, into: &diagnostics), "\(diagnostics.diagnostics)")
+            try builder.write(built)
+            return built
+        }
+        func inode(_ path: String) throws -> Int {
+            try XCTUnwrap(FileManager.default.attributesOfItem(atPath: "\(output)/\(path)")[.systemFileNumber] as? Int)
+        }
+        let pages = ["docker.md", "docker-copy.md", "html/docker.html", "html/docker-copy.html"]
+
+        let first = try render()
+        XCTAssertTrue(first.kept.isEmpty)
+        XCTAssertEqual(Set(first.pages.keys), Set(pages))
+        let before = try snapshot(URL(fileURLWithPath: output))
+        let inodes = try pages.map(inode)
+
+        let second = try render()
+        XCTAssertEqual(second.kept, Set(pages))
+        XCTAssertEqual(try snapshot(URL(fileURLWithPath: output)), before, "kept pages must be byte-identical")
+        XCTAssertEqual(try pages.map(inode), inodes, "kept pages are linked, not rewritten")
+
+        // Someone edits a page in place: it is not what threatdoc wrote, so it is rendered again.
+        let edited = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(output)/html/docker.html"))
+        try edited.seekToEnd()
+        try edited.write(contentsOf: Data("<!-- edited -->".utf8))
+        try edited.close()
+        let third = try render()
+        XCTAssertEqual(third.kept, Set(pages).subtracting(["html/docker.html"]))
+        XCTAssertEqual(try snapshot(URL(fileURLWithPath: output)), before)
+
+        // A changed model renders again; the other model's pages are kept.
+        try (exemplar + "\n# a comment\n").write(to: models.appendingPathComponent("docker.yaml"), atomically: true, encoding: .utf8)
+        let fourth = try render()
+        XCTAssertEqual(fourth.kept, ["docker-copy.md", "html/docker-copy.html"])
+        XCTAssertEqual(try snapshot(URL(fileURLWithPath: output)), before, "a comment changes no page")
+    }
+
     func testStaleFilesAreRemoved() throws {
         let directory = try makeOutput(["README.md": "old\n", "gone.md": "stale\n"])
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -91,17 +91,27 @@ public struct DiagnosticBag: Sendable {
         diagnostics.lazy.filter { $0.severity == severity }.count
     }
 
-    public var sorted: [Diagnostic] { diagnostics.sorted(by: Diagnostic.ordered) }
+    /// Sorted by file, position, code and message. Sorts positions, not the diagnostics themselves,
+    /// which are large to move (a hostile or large run has tens of thousands).
+    public var sorted: [Diagnostic] {
+        let order = diagnostics.indices.sorted { Diagnostic.ordered(diagnostics[$0], diagnostics[$1]) }
+        return order.map { diagnostics[$0] }
+    }
 
     /// Keeps the first `limit` diagnostics of each code in each file, in source order, and replaces
     /// the rest with one note that counts them. Severity counts stay honest: the note says how many
     /// were left out, and any error left out still leaves an error shown for that file.
     mutating func limitRepeats(to limit: Int) {
-        var seen: [String: Int] = [:]
+        struct Key: Hashable, Comparable {
+            var file: String, code: String
+            static func < (a: Key, b: Key) -> Bool { (a.file, a.code) < (b.file, b.code) }
+        }
+        var seen: [Key: Int] = [:]
         var kept: [Diagnostic] = []
-        var dropped: [String: (first: Diagnostic, count: Int)] = [:]
+        kept.reserveCapacity(diagnostics.count)
+        var dropped: [Key: (first: Diagnostic, count: Int)] = [:]
         for diagnostic in sorted {
-            let key = "\(diagnostic.location?.file ?? "")\u{0}\(diagnostic.code.id)"
+            let key = Key(file: diagnostic.location?.file ?? "", code: diagnostic.code.id)
             let count = seen[key, default: 0]
             seen[key] = count + 1
             if count < limit {
@@ -112,6 +122,10 @@ public struct DiagnosticBag: Sendable {
                 dropped[key] = (diagnostic, 1)
             }
         }
+        guard !dropped.isEmpty else {
+            diagnostics = kept  // already in order
+            return
+        }
         for (_, entry) in dropped.sorted(by: { $0.key < $1.key }) {
             var note = Diagnostic(.repeatsOmitted,
                 "\(entry.count) more \(entry.first.code.id) (\(entry.first.code.name)) diagnostics in this file are not shown",
@@ -119,6 +133,6 @@ public struct DiagnosticBag: Sendable {
             note.severity = .note
             kept.append(note)
         }
-        diagnostics = kept
+        diagnostics = kept.sorted(by: Diagnostic.ordered)
     }
 }

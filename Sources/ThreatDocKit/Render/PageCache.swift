@@ -9,9 +9,38 @@ public struct PageCache: Sendable {
     /// never cached.
     public var inputDigests: [String: UInt64]
 
-    public init(directory: String?, inputDigests: [String: UInt64] = [:]) {
+    /// What the output folder held after the last render; nil when nothing may be kept.
+    var previous: OutputManifest?
+    /// Where the pages of the renderer using this cache go, inside the output folder (`html/`).
+    var pathPrefix = ""
+    /// The cached pages of this render by output path, and those kept from the previous output.
+    let pages = PageRecord()
+
+    public init(directory: String?, inputDigests: [String: UInt64] = [:], previous: OutputManifest? = nil) {
         self.directory = directory
         self.inputDigests = inputDigests
+        self.previous = previous
+    }
+
+    /// The same cache, for a renderer whose pages go into `prefix` inside the output folder.
+    func scoped(_ prefix: String) -> PageCache {
+        var copy = self
+        copy.pathPrefix = prefix
+        return copy
+    }
+
+    /// Whether the output folder still holds the page `key` names at `path`, as the last render wrote
+    /// it; if so, the page is recorded as kept and need not be rendered or read.
+    func keep(_ path: String, key: String?) -> Bool {
+        guard let key, let previous, previous.holds(pathPrefix + path, key: key) else { return false }
+        pages.record(pathPrefix + path, key: key, kept: true)
+        return true
+    }
+
+    /// Records that `path` holds the cached page `key`, for the next render's manifest.
+    func record(_ path: String, key: String?) {
+        guard let key else { return }
+        pages.record(pathPrefix + path, key: key, kept: false)
     }
 
     /// Digests of every model's inputs: the model file's text and everything the scans reported.
@@ -76,5 +105,26 @@ public struct PageCache: Sendable {
         guard let directory, let key else { return }
         try? FileManager.default.createDirectory(atPath: "\(directory)/pages", withIntermediateDirectories: true)
         try? Data(text.utf8).write(to: URL(fileURLWithPath: "\(directory)/pages/\(key)"), options: .atomic)
+    }
+}
+
+/// The pages of one render, recorded by the renderers' threads.
+final class PageRecord: @unchecked Sendable {
+    private let lock = NSLock()
+    private var keys: [String: String] = [:]
+    private var keptPaths: Set<String> = []
+
+    func record(_ path: String, key: String, kept: Bool) {
+        lock.lock()
+        keys[path] = key
+        if kept { keptPaths.insert(path) }
+        lock.unlock()
+    }
+
+    /// Every cached page by output path, and the ones kept from the previous output.
+    var snapshot: (keys: [String: String], kept: Set<String>) {
+        lock.lock()
+        defer { lock.unlock() }
+        return (keys, keptPaths)
     }
 }

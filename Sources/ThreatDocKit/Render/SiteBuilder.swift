@@ -29,8 +29,41 @@ public struct SiteBuilder: Sendable {
     /// The files of the output folder (paths relative to it, without the marker), or nil when a
     /// template is broken; diagnostics say why.
     public func build(_ outcome: Pipeline.Outcome, into diagnostics: inout DiagnosticBag) -> [String: String]? {
+        build(outcome, keeping: false, into: &diagnostics)?.files
+    }
+
+    /// A build for writing into `outputDirectory`: pages the folder already holds unchanged (by the
+    /// manifest of the last render) are listed in `kept`, without their text.
+    public struct Output: Sendable {
+        public var files: [String: String]
+        /// Paths whose file in the output folder is already what this build would write.
+        public var kept: Set<String>
+        /// Every cached page by path → cache key: the next render's manifest.
+        public var pages: [String: String]
+        var cache: PageCache
+
+        /// The text of a kept page, from the page cache, for when its old file cannot be linked.
+        public func text(ofKept path: String) -> String? {
+            pages[path].flatMap { cache.lookup($0) }
+        }
+    }
+
+    public func buildForOutput(_ outcome: Pipeline.Outcome, into diagnostics: inout DiagnosticBag) -> Output? {
+        build(outcome, keeping: true, into: &diagnostics)
+    }
+
+    /// Replaces the output folder with `output`, then records its pages for the next render.
+    public func write(_ output: Output) throws(OutputWriter.Failure) {
+        try OutputWriter(directory: outputDirectory).replace(with: output.files, keeping: output.kept, keptText: output.text(ofKept:))
+        if let cacheDirectory {
+            OutputManifest.save(pages: output.pages, cacheDirectory: cacheDirectory, outputDirectory: outputDirectory)
+        }
+    }
+
+    private func build(_ outcome: Pipeline.Outcome, keeping: Bool, into diagnostics: inout DiagnosticBag) -> Output? {
         guard let models = outcome.models else { return nil }
-        let pageCache = PageCache(directory: cacheDirectory, inputDigests: PageCache.digests(for: outcome))
+        let previous = keeping ? cacheDirectory.flatMap { OutputManifest.load(cacheDirectory: $0, outputDirectory: outputDirectory) } : nil
+        let pageCache = StageTimer.shared.measure("page keys (wall)") { PageCache(directory: cacheDirectory, inputDigests: PageCache.digests(for: outcome), previous: previous) }
         var markdownDiagnostics = DiagnosticBag(), htmlDiagnostics = DiagnosticBag()
         let markdownSet = TemplateSet.load(format: "markdown", overrides: templatesFolder, into: &markdownDiagnostics)
         let markdownRenderer = MarkdownRenderer(templates: markdownSet, outputDirectory: outputDirectory, cache: pageCache)
@@ -47,7 +80,7 @@ public struct SiteBuilder: Sendable {
         var failed = false
         if let htmlSet {
             let site = HTMLRenderer(templates: htmlSet, layout: GraphvizLayout(cacheDirectory: cacheDirectory),
-                                    outputDirectory: outputDirectory, cache: pageCache)
+                                    outputDirectory: outputDirectory, cache: pageCache.scoped("html/"))
             if let html = site.render(models, into: &htmlDiagnostics) {
                 for (path, text) in html { files["html/" + path] = text }
             } else {
@@ -58,7 +91,8 @@ public struct SiteBuilder: Sendable {
         diagnostics.append(contentsOf: markdown.diagnostics)
         diagnostics.append(contentsOf: htmlDiagnostics)
         if let markdownFiles = markdown.files { files.merge(markdownFiles) { a, _ in a } } else { failed = true }
-        return failed ? nil : files
+        let pages = pageCache.pages.snapshot
+        return failed ? nil : Output(files: files, kept: pages.kept, pages: pages.keys, cache: pageCache)
     }
 }
 

@@ -16,16 +16,23 @@ public struct Validator: Sendable {
     }
 
     public func validate(_ models: [ModelSyntax]) -> (contexts: [ModelContext], diagnostics: DiagnosticBag) {
-        let contexts = models.map { ModelContext(model: $0, options: options) }
         var diagnostics = DiagnosticBag()
-        // Models are independent: check them on every core, then merge in order.
-        let bags = Slots<DiagnosticBag>(count: contexts.count)
-        DispatchQueue.concurrentPerform(iterations: contexts.count) { index in
+        // Models are independent: index and check them on every core, then merge in order.
+        let results = Slots<(ModelContext, DiagnosticBag)>(count: models.count)
+        let options = self.options
+        DispatchQueue.concurrentPerform(iterations: models.count) { index in
+            let context = ModelContext(model: models[index], options: options)
             var bag = DiagnosticBag()
-            for rule in Self.modelRules { rule.check(contexts[index], into: &bag) }
-            bags.set(index, bag)
+            for rule in Self.modelRules { rule.check(context, into: &bag) }
+            results.set(index, (context, bag))
         }
-        for index in contexts.indices { diagnostics.append(contentsOf: bags.get(index) ?? DiagnosticBag()) }
+        var contexts: [ModelContext] = []
+        contexts.reserveCapacity(models.count)
+        for index in models.indices {
+            guard let (context, bag) = results.get(index) else { continue }
+            contexts.append(context)
+            diagnostics.append(contentsOf: bag)
+        }
         for rule in Self.projectRules { rule.check(contexts, into: &diagnostics) }
         return (contexts, diagnostics)
     }

@@ -21,13 +21,16 @@ public struct OutputWriter: Sendable {
         public var description: String
     }
 
-    /// Replaces `directory` with exactly `files` (relative path → content) and the marker.
-    public func replace(with files: [String: String]) throws(Failure) {
+    /// Replaces `directory` with exactly `files` (relative path → content), the `kept` files of the
+    /// current folder (hard-linked, so neither read nor written; `keptText` gives their text if a link
+    /// fails) and the marker.
+    public func replace(with files: [String: String], keeping kept: Set<String> = [],
+                        keptText: (String) -> String? = { _ in nil }) throws(Failure) {
         let manager = FileManager.default
         let target = URL(fileURLWithPath: directory).standardizedFileURL
         let parent = target.deletingLastPathComponent()
         let name = target.lastPathComponent
-        for path in files.keys {
+        for path in Array(files.keys) + kept {
             let parts = path.split(separator: "/")
             guard !path.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }) else {
                 throw Failure(description: "refusing to write outside the output folder: \(path)")
@@ -62,6 +65,16 @@ public struct OutputWriter: Sendable {
                 try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
                 try Data(content.utf8).write(to: url, options: .withoutOverwriting)
                 written += 1
+            }
+            for path in kept.sorted() where files[path] == nil {
+                let url = staging.appendingPathComponent(path)
+                try manager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+                if link(target.appendingPathComponent(path).path, url.path) != 0 {
+                    guard let text = keptText(path) else {
+                        throw Failure(description: "could not keep \(path) from the previous output: \(String(cString: strerror(errno)))")
+                    }
+                    try Data(text.utf8).write(to: url, options: .withoutOverwriting)
+                }
             }
             try Data("Written by threatdoc. The whole folder is replaced on every render.\n".utf8)
                 .write(to: staging.appendingPathComponent(Self.marker), options: .withoutOverwriting)

@@ -96,17 +96,17 @@ public struct HTMLRenderer: Sendable {
     /// The files of the site, by path relative to the site folder. Models are laid out and rendered
     /// in parallel (Graphviz runs as separate processes).
     public func render(_ models: [ResolvedModel], into diagnostics: inout DiagnosticBag) -> [String: String]? {
-        guard let library = check(into: &diagnostics) else { return nil }
+        guard let library = StageTimer.shared.measure("html: templates (wall)", { check(into: &diagnostics) }) else { return nil }
         let results = Slots<(String, Diagnostic?)>(count: models.count)
         let cache = self.cache, templates = self.templates, outputDirectory = self.outputDirectory
         let templateDigest = PageCache.digest(of: templates)
         let extra = outputDirectory + "|" + GraphvizLayout.graphvizVersion
         // Lay out every diagram a page will need first, in batches; cached pages need none.
+        let keys = models.map { cache.key(format: "html", model: $0, templates: templateDigest, extra: extra) }
+        let kept = models.indices.map { cache.keep("\(models[$0].id).html", key: keys[$0]) }
         var needed: [Int] = []
-        for (index, model) in models.enumerated() where !model.elements.isEmpty {
-            if !cache.contains(cache.key(format: "html", model: model, templates: templateDigest, extra: extra)) {
-                needed.append(index)
-            }
+        for (index, model) in models.enumerated() where !model.elements.isEmpty && !kept[index] && !cache.contains(keys[index]) {
+            needed.append(index)
         }
         let graphs = needed.map { DataFlowGraph.dot(models[$0]) }
         let layouts = StageTimer.shared.measure("html: graphviz layouts (wall)") { layout.svgs(for: graphs.map(\.dot)) }
@@ -114,8 +114,10 @@ public struct HTMLRenderer: Sendable {
         for (offset, index) in needed.enumerated() { laidOut[index] = (graphs[offset], layouts[offset]) }
         let layoutFor = laidOut
         DispatchQueue.concurrentPerform(iterations: models.count) { index in
-            let key = cache.key(format: "html", model: models[index], templates: templateDigest, extra: extra)
+            guard !kept[index] else { return }
+            let key = keys[index], path = "\(models[index].id).html"
             if let hit = cache.lookup(key) {
+                cache.record(path, key: key)
                 results.set(index, (hit, nil))
                 return
             }
@@ -124,8 +126,11 @@ public struct HTMLRenderer: Sendable {
                 ?? self.page(for: models[index]) }
             let boxed = timer.measure("html: encode") { TemplateValue.encode(page) }
             let html = timer.measure("html: template") { library.render(boxed, withTemplate: "model") ?? "" }
-            // A page without its diagram is not cached, so the next render tries Graphviz again.
-            if problem == nil { cache.store(key, html) }
+            // A page without its diagram is neither cached nor kept, so the next render tries Graphviz again.
+            if problem == nil {
+                cache.store(key, html)
+                cache.record(path, key: key)
+            }
             results.set(index, (html, problem))
         }
         var files: [String: String] = [:]
@@ -134,6 +139,8 @@ public struct HTMLRenderer: Sendable {
             files["\(model.id).html"] = html
             if let problem { diagnostics.report(problem) }
         }
+        let indexStart = DispatchTime.now().uptimeNanoseconds
+        defer { StageTimer.shared.add("html: index (wall)", DispatchTime.now().uptimeNanoseconds - indexStart) }
         let index = ReportContextBuilder.index(models, files: models.map { "\($0.id).html" })
         files["index.html"] = library.render(
             TemplateValue.encode(HTMLIndexPage(generator: index.generator, report: index, overviewSVG: SVGCharts.riskOverview(index.models))),

@@ -27,7 +27,7 @@ public struct MarkdownRenderer: Sendable {
 
     /// The files to write, by path relative to the output folder.
     public func render(_ models: [ResolvedModel], into diagnostics: inout DiagnosticBag) -> [String: String]? {
-        guard let library = check(into: &diagnostics) else { return nil }
+        guard let library = StageTimer.shared.measure("markdown: templates (wall)", { check(into: &diagnostics) }) else { return nil }
         let names = models.map { "\(ReportContextBuilder.baseName(of: $0)).md" }
         let outputDirectory = self.outputDirectory
         let rendered = Slots<(String, Diagnostic?)>(count: models.count)
@@ -36,6 +36,8 @@ public struct MarkdownRenderer: Sendable {
         DispatchQueue.concurrentPerform(iterations: models.count) { index in
             let sourceLink = Self.relativeLink(from: outputDirectory, to: models[index].sourcePath)
             let key = cache.key(format: "markdown", model: models[index], templates: templateDigest, extra: sourceLink ?? "")
+            if cache.keep(names[index], key: key) { return }
+            cache.record(names[index], key: key)
             if let hit = cache.lookup(key) {
                 rendered.set(index, (hit, nil))
                 return
@@ -49,8 +51,9 @@ public struct MarkdownRenderer: Sendable {
             rendered.set(index, (page, nil))
         }
         var files: [String: String] = [:]
-        for (index, name) in names.enumerated() { files[name] = rendered.get(index)?.0 ?? "" }
-        files["README.md"] = Self.tidy(library.render(TemplateValue.encode(ReportContextBuilder.index(models, files: names)), withTemplate: "index") ?? "")
+        // A page kept from the previous output has no text here; the writer keeps its file.
+        for (index, name) in names.enumerated() { if let page = rendered.get(index) { files[name] = page.0 } }
+        files["README.md"] = StageTimer.shared.measure("markdown: index (wall)") { Self.tidy(library.render(TemplateValue.encode(ReportContextBuilder.index(models, files: names)), withTemplate: "index") ?? "") }
         return files
     }
 

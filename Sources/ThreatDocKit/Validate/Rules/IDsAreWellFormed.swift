@@ -16,6 +16,7 @@ public struct IDsAreWellFormed: ModelRule {
 
     /// Why `id` is not a valid ID, or nil when it is.
     public static func problem(with id: String) -> String? {
+        if isPlainlyValid(id.utf8) { return nil }
         if id.isEmpty { return "it is empty" }
         if let odd = id.unicodeScalars.first(where: { !$0.isASCII }) {
             return "it contains \(odd.codePointName); IDs are ASCII"
@@ -32,6 +33,21 @@ public struct IDsAreWellFormed: ModelRule {
         }
         if id.contains("..") { return "it contains '..'" }
         return nil
+    }
+
+    /// One pass over the bytes for the usual case, a valid ID; anything else takes the checks above,
+    /// which say what is wrong.
+    private static func isPlainlyValid(_ bytes: String.UTF8View) -> Bool {
+        guard let first = bytes.first, bytes.count <= 64,
+              (first >= 0x61 && first <= 0x7A) || (first >= 0x41 && first <= 0x5A) else { return false }
+        var previous: UInt8 = 0
+        for byte in bytes {
+            let allowed = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2E || byte == 0x5F || byte == 0x2D
+            if !allowed || (byte == 0x2E && previous == 0x2E) { return false }
+            previous = byte
+        }
+        return true
     }
 
     private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {

@@ -1,0 +1,67 @@
+import Foundation
+
+/// What the last render wrote into an output folder: each cached page's cache key, and the file's
+/// size, modification time and inode as written. A page whose key is unchanged and whose file is
+/// untouched since is kept (hard-linked into the new folder) instead of being read and written again.
+///
+/// Kept beside the page cache, not in the output folder, so the committed output stays the same
+/// from machine to machine.
+public struct OutputManifest: Sendable {
+    struct Entry: Equatable, Sendable {
+        var key: String
+        var size: Int64
+        var modified: Int64
+        var inode: UInt64
+    }
+
+    /// The output folder, as given.
+    var directory: String
+    var entries: [String: Entry]
+
+    /// `<cache>/outputs/<digest of the output folder's absolute path>`.
+    static func location(cacheDirectory: String, outputDirectory: String) -> String {
+        let absolute = URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
+        return "\(cacheDirectory)/outputs/\(String(GraphvizLayout.fnv1a(absolute), radix: 16)).tsv"
+    }
+
+    /// The manifest of the last render into `outputDirectory`, or nil when there is none.
+    static func load(cacheDirectory: String, outputDirectory: String) -> OutputManifest? {
+        let path = location(cacheDirectory: cacheDirectory, outputDirectory: outputDirectory)
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+        var entries: [String: Entry] = [:]
+        for line in text.split(separator: "\n") {
+            let fields = line.split(separator: "\t", maxSplits: 4, omittingEmptySubsequences: false)
+            guard fields.count == 5, let size = Int64(fields[1]), let modified = Int64(fields[2]), let inode = UInt64(fields[3]) else {
+                continue
+            }
+            entries[String(fields[4])] = Entry(key: String(fields[0]), size: size, modified: modified, inode: inode)
+        }
+        return OutputManifest(directory: outputDirectory, entries: entries)
+    }
+
+    /// Records the cached pages (`path` → cache key) now in `outputDirectory`. Best effort: without a
+    /// manifest the next render only rewrites what it could have kept.
+    static func save(pages: [String: String], cacheDirectory: String, outputDirectory: String) {
+        let path = location(cacheDirectory: cacheDirectory, outputDirectory: outputDirectory)
+        var text = ""
+        for (file, key) in pages.sorted(by: { $0.key < $1.key }) {
+            guard let entry = stat(of: "\(outputDirectory)/\(file)", key: key) else { continue }
+            text += "\(key)\t\(entry.size)\t\(entry.modified)\t\(entry.inode)\t\(file)\n"
+        }
+        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+    }
+
+    /// Whether `path` still holds the page `key` names, exactly as the last render wrote it.
+    func holds(_ path: String, key: String) -> Bool {
+        guard let entry = entries[path], entry.key == key else { return false }
+        return Self.stat(of: "\(directory)/\(path)", key: key) == entry
+    }
+
+    static func stat(of path: String, key: String) -> Entry? {
+        var info = Foundation.stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        return Entry(key: key, size: Int64(info.st_size), modified: modified, inode: UInt64(info.st_ino))
+    }
+}
