@@ -64,6 +64,7 @@ struct Render: ParsableCommand {
     func run() throws {
         defer { StageTimer.shared.report() }
         let outcome = StageTimer.shared.measure("pipeline (wall)") { input.run() }
+        ProcessLifetime.keep(outcome)
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardError), sources: outcome.sources)
         let shown = outcome.diagnostics.filter { $0.severity != .note }
         func report(_ diagnostics: [Diagnostic]) {
@@ -107,6 +108,7 @@ struct Render: ParsableCommand {
                                   templatesFolder: templateFolder,
                                   cacheDirectory: noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory))
         let built = StageTimer.shared.measure("build (wall)") { builder.buildForOutput(outcome, into: &diagnostics) }
+        ProcessLifetime.keep(built)
         guard let built else {
             report(shown + diagnostics.sorted)
             FileHandle.standardError.write(Data("threatdoc: nothing written; \(output)/ is unchanged\n".utf8))
@@ -132,4 +134,3 @@ struct Render: ParsableCommand {
         }
     }
 }
-

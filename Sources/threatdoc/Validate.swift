@@ -30,6 +30,7 @@ struct Validate: ParsableCommand {
 
     func run() throws {
         let outcome = input.run()
+        ProcessLifetime.keep(outcome)
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardOutput), sources: outcome.sources)
         FileHandle.standardOutput.write(Data(format.render(outcome, formatter: formatter).utf8))
         if format == .github { GitHubSummary.write(outcome, gates: [], stale: []) }

@@ -102,7 +102,7 @@ public enum ModelResolver {
         let answered = Dictionary(grouping: m.threats.flatMap { threat in
             threat.mitigations.map { ($0.value, threat.id?.value ?? "") }
         }, by: \.0).mapValues { Array(Set($0.map(\.1))).sorted() }
-        let coverage = Coverage(context)
+        let coverage = context.coverage
         var reasons: [String: [StrideCategory: String]] = [:]
         for gap in m.gaps {
             guard let target = gap.target?.value else { continue }

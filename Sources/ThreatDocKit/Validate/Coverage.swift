@@ -17,18 +17,22 @@ public struct Coverage: Sendable {
     public var entries: [Entry]
 
     public init(_ context: ModelContext) {
+        self.init(model: context.model, index: context.index)
+    }
+
+    init(model: ModelSyntax, index: ModelIndex) {
         var covered: [String: Set<StrideCategory>] = [:]
-        for threat in context.model.threats {
+        for threat in model.threats {
             let categories = Set(threat.stride.map(\.value))
             for target in threat.targets { covered[target.value, default: []].formUnion(categories) }
         }
         var acknowledged: [String: Set<StrideCategory>] = [:]
-        for gap in context.model.gaps {
+        for gap in model.gaps {
             guard let target = gap.target?.value else { continue }
             acknowledged[target, default: []].formUnion(gap.stride.map(\.value))
         }
         var seen = Set<String>()
-        entries = context.index.definitions.compactMap { definition in
+        entries = index.definitions.compactMap { definition in
             // A duplicate ID is reported elsewhere; count only its first definition.
             guard let kind = definition.kind.targetKind, seen.insert(definition.id.lowercased()).inserted else {
                 return nil

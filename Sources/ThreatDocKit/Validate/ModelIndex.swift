@@ -97,11 +97,14 @@ public struct ModelContext: Sendable {
     public var model: ModelSyntax
     public var index: ModelIndex
     public var options: ValidationOptions
+    /// STRIDE coverage, computed once for the rules and the resolver.
+    public var coverage: Coverage
 
     public init(model: ModelSyntax, options: ValidationOptions) {
         self.model = model
         self.index = ModelIndex(model)
         self.options = options
+        self.coverage = Coverage(model: model, index: index)
     }
 }
 

@@ -6,7 +6,7 @@ public struct StrideIsCovered: ModelRule {
     public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
-        let coverage = Coverage(context)
+        let coverage = context.coverage
         for entry in coverage.entries where !entry.open.isEmpty {
             let missing = StrideCategory.allCases.filter(entry.open.contains)
             diagnostics.report(.coverageGap,
