@@ -103,7 +103,7 @@ public struct Pipeline: Sendable {
             evidence.append(found)
             diagnostics.append(contentsOf: bag)
         }
-        diagnostics.limitRepeats(to: Self.maxRepeatsPerCode)
+        StageTimer.shared.measure("diagnostics: sort and limit (wall)") { diagnostics.limitRepeats(to: Self.maxRepeatsPerCode) }
         let models = StageTimer.shared.measure("resolve (wall)") { diagnostics.hasErrors ? nil : Self.resolve(contexts, evidence) }
         var outcome = Outcome(files: loaded.files, sources: loaded.sources, modelCount: loaded.models.count, diagnostics: diagnostics.diagnostics,
                        models: models)

@@ -43,7 +43,7 @@ final class BrowserTests: XCTestCase {
         DispatchQueue.global().asyncAfter(deadline: .now() + 90, execute: timer)
         let errors = Thread.detachNewThreadWithResult { err.fileHandleForReading.readDataToEndOfFile() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitForExit()
         timer.cancel()
         return Run(stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: errors.value(), as: UTF8.self),
                    status: process.terminationStatus)

@@ -160,7 +160,7 @@ final class HostileSiteTests: XCTestCase {
         process.standardOutput = output
         try process.run()
         let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        process.waitForExit()
         guard process.terminationStatus == 0, let last = text.split(separator: "\n").last, last.hasPrefix("checked ") else {
             XCTFail("dom_check.py did not run (python3 is required; .ci/test installs it): \(text)")
             return DOMReport(pages: 0, problems: ["checker failed"])

@@ -22,7 +22,7 @@ final class SchemaAgreementTests: XCTestCase {
             process.standardOutput = FileHandle.nullDevice
             process.standardError = FileHandle.nullDevice
             if (try? process.run()) != nil {
-                process.waitUntilExit()
+                process.waitForExit()
                 if process.terminationStatus == 0 { return candidate }
             }
         }
@@ -44,7 +44,7 @@ final class SchemaAgreementTests: XCTestCase {
         try process.run()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitForExit()
         XCTAssertEqual(process.terminationStatus, 0, String(decoding: errors, as: UTF8.self))
         var results: [String: SchemaResult] = [:]
         for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {

@@ -211,7 +211,7 @@ public enum RevisionReader {
         process.standardOutput = FileHandle.nullDevice
         do { try process.run() } catch { return (127, "\(arguments[0]) could not be started: \(error.localizedDescription)") }
         let text = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitForExit()
         return (process.terminationStatus, String(decoding: text, as: UTF8.self))
     }
 }

@@ -91,11 +91,33 @@ public struct DiagnosticBag: Sendable {
         diagnostics.lazy.filter { $0.severity == severity }.count
     }
 
-    /// Sorted by file, position, code and message. Sorts positions, not the diagnostics themselves,
-    /// which are large to move (a hostile or large run has tens of thousands).
-    public var sorted: [Diagnostic] {
-        let order = diagnostics.indices.sorted { Diagnostic.ordered(diagnostics[$0], diagnostics[$1]) }
-        return order.map { diagnostics[$0] }
+    /// Sorted by file, position, code and message (`Diagnostic.ordered`).
+    public var sorted: [Diagnostic] { sortKeys().map { diagnostics[$0.index] } }
+
+    /// A diagnostic's place in the order, as integers: files and codes ranked once, so sorting tens of
+    /// thousands of diagnostics compares numbers instead of copying diagnostics and comparing paths.
+    private struct SortKey {
+        var file: Int, line: Int, column: Int, code: Int, index: Int
+    }
+
+    private func sortKeys() -> [SortKey] {
+        var files: [String: Int] = [:], codes: [String: Int] = [:]
+        for diagnostic in diagnostics {
+            files[diagnostic.location?.file ?? ""] = 0
+            codes[diagnostic.code.id] = 0
+        }
+        for (rank, file) in files.keys.sorted().enumerated() { files[file] = rank }
+        for (rank, code) in codes.keys.sorted().enumerated() { codes[code] = rank }
+        let keys = diagnostics.enumerated().map { index, diagnostic in
+            SortKey(file: files[diagnostic.location?.file ?? ""]!, line: diagnostic.location?.line ?? 0,
+                    column: diagnostic.location?.column ?? 0, code: codes[diagnostic.code.id]!, index: index)
+        }
+        return keys.sorted { a, b in
+            if (a.file, a.line, a.column, a.code) != (b.file, b.line, b.column, b.code) {
+                return (a.file, a.line, a.column, a.code) < (b.file, b.line, b.column, b.code)
+            }
+            return diagnostics[a.index].message < diagnostics[b.index].message
+        }
     }
 
     /// Keeps the first `limit` diagnostics of each code in each file, in source order, and replaces
@@ -103,23 +125,23 @@ public struct DiagnosticBag: Sendable {
     /// were left out, and any error left out still leaves an error shown for that file.
     mutating func limitRepeats(to limit: Int) {
         struct Key: Hashable, Comparable {
-            var file: String, code: String
+            var file: Int, code: Int
             static func < (a: Key, b: Key) -> Bool { (a.file, a.code) < (b.file, b.code) }
         }
         var seen: [Key: Int] = [:]
         var kept: [Diagnostic] = []
         kept.reserveCapacity(diagnostics.count)
         var dropped: [Key: (first: Diagnostic, count: Int)] = [:]
-        for diagnostic in sorted {
-            let key = Key(file: diagnostic.location?.file ?? "", code: diagnostic.code.id)
+        for sortKey in sortKeys() {
+            let key = Key(file: sortKey.file, code: sortKey.code)
             let count = seen[key, default: 0]
             seen[key] = count + 1
             if count < limit {
-                kept.append(diagnostic)
+                kept.append(diagnostics[sortKey.index])
             } else if let existing = dropped[key] {
                 dropped[key] = (existing.first, existing.count + 1)
             } else {
-                dropped[key] = (diagnostic, 1)
+                dropped[key] = (diagnostics[sortKey.index], 1)
             }
         }
         guard !dropped.isEmpty else {

@@ -31,10 +31,12 @@ public struct ModelLoader: Sendable {
     /// Loads every model under `paths` (files or folders, searched recursively in sorted order).
     public func load(paths: [String]) -> Result {
         var result = Result()
-        for path in paths {
-            for file in Self.discover(path, diagnostics: &result.diagnostics)
-            where !excluded.contains(URL(fileURLWithPath: file).standardizedFileURL.path) {
-                result.files.append(file)
+        StageTimer.shared.measure("load: discover (wall)") {
+            for path in paths {
+                for file in Self.discover(path, diagnostics: &result.diagnostics)
+                where !excluded.contains(URL(fileURLWithPath: file).standardizedFileURL.path) {
+                    result.files.append(file)
+                }
             }
         }
         // Files are independent: read and decode them on every core, then keep the sorted order.
@@ -45,6 +47,8 @@ public struct ModelLoader: Sendable {
             let model = load(file: files[index], into: &partial)
             slots.set(index, (model, partial))
         }
+        let mergeStart = DispatchTime.now().uptimeNanoseconds
+        defer { StageTimer.shared.add("load: merge (wall)", DispatchTime.now().uptimeNanoseconds - mergeStart) }
         for index in files.indices {
             guard let (model, partial) = slots.get(index) else { continue }
             result.sources.append(contentsOf: partial.sources)

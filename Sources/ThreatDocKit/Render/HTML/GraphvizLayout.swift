@@ -80,7 +80,7 @@ public struct GraphvizLayout: Sendable {
         process.standardOutput = FileHandle.nullDevice
         guard (try? process.run()) != nil else { return "unknown" }
         let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        process.waitForExit()
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }()
 
@@ -133,7 +133,7 @@ public struct GraphvizLayout: Sendable {
         writer.start()
         let svg = output.fileHandleForReading.readDataToEndOfFile()
         let message = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
+        process.waitForExit()
         timer.cancel()
         if process.terminationReason == .uncaughtSignal {
             return process.terminationStatus == SIGTERM ? .failure(.timedOut(timeoutSeconds))
