@@ -111,7 +111,9 @@ final class BrowserTests: XCTestCase {
             for width in [1280, 375] {
                 let file = Self.screenshots.appendingPathComponent("\(page)-\(width).png")
                 try? FileManager.default.removeItem(at: file)
-                let run = try browse(["--screenshot=\(file.path)", "--window-size=\(width),\(page == "index" ? 1000 : 3400)",
+                // Tall enough for the Docker page's diagram, charts, tables and STRIDE heat map.
+                let height = page == "index" ? 1000 : width == 1280 ? 6200 : 12000
+                let run = try browse(["--screenshot=\(file.path)", "--window-size=\(width),\(height)",
                                       Self.site.appendingPathComponent("\(page).html").absoluteString])
                 XCTAssertEqual(run.status, 0)
                 let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0

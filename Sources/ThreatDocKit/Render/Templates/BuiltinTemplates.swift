@@ -647,6 +647,8 @@ h3, h4 { overflow-wrap: anywhere; }
 table { border-collapse: collapse; width: 100%; font-size: .925rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .4rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 thead th { background: var(--panel); font-weight: 600; overflow-wrap: normal; }
+/* IDs stay whole: a narrow column scrolls in its frame rather than splitting "registry" into "registr y". */
+tbody th[scope="row"] { white-space: nowrap; overflow-wrap: normal; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 .matrix td.num { text-align: center; }
 .cell-gap { background: var(--gap); font-weight: 700; }
