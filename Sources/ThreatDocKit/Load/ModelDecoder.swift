@@ -177,18 +177,27 @@ struct ModelDecoder {
     // MARK: Typed accessors
 
     /// The fields of a mapping, after reporting unknown keys and missing required ones.
+    /// The allowed fields of a mapping, looked up by name. A mapping has a handful of keys, already
+    /// unique (the reader drops duplicates), so a linear search beats hashing every key.
+    struct Fields {
+        var pairs: [YAMLPair]
+
+        subscript(name: String) -> YAMLNode? { pairs.first { $0.key.value == name }?.value }
+    }
+
     private mutating func fields(of node: YAMLNode, what: String, allowed: [String], required: [String])
-        -> [String: YAMLNode]? {
+        -> Fields? {
         guard case .mapping(let pairs, let location) = node else {
             diagnostics.report(.wrongType, "expected \(what) as a mapping, found \(node.kindDescription)",
                                at: node.location)
             return nil
         }
-        var result: [String: YAMLNode] = [:]
+        var result = Fields(pairs: [])
+        result.pairs.reserveCapacity(pairs.count)
         for pair in pairs {
             let key = pair.key.value
             if allowed.contains(key) {
-                result[key] = pair.value
+                result.pairs.append(pair)
             } else {
                 let candidates = allowed.filter { !$0.hasPrefix("$") }
                 var help = Suggestions.didYouMean(key, in: candidates)

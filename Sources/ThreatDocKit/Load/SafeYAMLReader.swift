@@ -281,8 +281,12 @@ enum SafeYAMLReader {
         private mutating func checkInvisibleCharacters(_ value: String, at location: SourceLocation) {
             // Only bytes below 0x20, DEL, and the lead bytes of C1 controls (C2), U+061C (D8) and the
             // bidi marks (E2) can start such a character; most values have none.
-            guard value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F
-                || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) else { return }
+            var value = value
+            let suspicious = value.withUTF8 { bytes in
+                bytes.contains { ($0 < 0x20 && $0 != 0x09 && $0 != 0x0A && $0 != 0x0D) || $0 == 0x7F
+                    || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }
+            }
+            guard suspicious else { return }
             for (offset, scalar) in value.unicodeScalars.enumerated() {
                 let v = scalar.value
                 let isControl = (v < 0x20 && v != 0x09 && v != 0x0A && v != 0x0D) || (0x7F...0x9F).contains(v)
