@@ -352,7 +352,7 @@ final class RenderTests: XCTestCase {
 }
 
 /// Encoding the view model for templates must give the names and values reflection would give.
-final class ContextBoxingTests: XCTestCase {
+final class TemplateValueTests: XCTestCase {
     func mirrorBox(_ value: Any) -> Any {
         let mirror = Mirror(reflecting: value)
         switch mirror.displayStyle {
