@@ -203,7 +203,7 @@ private struct CompiledRendering {
             guard let first = name.parts.first else { return stack.last }
             var hit: TemplateValue?
             for value in stack.reversed() {
-                if case .object(let object) = value, let child = object.fields[first] {
+                if case .object(let object) = value, let child = object.field(first) {
                     hit = descend(child, name.parts.dropFirst())
                     break
                 }
@@ -218,7 +218,7 @@ private struct CompiledRendering {
         var current = value
         for part in parts {
             guard case .object(let object) = current else { return nil }
-            current = object.fields[part]
+            current = object.field(part)
         }
         return current
     }

@@ -7,7 +7,7 @@ import Mustache
 /// tree, whose names are the coding keys, the same names `--dump-context` prints. A nil optional
 /// becomes `.null`, which a name lookup finds (so it does not fall through to outer scopes) and
 /// renders as nothing, as swift-mustache treats a nil property.
-indirect enum TemplateValue: Sendable {
+enum TemplateValue: Sendable {
     case text(String)
     case number(Int)
     case bool(Bool)
@@ -36,17 +36,26 @@ indirect enum TemplateValue: Sendable {
         case .bool(let flag): flag
         case .null: NSNull()
         case .list(let items): items.map(\.mustacheObject)
-        case .object(let object): ContextNode(values: object.fields.mapValues(\.mustacheObject))
+        case .object(let object):
+            ContextNode(values: Dictionary(object.fields.map { ($0.name, $0.value.mustacheObject) }, uniquingKeysWith: { _, last in last }))
         }
     }
 }
 
 /// A struct or dictionary of a template context; a class, so nested objects are shared, not copied.
+///
+/// Fields are a list, not a dictionary: a view-model struct has a few dozen fields at most, so
+/// building the list and searching it costs less than hashing every name, in both directions.
 final class TemplateObject: Sendable {
-    let fields: [String: TemplateValue]
+    let fields: [(name: String, value: TemplateValue)]
 
-    init(_ fields: [String: TemplateValue]) {
+    init(_ fields: [(name: String, value: TemplateValue)]) {
         self.fields = fields
+    }
+
+    /// The field called `name` (the last one, should a custom encoding repeat a name).
+    func field(_ name: String) -> TemplateValue? {
+        fields.last { $0.name == name }?.value
     }
 }
 
@@ -66,7 +75,7 @@ private final class ContextEncoder: Encoder {
     private enum Kind { case single, keyed, unkeyed }
     private var kind = Kind.single
     var single = TemplateValue.null
-    var keyed: [String: TemplateValue] = [:]
+    var keyed: [(name: String, value: TemplateValue)] = []
     var unkeyed: [TemplateValue] = []
     /// Nested containers, filled after they are handed out; read when the result is.
     var nestedKeyed: [(String, ContextEncoder)] = []
@@ -77,7 +86,7 @@ private final class ContextEncoder: Encoder {
         case .single:
             return single
         case .keyed:
-            for (key, nested) in nestedKeyed { keyed[key] = nested.result }
+            for (key, nested) in nestedKeyed { keyed.append((key, nested.result)) }
             return .object(TemplateObject(keyed))
         case .unkeyed:
             for (index, nested) in nestedUnkeyed { unkeyed[index] = nested.result }
@@ -87,6 +96,7 @@ private final class ContextEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         kind = .keyed
+        keyed.reserveCapacity(16)
         return KeyedEncodingContainer(KeyedContainer<Key>(encoder: self))
     }
 
@@ -103,7 +113,7 @@ private final class ContextEncoder: Encoder {
         let encoder: ContextEncoder
         var codingPath: [any CodingKey] { [] }
 
-        func set(_ value: TemplateValue, _ key: Key) { encoder.keyed[key.stringValue] = value }
+        func set(_ value: TemplateValue, _ key: Key) { encoder.keyed.append((key.stringValue, value)) }
 
         mutating func encodeNil(forKey key: Key) { set(.null, key) }
         mutating func encode(_ value: Bool, forKey key: Key) { set(.bool(value), key) }
