@@ -146,7 +146,10 @@ public struct GraphvizLayout: Sendable {
         return .success(String(decoding: svg, as: UTF8.self))
     }
 
-    static func clean(_ svg: String) -> Result<String, Failure> {
+    static func clean(_ raw: String) -> Result<String, Failure> {
+        // dot names the second and later graphs of one run "page0,1_graph0" instead of "graph0": the
+        // same graph must give the same page whether it was laid out alone or in a batch.
+        let svg = raw.replacingOccurrences(of: #"<g id="page[0-9]+,[0-9]+_graph"#, with: #"<g id="graph"#, options: .regularExpression)
         guard let start = svg.range(of: "<svg") else { return .failure(.failed("no SVG in the output")) }
         // One pass over the bytes: drop comments, and check every tag's name and attributes.
         // Graphviz escapes text content, so every "<" starts a tag or a comment.
@@ -239,6 +242,15 @@ public struct GraphvizLayout: Sendable {
     }
 
     /// FNV-1a, 64-bit: a stable hash for cache keys (Swift's Hasher is seeded per process).
+    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash = hash &* 0x100_0000_01b3
+        }
+        return hash
+    }
+
     static func fnv1a(_ text: String) -> UInt64 {
         var text = text
         return text.withUTF8 { bytes in
