@@ -6,6 +6,8 @@ public struct Pipeline: Sendable {
     public var options: ValidationOptions
     /// Scan files to read as evidence (from `--scan` and the project file).
     public var scans: [ScanInput]
+    /// Decoded models from earlier runs (`render` uses its cache folder); nil parses every file.
+    public var parseCache: ParseCache?
 
     public struct ScanInput: Sendable {
         public var path: String
@@ -57,6 +59,7 @@ public struct Pipeline: Sendable {
         let scanPaths = Set(scans.map { Self.normalized($0.path) })
         var loader = ModelLoader(limits: limits)
         loader.excluded = scanPaths
+        loader.parseCache = parseCache
         let loaded = StageTimer.shared.measure("load (wall)") { loader.load(paths: paths) }
         return finish(loaded)
     }

@@ -28,10 +28,10 @@ struct PipelineOptions: ParsableArguments {
     }
 
     /// Runs load → validate → link, reading the project file unless told not to.
-    func run() -> Pipeline.Outcome { runWithProject().outcome }
+    func run(parseCache: ParseCache? = nil) -> Pipeline.Outcome { runWithProject(parseCache: parseCache).outcome }
 
     /// The outcome and the project file it used, if any.
-    func runWithProject() -> (outcome: Pipeline.Outcome, project: ProjectFile?) {
+    func runWithProject(parseCache: ParseCache? = nil) -> (outcome: Pipeline.Outcome, project: ProjectFile?) {
         var limits = LoadLimits.default
         limits.maxFileBytes = maxFileSize.bytes
         var projectDiagnostics = DiagnosticBag()
@@ -49,10 +49,11 @@ struct PipelineOptions: ParsableArguments {
             if modelPaths.isEmpty { modelPaths = file.models }
         }
         if modelPaths.isEmpty { modelPaths = ["models"] }
-        let pipeline = Pipeline(
+        var pipeline = Pipeline(
             limits: limits,
             options: ValidationOptions(today: CalendarDate.today(), maxReviewAgeDays: maxReviewAge),
             scans: scanInputs)
+        pipeline.parseCache = parseCache
         var outcome = pipeline.run(paths: modelPaths)
         if !projectDiagnostics.diagnostics.isEmpty {
             outcome.diagnostics = DiagnosticBag(projectDiagnostics.diagnostics + outcome.diagnostics).sorted

@@ -63,7 +63,8 @@ struct Render: ParsableCommand {
 
     func run() throws {
         defer { StageTimer.shared.report() }
-        let outcome = StageTimer.shared.measure("pipeline (wall)") { input.run() }
+        let cacheDirectory = noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory)
+        let outcome = StageTimer.shared.measure("pipeline (wall)") { input.run(parseCache: cacheDirectory.map(ParseCache.init)) }
         ProcessLifetime.keep(outcome)
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardError), sources: outcome.sources)
         let shown = outcome.diagnostics.filter { $0.severity != .note }
@@ -106,7 +107,7 @@ struct Render: ParsableCommand {
         }
         let builder = SiteBuilder(formats: formatList.compactMap(SiteBuilder.Format.init(rawValue:)), outputDirectory: output,
                                   templatesFolder: templateFolder,
-                                  cacheDirectory: noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory))
+                                  cacheDirectory: cacheDirectory)
         let built = StageTimer.shared.measure("build (wall)") { builder.buildForOutput(outcome, into: &diagnostics) }
         ProcessLifetime.keep(built)
         guard let built else {

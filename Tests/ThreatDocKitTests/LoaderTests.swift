@@ -166,3 +166,55 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(outcome.models?.first?.title, "JSON model")
     }
 }
+
+/// Models read back from the parse cache give exactly what parsing gives; a damaged entry is parsed again.
+final class ParseCacheTests: XCTestCase {
+    func testCachedModelsGiveTheSameOutcomeAsParsing() throws {
+        let cacheFolder = FileManager.default.temporaryDirectory.appendingPathComponent("td-parse-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: cacheFolder) }
+        let paths = [TestSupport.packageRoot.appendingPathComponent("models").path,
+                     TestSupport.fixtures.appendingPathComponent("adversarial.yaml").path,
+                     TestSupport.fixtures.appendingPathComponent("broken/ten-mistakes.yaml").path]
+        func outcome(cached: Bool) -> Pipeline.Outcome {
+            var pipeline = TestSupport.pipeline()
+            if cached { pipeline.parseCache = ParseCache(cacheDirectory: cacheFolder) }
+            return pipeline.run(paths: paths)
+        }
+        func reports(_ outcome: Pipeline.Outcome) -> [ModelReport] {
+            (outcome.models ?? []).map { ReportContextBuilder.build($0, file: "x", sourceLink: nil) }
+        }
+
+        let parsed = outcome(cached: false)
+        XCTAssertTrue(parsed.diagnostics.contains { $0.code == .duplicateKey && !$0.related.isEmpty },
+                      "the fixture should give a load diagnostic with a related location")
+        let filling = outcome(cached: true)
+        let entries = try FileManager.default.contentsOfDirectory(atPath: cacheFolder + "/models")
+        XCTAssertEqual(entries.count, 4, "docker, kubernetes, adversarial and ten-mistakes are cached")
+        let fromCache = outcome(cached: true)
+        for run in [filling, fromCache] {
+            XCTAssertEqual(run.diagnostics, parsed.diagnostics)
+            XCTAssertEqual(run.modelCount, parsed.modelCount)
+            XCTAssertEqual(run.sources.map(\.path), parsed.sources.map(\.path))
+        }
+
+        // Without the file that has errors, the models resolve; the cached ones give the same reports.
+        let validPaths = Array(paths.prefix(2))
+        var cachedPipeline = TestSupport.pipeline()
+        cachedPipeline.parseCache = ParseCache(cacheDirectory: cacheFolder)
+        let validParsed = TestSupport.pipeline().run(paths: validPaths)
+        let validCached = cachedPipeline.run(paths: validPaths)
+        XCTAssertEqual(reports(validCached), reports(validParsed))
+        XCTAssertEqual(validCached.models?.count, 3)
+
+        // A damaged entry is parsed again, not trusted.
+        for entry in entries {
+            try Data("threatdoc-model-syntax-v1 and then garbage".utf8).write(to: URL(fileURLWithPath: cacheFolder + "/models/" + entry))
+        }
+        XCTAssertEqual(outcome(cached: true).diagnostics, parsed.diagnostics)
+        for entry in entries {
+            let data = try XCTUnwrap(FileManager.default.contents(atPath: cacheFolder + "/models/" + entry))
+            try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: cacheFolder + "/models/" + entry))
+        }
+        XCTAssertEqual(outcome(cached: true).diagnostics, parsed.diagnostics)
+    }
+}

@@ -141,6 +141,9 @@ extension DiagnosticCode {
     public static let outputFailure = DiagnosticCode("TD510", "output-failure", .error,
         help: "the previous output was left as it was; fix the cause and render again")
 
+    /// Every code by its ID (`TD101`).
+    static let byID: [String: DiagnosticCode] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+
     /// Every code, in order. The README's table and the JSON output come from this list.
     public static let all: [DiagnosticCode] = [
         .ioError, .fileTooLarge, .invalidUTF8, .yamlSyntax, .multipleDocuments, .aliasNotAllowed,

@@ -5,6 +5,8 @@ public struct ModelLoader: Sendable {
     public var limits: LoadLimits
     /// Files never treated as models (scan reports inside a model folder), as standardized paths.
     public var excluded: Set<String> = []
+    /// Decoded models from earlier runs; nil parses every file.
+    public var parseCache: ParseCache?
 
     public init(limits: LoadLimits = .default) {
         self.limits = limits
@@ -102,7 +104,20 @@ public struct ModelLoader: Sendable {
                 at: location)
             return nil
         }
-        return decode(file, into: &result)
+        guard let parseCache else { return decode(file, into: &result) }
+        let key = parseCache.key(bytes: bytes, path: path, limits: limits)
+        if let cached = parseCache.lookup(key, file: file) {
+            result.sources.append(file)
+            result.diagnostics.append(contentsOf: DiagnosticBag(cached.diagnostics))
+            return cached.model
+        }
+        // Only this file's diagnostics go with it into the cache.
+        var own = Result()
+        let model = decode(file, into: &own)
+        if let model { parseCache.store(key, model: model, diagnostics: own.diagnostics.diagnostics) }
+        result.sources.append(contentsOf: own.sources)
+        result.diagnostics.append(contentsOf: own.diagnostics)
+        return model
     }
 
     func decode(_ file: SourceFile, into result: inout Result) -> ModelSyntax? {

@@ -96,7 +96,6 @@ private final class ContextEncoder: Encoder {
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         kind = .keyed
-        keyed.reserveCapacity(16)
         return KeyedEncodingContainer(KeyedContainer<Key>(encoder: self))
     }
 
