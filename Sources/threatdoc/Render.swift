@@ -4,20 +4,22 @@ import ThreatDocKit
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Render threat models into Markdown reports (and, later, an HTML site).",
+        abstract: "Render threat models into Markdown reports and a static HTML site.",
         discussion: """
-            Writes output/README.md (an index GitHub shows for the folder) and one Markdown document per \
-            model, named after the model's ID. The new output is built aside and replaces the old folder \
-            only when everything succeeded; files no longer produced disappear. Nothing is written when \
-            a model has errors.
+            Writes output/README.md (an index GitHub shows for the folder), one Markdown document per \
+            model named after the model's ID, and the site in output/html/ (index.html, a page per \
+            model, the stylesheet). The new output is built aside and replaces the old folder only \
+            when everything succeeded; files no longer produced disappear. Nothing is written when a \
+            model has errors.
 
             Templates: the defaults are built in; a folder (default: templates/, when it exists) \
-            overrides any of them by name, as <folder>/markdown/<name>.mustache.
+            overrides any of them by name, as <folder>/markdown/<name>.mustache or \
+            <folder>/html/<name>.mustache.
 
             Examples:
               threatdoc render                                  # models/ into output/
               threatdoc render models/docker.yaml --output /tmp/report
-              threatdoc render --templates my-templates
+              threatdoc render --formats html --templates my-templates
               threatdoc render --dump-context docker            # the template context, as JSON
             """)
 
@@ -35,10 +37,10 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("Formats to write, comma-separated: markdown, html.", valueName: "list"))
     var formats: String = "markdown,html"
 
-    @Option(help: ArgumentHelp("Where diagram layouts are cached (default: $XDG_CACHE_HOME/threatdoc or ~/.cache/threatdoc).", valueName: "dir"))
+    @Option(help: ArgumentHelp("Where parsed models, diagram layouts and pages are cached (default: $XDG_CACHE_HOME/threatdoc or ~/.cache/threatdoc).", valueName: "dir"))
     var cacheDir: String?
 
-    @Flag(help: "Lay out every diagram again instead of using cached layouts.")
+    @Flag(help: "Parse, lay out and render everything again instead of using the cache.")
     var noCache = false
 
     @Option(help: ArgumentHelp("Print the Graphviz DOT of the model with this ID's data-flow diagram, and write nothing.", valueName: "model-id"))
