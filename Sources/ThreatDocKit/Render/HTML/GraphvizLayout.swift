@@ -58,7 +58,7 @@ public struct GraphvizLayout: Sendable {
         DispatchQueue.concurrentPerform(iterations: batches.count) { batch in
             let indexes = batches[batch]
             if indexes.count > 1, case .success(let output) = run(indexes.map { graphs[$0] }.joined(separator: "\n")) {
-                let documents = output.components(separatedBy: "<?xml").dropFirst().map { "<?xml" + $0 }
+                let documents = Self.documents(in: output)
                 if documents.count == indexes.count {
                     for (offset, index) in indexes.enumerated() { slots.set(index, finish(graphs[index], raw: documents[offset])) }
                     return
@@ -67,6 +67,28 @@ public struct GraphvizLayout: Sendable {
             for index in indexes { slots.set(index, svg(for: graphs[index])) }
         }
         return results.enumerated().map { index, known in known ?? slots.get(index) ?? .failure(.failed("not laid out")) }
+    }
+
+    /// The SVG documents of one `dot` run over several graphs, each starting at its `<?xml`.
+    static func documents(in output: String) -> [String] {
+        var output = output
+        return output.withUTF8 { bytes in
+            let marker = Array("<?xml".utf8)
+            var starts: [Int] = []
+            var index = 0
+            while index + marker.count <= bytes.count {
+                if bytes[index] == marker[0], marker.indices.allSatisfy({ bytes[index + $0] == marker[$0] }) {
+                    starts.append(index)
+                    index += marker.count
+                } else {
+                    index += 1
+                }
+            }
+            return starts.indices.map { offset in
+                let end = offset + 1 < starts.count ? starts[offset + 1] : bytes.count
+                return String(decoding: UnsafeBufferPointer(rebasing: bytes[starts[offset]..<end]), as: UTF8.self)
+            }
+        }
     }
 
     /// `dot -V`, so that a Graphviz upgrade never reuses layouts the old version drew.
@@ -146,14 +168,15 @@ public struct GraphvizLayout: Sendable {
         return .success(String(decoding: svg, as: UTF8.self))
     }
 
-    static func clean(_ raw: String) -> Result<String, Failure> {
-        // dot names the second and later graphs of one run "page0,1_graph0" instead of "graph0": the
-        // same graph must give the same page whether it was laid out alone or in a batch.
-        let svg = raw.replacingOccurrences(of: #"<g id="page[0-9]+,[0-9]+_graph"#, with: #"<g id="graph"#, options: .regularExpression)
+    static func clean(_ svg: String) -> Result<String, Failure> {
         guard let start = svg.range(of: "<svg") else { return .failure(.failed("no SVG in the output")) }
         // One pass over the bytes: drop comments, and check every tag's name and attributes.
         // Graphviz escapes text content, so every "<" starts a tag or a comment.
         let bytes = Array(svg[start.lowerBound...].utf8)
+        let comment = Array("<!--".utf8), batchedGroup = Array("<g id=\"page".utf8), graphID = Array("_graph".utf8)
+        func matches(_ literal: [UInt8], at offset: Int) -> Bool {
+            offset + literal.count <= bytes.count && literal.indices.allSatisfy { bytes[offset + $0] == literal[$0] }
+        }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 96)
         var index = 0
@@ -165,7 +188,7 @@ public struct GraphvizLayout: Sendable {
                 index += 1
                 continue
             }
-            if bytes[index...].starts(with: Array("<!--".utf8)) {
+            if matches(comment, at: index) {
                 var end = index + 4
                 while end + 2 < bytes.count, !(bytes[end] == 0x2D && bytes[end + 1] == 0x2D && bytes[end + 2] == 0x3E) { end += 1 }
                 index = min(bytes.count, end + 3)
@@ -181,34 +204,55 @@ public struct GraphvizLayout: Sendable {
             let tagEnd = min(end, bytes.count - 1)
             if let problem = unsafeTag(bytes, from: index, to: tagEnd) { return .failure(.unsafeOutput(problem)) }
             if first {
-                // Fit the page: drop the fixed size, keep the viewBox.
-                var tag = String(decoding: bytes[index...tagEnd], as: UTF8.self)
-                tag = tag.replacingOccurrences(of: #"\s(width|height)="[^"]*""#, with: "", options: .regularExpression)
-                tag.removeLast()
-                tag += " class=\"dfd\" role=\"img\" aria-labelledby=\"dfd-title\" focusable=\"false\">"
-                out.append(contentsOf: Array(tag.utf8))
+                // Fit the page: drop the fixed size (` width="…"`, ` height="…"`), keep the viewBox.
+                var position = index
+                while position < tagEnd {
+                    let attribute = [Self.widthAttribute, Self.heightAttribute].first { literal in
+                        position + literal.count <= tagEnd && literal.indices.allSatisfy { bytes[position + $0] == literal[$0] }
+                    }
+                    if let attribute, let close = (position + attribute.count..<tagEnd).first(where: { bytes[$0] == 0x22 }) {
+                        position = close + 1
+                    } else {
+                        out.append(bytes[position])
+                        position += 1
+                    }
+                }
+                out.append(contentsOf: Array(" class=\"dfd\" role=\"img\" aria-labelledby=\"dfd-title\" focusable=\"false\">".utf8))
                 first = false
+            } else if matches(batchedGroup, at: index),
+                      let graph = (index..<tagEnd).first(where: { matches(graphID, at: $0) }) {
+                // dot names the second and later graphs of one run "page0,1_graph0", not "graph0": the
+                // same graph must give the same page whether it was laid out alone or in a batch.
+                out.append(contentsOf: Array("<g id=\"".utf8))
+                out.append(contentsOf: bytes[(graph + 1)...tagEnd])
             } else {
                 out.append(contentsOf: bytes[index...tagEnd])
             }
             index = end + 1
         }
-        return .success(String(decoding: out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines))
+        // Trim trailing whitespace on the bytes; Foundation's trimmingCharacters copies the whole SVG.
+        while let last = out.last, last == 0x20 || last == 0x0A || last == 0x0D || last == 0x09 { out.removeLast() }
+        return .success(String(decoding: out, as: UTF8.self))
     }
 
     /// Why the tag `bytes[start...end]` from Graphviz must not reach a page, or nil when it is harmless.
     static func unsafeTag(_ bytes: [UInt8], from start: Int, to end: Int) -> String? {
-        func lower(_ byte: UInt8) -> UInt8 { byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte }
         func isNameByte(_ byte: UInt8) -> Bool {
             (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
                 || byte == 0x3A || byte == 0x5F || byte == 0x2D
+        }
+        // Compares bytes[range] with a lowercase ASCII literal, ignoring case, without copying.
+        func equals(_ range: Range<Int>, _ literal: [UInt8]) -> Bool {
+            range.count == literal.count && zip(range, literal).allSatisfy { index, expected in
+                let byte = bytes[index]
+                return (byte >= 0x41 && byte <= 0x5A ? byte + 0x20 : byte) == expected
+            }
         }
         var index = start + 1
         if index <= end, bytes[index] == 0x2F { index += 1 }  // closing tag
         let nameStart = index
         while index <= end, isNameByte(bytes[index]) { index += 1 }
-        let name = bytes[nameStart..<index].map(lower)
-        for banned in ["script", "foreignobject", "iframe", "image", "use"] where name == Array(banned.utf8) {
+        for (banned, literal) in Self.bannedElements where equals(nameStart..<index, literal) {
             return "a \(banned) element"
         }
         // Attributes: name="value" pairs.
@@ -216,7 +260,7 @@ public struct GraphvizLayout: Sendable {
             while index <= end, !isNameByte(bytes[index]) { index += 1 }
             let keyStart = index
             while index <= end, isNameByte(bytes[index]) { index += 1 }
-            let key = bytes[keyStart..<index].map(lower)
+            let key = keyStart..<index
             while index <= end, bytes[index] == 0x20 { index += 1 }
             guard index <= end, bytes[index] == 0x3D else { continue }
             index += 1
@@ -233,13 +277,18 @@ public struct GraphvizLayout: Sendable {
                 while valueEnd <= end, bytes[valueEnd] != 0x20, bytes[valueEnd] != 0x3E { valueEnd += 1 }
                 index = valueEnd
             }
-            if key.count >= 2, key[0] == 0x6F, key[1] == 0x6E { return "an event-handler attribute" }
-            if key == Array("style".utf8) { return "a style attribute" }
-            let isHref = key == Array("href".utf8) || (key.count >= 5 && Array(key.suffix(5)) == Array(":href".utf8))
+            if key.count >= 2, equals(key.lowerBound..<key.lowerBound + 2, Self.on) { return "an event-handler attribute" }
+            if equals(key, Self.style) { return "a style attribute" }
+            let isHref = equals(key, Self.href) || (key.count >= 5 && equals(key.upperBound - 5..<key.upperBound, Self.namespacedHref))
             if isHref, !(valueStart < valueEnd && bytes[valueStart] == 0x23) { return "a link that leaves the page" }
         }
         return nil
     }
+
+    private static let widthAttribute = Array(" width=\"".utf8), heightAttribute = Array(" height=\"".utf8)
+    private static let bannedElements = ["script", "foreignobject", "iframe", "image", "use"].map { ($0, Array($0.utf8)) }
+    private static let on = Array("on".utf8), style = Array("style".utf8), href = Array("href".utf8)
+    private static let namespacedHref = Array(":href".utf8)
 
     /// FNV-1a, 64-bit: a stable hash for cache keys (Swift's Hasher is seeded per process).
     static func fnv1a(_ bytes: [UInt8]) -> UInt64 {

@@ -28,7 +28,15 @@ public enum ProseRenderer {
             html = html.replacingOccurrences(of: #"<img src="[^"]*" alt="([^"]*)"( title="[^"]*")? />"#, with: "$1",
                                              options: .regularExpression)
         }
-        return restrictLinks(html).trimmingCharacters(in: .newlines)
+        return trimmingNewlines(restrictLinks(html))
+    }
+
+    /// The same as `trimmingCharacters(in: .newlines)`, which copies the whole text through Foundation.
+    static func trimmingNewlines(_ text: String) -> String {
+        var scalars = text.unicodeScalars[...]
+        while let last = scalars.last, CharacterSet.newlines.contains(last) { scalars.removeLast() }
+        while let first = scalars.first, CharacterSet.newlines.contains(first) { scalars.removeFirst() }
+        return String(scalars)
     }
 
     /// cmark's safe mode empties `javascript:` and friends; this also empties every link that the
