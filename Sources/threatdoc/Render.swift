@@ -111,12 +111,12 @@ struct Render: ParsableCommand {
                                   templatesFolder: templateFolder,
                                   cacheDirectory: cacheDirectory)
         let built = StageTimer.shared.measure("build (wall)") { builder.buildForOutput(outcome, into: &diagnostics) }
-        ProcessLifetime.keep(built)
         guard let built else {
             report(shown + diagnostics.sorted)
             FileHandle.standardError.write(Data("threatdoc: nothing written; \(output)/ is unchanged\n".utf8))
             throw ExitCode(ExitStatus.findings)
         }
+        ProcessLifetime.keep(built)
         do {
             let start = DispatchTime.now().uptimeNanoseconds
             try builder.write(built)

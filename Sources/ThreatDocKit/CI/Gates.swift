@@ -114,7 +114,7 @@ public struct FreshnessReport: Sendable, Equatable {
         if let enumerator = FileManager.default.enumerator(atPath: directory) {
             while let path = enumerator.nextObject() as? String {
                 var isDirectory: ObjCBool = false
-                FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
+                _ = FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
                 if !isDirectory.boolValue, path != OutputWriter.marker { onDisk.insert(path) }
             }
         }

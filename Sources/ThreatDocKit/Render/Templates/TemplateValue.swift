@@ -135,7 +135,7 @@ private final class ContextEncoder: Encoder {
         mutating func encodeIfPresent(_ value: Int?, forKey key: Key) { set(value.map(TemplateValue.number) ?? .null, key) }
         mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) { set(value.map(TemplateValue.bool) ?? .null, key) }
         mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) {
-            set(value.map(TemplateValue.encode) ?? .null, key)
+            if let value { set(TemplateValue.encode(value), key) } else { set(.null, key) }
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type, forKey key: Key)
