@@ -117,7 +117,7 @@ final class BrowserTests: XCTestCase {
                                       Self.site.appendingPathComponent("\(page).html").absoluteString])
                 XCTAssertEqual(run.status, 0)
                 let size = (try? FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0
-                XCTAssertGreaterThan(size ?? 0, 10_000, "\(file.lastPathComponent) was not written")
+                XCTAssertGreaterThan(size, 10_000, "\(file.lastPathComponent) was not written")
             }
         }
     }

@@ -399,3 +399,41 @@ final class TemplateValueTests: XCTestCase {
         XCTAssertEqual(shape(TemplateValue.encode(report).mustacheObject), shape(mirrorBox(report)))
     }
 }
+
+/// The cache folder drops entries no render has used for 30 days, at most once a day.
+final class CacheHousekeepingTests: XCTestCase {
+    func testUnusedEntriesArePrunedAtMostDaily() throws {
+        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("td-cache-\(UUID())").path
+        defer { try? FileManager.default.removeItem(atPath: cache) }
+        func make(_ path: String, daysOld: Double) throws {
+            let full = "\(cache)/\(path)"
+            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            XCTAssertTrue(FileManager.default.createFile(atPath: full, contents: Data("x".utf8)))
+            let seconds = Date().addingTimeInterval(-daysOld * 86_400).timeIntervalSince1970
+            var times = [timeval(tv_sec: Int(seconds), tv_usec: 0), timeval(tv_sec: Int(seconds), tv_usec: 0)]
+            XCTAssertEqual(utimes(full, &times), 0)
+        }
+        try make("pages/old", daysOld: 40)
+        try make("pages/recent", daysOld: 2)
+        try make("models/old", daysOld: 31)
+        try make("layouts/recent", daysOld: 0)
+        try make("unrelated-old-file", daysOld: 400)
+
+        XCTAssertEqual(CacheHousekeeping.pruneIfDue(cache), 2)
+        for (path, exists) in [("pages/old", false), ("models/old", false), ("pages/recent", true),
+                               ("layouts/recent", true), ("unrelated-old-file", true)] {
+            XCTAssertEqual(FileManager.default.fileExists(atPath: "\(cache)/\(path)"), exists, path)
+        }
+        // Pruned less than a day ago: nothing happens until a day has passed.
+        try make("pages/older", daysOld: 45)
+        XCTAssertEqual(CacheHousekeeping.pruneIfDue(cache), 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(cache)/pages/older"))
+        XCTAssertEqual(CacheHousekeeping.pruneIfDue(cache, now: Date().addingTimeInterval(2 * 86_400)), 1)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(cache)/pages/older"))
+
+        // Using an entry marks it, so it survives.
+        try make("pages/used", daysOld: 60)
+        CacheHousekeeping.markUsed("\(cache)/pages/used")
+        XCTAssertEqual(CacheHousekeeping.prune(cache), 0)
+    }
+}

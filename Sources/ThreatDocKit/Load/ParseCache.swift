@@ -29,7 +29,9 @@ public struct ParseCache: Sendable {
     func lookup(_ key: String, file: SourceFile) -> (model: ModelSyntax, diagnostics: [Diagnostic])? {
         guard let data = FileManager.default.contents(atPath: "\(directory)/\(key)") else { return nil }
         var reader = SyntaxReader(bytes: [UInt8](data), path: file.path)
-        return try? reader.entry(file: file)
+        guard let entry = try? reader.entry(file: file) else { return nil }
+        CacheHousekeeping.markUsed("\(directory)/\(key)")
+        return entry
     }
 
     func store(_ key: String, model: ModelSyntax, diagnostics: [Diagnostic]) {

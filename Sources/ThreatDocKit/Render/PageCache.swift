@@ -34,6 +34,7 @@ public struct PageCache: Sendable {
     func keep(_ path: String, key: String?) -> Bool {
         guard let key, let previous, previous.holds(pathPrefix + path, key: key) else { return false }
         pages.record(pathPrefix + path, key: key, kept: true)
+        if let directory { CacheHousekeeping.markUsed("\(directory)/pages/\(key)") }
         return true
     }
 
@@ -98,6 +99,7 @@ public struct PageCache: Sendable {
         guard let directory, let key, let data = FileManager.default.contents(atPath: "\(directory)/pages/\(key)") else {
             return nil
         }
+        CacheHousekeeping.markUsed("\(directory)/pages/\(key)")
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -57,6 +57,7 @@ public struct SiteBuilder: Sendable {
         try OutputWriter(directory: outputDirectory).replace(with: output.files, keeping: output.kept, keptText: output.text(ofKept:))
         if let cacheDirectory {
             OutputManifest.save(pages: output.pages, cacheDirectory: cacheDirectory, outputDirectory: outputDirectory)
+            CacheHousekeeping.pruneIfDue(cacheDirectory)
         }
     }
 

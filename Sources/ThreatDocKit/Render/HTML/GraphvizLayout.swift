@@ -113,7 +113,9 @@ public struct GraphvizLayout: Sendable {
     }
 
     private func cached(_ dot: String) -> String? {
-        cacheFile(dot).flatMap { try? String(contentsOfFile: $0, encoding: .utf8) }
+        guard let file = cacheFile(dot), let svg = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
+        CacheHousekeeping.markUsed(file)
+        return svg
     }
 
     private func finish(_ dot: String, raw: String) -> Result<String, Failure> {
