@@ -65,11 +65,7 @@ public struct Pipeline: Sendable {
     }
 
     private static func resolve(_ contexts: [ModelContext], _ evidence: [ModelEvidence]) -> [ResolvedModel] {
-        let resolved = Slots<ResolvedModel>(count: contexts.count)
-        DispatchQueue.concurrentPerform(iterations: contexts.count) { index in
-            resolved.set(index, ModelResolver.resolve(contexts[index], evidence: evidence[index]))
-        }
-        return contexts.indices.compactMap { resolved.get($0) }.sorted { $0.id < $1.id }
+        concurrentMap(contexts.count) { ModelResolver.resolve(contexts[$0], evidence: evidence[$0]) }.sorted { $0.id < $1.id }
     }
 
     static func normalized(_ path: String) -> String {
@@ -94,18 +90,12 @@ public struct Pipeline: Sendable {
         }
         let linker = EvidenceLinker(scans: assignments)
         // Each model links its evidence on its own; then, if nothing failed, resolves. Both on every core.
-        let linked = Slots<(ModelEvidence, DiagnosticBag)>(count: contexts.count)
-        DispatchQueue.concurrentPerform(iterations: contexts.count) { index in
+        let linked = concurrentMap(contexts.count) { index in
             var bag = DiagnosticBag()
-            let evidence = linker.link(contexts[index], into: &bag)
-            linked.set(index, (evidence, bag))
+            return (linker.link(contexts[index], into: &bag), bag)
         }
-        var evidence: [ModelEvidence] = []
-        for index in contexts.indices {
-            guard let (found, bag) = linked.get(index) else { continue }
-            evidence.append(found)
-            diagnostics.append(contentsOf: bag)
-        }
+        for (_, bag) in linked { diagnostics.append(contentsOf: bag) }
+        let evidence = linked.map(\.0)
         StageTimer.shared.measure("diagnostics: sort and limit (wall)") { diagnostics.limitRepeats(to: Self.maxRepeatsPerCode) }
         let models = StageTimer.shared.measure("resolve (wall)") { diagnostics.hasErrors ? nil : Self.resolve(contexts, evidence) }
         var outcome = Outcome(files: loaded.files, sources: loaded.sources, modelCount: loaded.models.count, diagnostics: diagnostics.diagnostics,

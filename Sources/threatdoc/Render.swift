@@ -118,9 +118,7 @@ struct Render: ParsableCommand {
         }
         ProcessLifetime.keep(built)
         do {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try builder.write(built)
-            StageTimer.shared.add("write (wall)", DispatchTime.now().uptimeNanoseconds - start)
+            try StageTimer.shared.measure("write (wall)") { () throws(OutputWriter.Failure) in try builder.write(built) }
         } catch {
             report(shown)
             FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description); \(output)/ is unchanged\n".utf8))

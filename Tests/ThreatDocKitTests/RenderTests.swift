@@ -190,7 +190,7 @@ final class RenderTests: XCTestCase {
         let enumerator = FileManager.default.enumerator(atPath: directory.path)
         while let path = enumerator?.nextObject() as? String {
             var isDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDirectory)
+            _ = FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path, isDirectory: &isDirectory)
             if !isDirectory.boolValue { result[path] = try Data(contentsOf: directory.appendingPathComponent(path)) }
         }
         return result

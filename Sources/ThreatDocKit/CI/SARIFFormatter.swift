@@ -75,7 +75,7 @@ public enum SARIFFormatter {
 
     /// Identifies the same problem across commits even when lines move: code, file and message.
     static func fingerprint(_ diagnostic: Diagnostic) -> String {
-        String(GraphvizLayout.fnv1a("\(diagnostic.code.id)\u{0}\(diagnostic.location?.file ?? "")\u{0}\(diagnostic.message)"), radix: 16)
+        String(StableHash.fnv1a("\(diagnostic.code.id)\u{0}\(diagnostic.location?.file ?? "")\u{0}\(diagnostic.message)"), radix: 16)
     }
 
     /// A repository-relative URI: relative paths stay, `./` is dropped, absolute paths under the

@@ -48,18 +48,6 @@ public struct Diagnostic: Sendable, Hashable {
         self.help = help ?? code.help
         self.related = related
     }
-
-    /// Diagnostics sort by file, position, then code, so output is stable.
-    static func ordered(_ lhs: Diagnostic, _ rhs: Diagnostic) -> Bool {
-        let lFile = lhs.location?.file ?? "", rFile = rhs.location?.file ?? ""
-        if lFile != rFile { return lFile < rFile }
-        let lLine = lhs.location?.line ?? 0, rLine = rhs.location?.line ?? 0
-        if lLine != rLine { return lLine < rLine }
-        let lCol = lhs.location?.column ?? 0, rCol = rhs.location?.column ?? 0
-        if lCol != rCol { return lCol < rCol }
-        if lhs.code.id != rhs.code.id { return lhs.code.id < rhs.code.id }
-        return lhs.message < rhs.message
-    }
 }
 
 /// Collects diagnostics from every stage so that one run reports everything it can.
@@ -91,7 +79,7 @@ public struct DiagnosticBag: Sendable {
         diagnostics.lazy.filter { $0.severity == severity }.count
     }
 
-    /// Sorted by file, position, code and message (`Diagnostic.ordered`).
+    /// Sorted by file, line, column, code and message, so output is stable.
     public var sorted: [Diagnostic] { sortKeys().map { diagnostics[$0.index] } }
 
     /// A diagnostic's place in the order, as integers: files and codes ranked once, so sorting tens of
@@ -155,6 +143,6 @@ public struct DiagnosticBag: Sendable {
             note.severity = .note
             kept.append(note)
         }
-        diagnostics = kept.sorted(by: Diagnostic.ordered)
+        diagnostics = DiagnosticBag(kept).sorted
     }
 }

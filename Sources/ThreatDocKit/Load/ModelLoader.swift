@@ -33,26 +33,20 @@ public struct ModelLoader: Sendable {
     /// Loads every model under `paths` (files or folders, searched recursively in sorted order).
     public func load(paths: [String]) -> Result {
         var result = Result()
-        StageTimer.shared.measure("load: discover (wall)") {
-            for path in paths {
-                for file in Self.discover(path, diagnostics: &result.diagnostics)
-                where !excluded.contains(URL(fileURLWithPath: file).standardizedFileURL.path) {
-                    result.files.append(file)
-                }
+        for path in paths {
+            for file in Self.discover(path, diagnostics: &result.diagnostics)
+            where !excluded.contains(URL(fileURLWithPath: file).standardizedFileURL.path) {
+                result.files.append(file)
             }
         }
         // Files are independent: read and decode them on every core, then keep the sorted order.
         let files = result.files
-        let slots = Slots<(ModelSyntax?, Result)>(count: files.count)
-        DispatchQueue.concurrentPerform(iterations: files.count) { index in
+        let loaded = concurrentMap(files.count) { index in
             var partial = Result()
             let model = load(file: files[index], into: &partial)
-            slots.set(index, (model, partial))
+            return (model, partial)
         }
-        let mergeStart = DispatchTime.now().uptimeNanoseconds
-        defer { StageTimer.shared.add("load: merge (wall)", DispatchTime.now().uptimeNanoseconds - mergeStart) }
-        for index in files.indices {
-            guard let (model, partial) = slots.get(index) else { continue }
+        for (model, partial) in loaded {
             result.sources.append(contentsOf: partial.sources)
             result.diagnostics.append(contentsOf: partial.diagnostics)
             if let model { result.models.append(model) }
@@ -105,7 +99,7 @@ public struct ModelLoader: Sendable {
             return nil
         }
         guard let parseCache else { return decode(file, into: &result) }
-        let key = parseCache.key(bytes: bytes, path: path, limits: limits)
+        let key = parseCache.key(for: file, limits: limits)
         if let cached = parseCache.lookup(key, file: file) {
             result.sources.append(file)
             result.diagnostics.append(contentsOf: DiagnosticBag(cached.diagnostics))

@@ -18,11 +18,10 @@ public struct ParseCache: Sendable {
 
     static let format = "threatdoc-model-syntax-v1"
 
-    func key(bytes: [UInt8], path: String, limits: LoadLimits) -> String {
-        let context = [Self.format, path, "\(limits.maxFileBytes)/\(limits.maxScalarBytes)/\(limits.maxDepth)",
+    func key(for file: SourceFile, limits: LoadLimits) -> String {
+        let context = [Self.format, file.path, "\(limits.maxFileBytes)/\(limits.maxScalarBytes)/\(limits.maxDepth)",
                        PageCache.buildIdentity].joined(separator: "\u{0}")
-        let digest = GraphvizLayout.fnv1a(bytes) ^ (GraphvizLayout.fnv1a(context) &* 31)
-        return String(digest, radix: 16)
+        return String(file.digest ^ (StableHash.fnv1a(context) &* 31), radix: 16)
     }
 
     /// The cached load of `file`, or nil when there is none (or it does not read back).

@@ -9,6 +9,8 @@ public struct SourceFile: Sendable {
     public let text: String
     /// Number of bytes dropped from the front (a UTF-8 byte-order mark).
     let bomLength: Int
+    /// FNV-1a of the file's bytes as read: the part of every cache key that says "this file changed".
+    let digest: UInt64
     /// Unicode-scalar offset at which each line starts.
     private let lineStartScalars: [Int]
     /// UTF-8 byte offset (into `text`) at which each line starts.
@@ -25,6 +27,7 @@ public struct SourceFile: Sendable {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let start = bytes.starts(with: bom) ? 3 : 0
         bomLength = start
+        digest = StableHash.fnv1a(bytes)
         let body = bytes[start...]
 
         var starts = [0], byteStarts = [0]

@@ -44,7 +44,7 @@ public struct PageCache: Sendable {
         pages.record(pathPrefix + path, key: key, kept: false)
     }
 
-    /// Digests of every model's inputs: the model file's text and everything the scans reported.
+    /// Digests of every model's inputs: the model file's bytes and everything the scans reported.
     public static func digests(for outcome: Pipeline.Outcome) -> [String: UInt64] {
         var scanText = ""
         for report in outcome.scans.sorted(by: { $0.path < $1.path }) {
@@ -53,12 +53,12 @@ public struct PageCache: Sendable {
                 scanText += "\(result.id)\u{0}\(result.rawStatus)\u{0}\(result.title)\u{0}\(result.nodeType)\u{0}\(result.catalogVersion ?? "")\n"
             }
         }
-        let scans = GraphvizLayout.fnv1a(scanText)
-        let sources = Dictionary(outcome.sources.map { ($0.path, $0.text) }, uniquingKeysWith: { a, _ in a })
+        let scans = StableHash.fnv1a(scanText)
+        let sources = Dictionary(outcome.sources.map { ($0.path, $0.digest) }, uniquingKeysWith: { a, _ in a })
         var digests: [String: UInt64] = [:]
         for model in outcome.models ?? [] {
-            guard let text = sources[model.sourcePath] else { continue }
-            digests[model.id] = GraphvizLayout.fnv1a(text) ^ (scans &* 31)
+            guard let source = sources[model.sourcePath] else { continue }
+            digests[model.id] = source ^ (scans &* 31)
         }
         return digests
     }
@@ -68,7 +68,7 @@ public struct PageCache: Sendable {
     public func key(format: String, model: ResolvedModel, templates templateDigest: UInt64, extra: String) -> String? {
         guard directory != nil, let digest = inputDigests[model.id] else { return nil }
         let input = "\(digest)\u{0}\(model.id)\u{0}\(model.sourcePath)"
-        let key = GraphvizLayout.fnv1a([format, ThreatDocKit.version, Self.buildIdentity, extra, input].joined(separator: "\u{2}"))
+        let key = StableHash.fnv1a([format, ThreatDocKit.version, Self.buildIdentity, extra, input].joined(separator: "\u{2}"))
         return "\(format)-\(String(key, radix: 16))-\(String(templateDigest, radix: 16))"
     }
 
@@ -76,7 +76,7 @@ public struct PageCache: Sendable {
     public static func digest(of templates: TemplateSet) -> UInt64 {
         let text = templates.templates.keys.sorted().map { "\($0)\u{0}\(templates.templates[$0]!.text)" }.joined(separator: "\u{1}")
             + templates.assets.keys.sorted().map { "\($0)\u{0}\(templates.assets[$0]!)" }.joined(separator: "\u{1}")
-        return GraphvizLayout.fnv1a(text)
+        return StableHash.fnv1a(text)
     }
 
     /// Whether a page is cached, without reading it.

@@ -64,7 +64,7 @@ public struct SiteBuilder: Sendable {
     private func build(_ outcome: Pipeline.Outcome, keeping: Bool, into diagnostics: inout DiagnosticBag) -> Output? {
         guard let models = outcome.models else { return nil }
         let previous = keeping ? cacheDirectory.flatMap { OutputManifest.load(cacheDirectory: $0, outputDirectory: outputDirectory) } : nil
-        let pageCache = StageTimer.shared.measure("page keys (wall)") { PageCache(directory: cacheDirectory, inputDigests: PageCache.digests(for: outcome), previous: previous) }
+        let pageCache = PageCache(directory: cacheDirectory, inputDigests: PageCache.digests(for: outcome), previous: previous)
         var markdownDiagnostics = DiagnosticBag(), htmlDiagnostics = DiagnosticBag()
         let markdownSet = TemplateSet.load(format: "markdown", overrides: templatesFolder, into: &markdownDiagnostics)
         let markdownRenderer = MarkdownRenderer(templates: markdownSet, outputDirectory: outputDirectory, cache: pageCache)

@@ -18,7 +18,7 @@ public enum CacheHousekeeping {
     @discardableResult
     public static func pruneIfDue(_ directory: String, now: Date = Date()) -> Int {
         let markerPath = "\(directory)/\(marker)"
-        if let last = modified(markerPath), now.timeIntervalSince(last) < 86_400 { return 0 }
+        if let last = FileStatus(path: markerPath)?.modificationDate, now.timeIntervalSince(last) < 86_400 { return 0 }
         let removed = prune(directory, now: now)
         _ = FileManager.default.createFile(atPath: markerPath, contents: nil)
         return removed
@@ -33,16 +33,9 @@ public enum CacheHousekeeping {
             let path = "\(directory)/\(folder)"
             for name in (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [] {
                 let entry = "\(path)/\(name)"
-                if let used = modified(entry), used < cutoff, unlink(entry) == 0 { removed += 1 }
+                if let used = FileStatus(path: entry)?.modificationDate, used < cutoff, unlink(entry) == 0 { removed += 1 }
             }
         }
         return removed
-    }
-
-    /// The modification time of a regular file, or nil.
-    static func modified(_ path: String) -> Date? {
-        var info = stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return Date(timeIntervalSince1970: Double(info.st_mtim.tv_sec) + Double(info.st_mtim.tv_nsec) / 1e9)
     }
 }

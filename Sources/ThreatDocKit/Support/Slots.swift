@@ -19,3 +19,10 @@ final class Slots<Value>: @unchecked Sendable {
         return values[index]
     }
 }
+
+/// `transform` applied to `0..<count` on every core; the results in index order.
+func concurrentMap<Value>(_ count: Int, _ transform: @Sendable (Int) -> Value) -> [Value] {
+    let slots = Slots<Value>(count: count)
+    DispatchQueue.concurrentPerform(iterations: count) { slots.set($0, transform($0)) }
+    return (0..<count).map { slots.get($0)! }
+}

@@ -11,14 +11,14 @@ public final class StageTimer: @unchecked Sendable {
     private let lock = NSLock()
 
     @discardableResult
-    public func measure<T>(_ stage: String, _ body: () throws -> T) rethrows -> T {
+    public func measure<T, Failure: Error>(_ stage: String, _ body: () throws(Failure) -> T) throws(Failure) -> T {
         guard enabled else { return try body() }
         let start = DispatchTime.now().uptimeNanoseconds
         defer { add(stage, DispatchTime.now().uptimeNanoseconds - start) }
         return try body()
     }
 
-    public func add(_ stage: String, _ nanoseconds: UInt64) {
+    func add(_ stage: String, _ nanoseconds: UInt64) {
         lock.lock()
         if totals[stage] == nil { order.append(stage) }
         totals[stage, default: 0] += nanoseconds

@@ -18,21 +18,15 @@ public struct Validator: Sendable {
     public func validate(_ models: [ModelSyntax]) -> (contexts: [ModelContext], diagnostics: DiagnosticBag) {
         var diagnostics = DiagnosticBag()
         // Models are independent: index and check them on every core, then merge in order.
-        let results = Slots<(ModelContext, DiagnosticBag)>(count: models.count)
         let options = self.options
-        DispatchQueue.concurrentPerform(iterations: models.count) { index in
+        let checked = concurrentMap(models.count) { index in
             let context = ModelContext(model: models[index], options: options)
             var bag = DiagnosticBag()
             for rule in Self.modelRules { rule.check(context, into: &bag) }
-            results.set(index, (context, bag))
+            return (context, bag)
         }
-        var contexts: [ModelContext] = []
-        contexts.reserveCapacity(models.count)
-        for index in models.indices {
-            guard let (context, bag) = results.get(index) else { continue }
-            contexts.append(context)
-            diagnostics.append(contentsOf: bag)
-        }
+        for (_, bag) in checked { diagnostics.append(contentsOf: bag) }
+        let contexts = checked.map(\.0)
         for rule in Self.projectRules { rule.check(contexts, into: &diagnostics) }
         return (contexts, diagnostics)
     }

@@ -9,9 +9,7 @@ import Foundation
 public struct OutputManifest: Sendable {
     struct Entry: Equatable, Sendable {
         var key: String
-        var size: Int64
-        var modified: Int64
-        var inode: UInt64
+        var file: FileStatus
     }
 
     /// The output folder, as given.
@@ -21,7 +19,7 @@ public struct OutputManifest: Sendable {
     /// `<cache>/outputs/<digest of the output folder's absolute path>`.
     static func location(cacheDirectory: String, outputDirectory: String) -> String {
         let absolute = URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
-        return "\(cacheDirectory)/outputs/\(String(GraphvizLayout.fnv1a(absolute), radix: 16)).tsv"
+        return "\(cacheDirectory)/outputs/\(String(StableHash.fnv1a(absolute), radix: 16)).tsv"
     }
 
     /// The manifest of the last render into `outputDirectory`, or nil when there is none.
@@ -34,7 +32,7 @@ public struct OutputManifest: Sendable {
             guard fields.count == 5, let size = Int64(fields[1]), let modified = Int64(fields[2]), let inode = UInt64(fields[3]) else {
                 continue
             }
-            entries[String(fields[4])] = Entry(key: String(fields[0]), size: size, modified: modified, inode: inode)
+            entries[String(fields[4])] = Entry(key: String(fields[0]), file: FileStatus(size: size, modified: modified, inode: inode))
         }
         return OutputManifest(directory: outputDirectory, entries: entries)
     }
@@ -45,8 +43,8 @@ public struct OutputManifest: Sendable {
         let path = location(cacheDirectory: cacheDirectory, outputDirectory: outputDirectory)
         var text = ""
         for (file, key) in pages.sorted(by: { $0.key < $1.key }) {
-            guard let entry = stat(of: "\(outputDirectory)/\(file)", key: key) else { continue }
-            text += "\(key)\t\(entry.size)\t\(entry.modified)\t\(entry.inode)\t\(file)\n"
+            guard let status = FileStatus(path: "\(outputDirectory)/\(file)") else { continue }
+            text += "\(key)\t\(status.size)\t\(status.modified)\t\(status.inode)\t\(file)\n"
         }
         try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
@@ -55,13 +53,6 @@ public struct OutputManifest: Sendable {
     /// Whether `path` still holds the page `key` names, exactly as the last render wrote it.
     func holds(_ path: String, key: String) -> Bool {
         guard let entry = entries[path], entry.key == key else { return false }
-        return Self.stat(of: "\(directory)/\(path)", key: key) == entry
-    }
-
-    static func stat(of path: String, key: String) -> Entry? {
-        var info = Foundation.stat()
-        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        let modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
-        return Entry(key: key, size: Int64(info.st_size), modified: modified, inode: UInt64(info.st_ino))
+        return FileStatus(path: "\(directory)/\(path)") == entry.file
     }
 }

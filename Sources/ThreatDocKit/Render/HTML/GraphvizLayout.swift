@@ -77,7 +77,7 @@ public struct GraphvizLayout: Sendable {
             var starts: [Int] = []
             var index = 0
             while index + marker.count <= bytes.count {
-                if bytes[index] == marker[0], marker.indices.allSatisfy({ bytes[index + $0] == marker[$0] }) {
+                if Self.matches(marker, in: bytes, at: index) {
                     starts.append(index)
                     index += marker.count
                 } else {
@@ -89,6 +89,12 @@ public struct GraphvizLayout: Sendable {
                 return String(decoding: UnsafeBufferPointer(rebasing: bytes[starts[offset]..<end]), as: UTF8.self)
             }
         }
+    }
+
+    /// Whether `bytes` holds `literal` at `offset`, ending before `limit` (default: the end), without copying.
+    static func matches<Bytes: RandomAccessCollection<UInt8>>(_ literal: [UInt8], in bytes: Bytes, at offset: Int,
+                                                             before limit: Int? = nil) -> Bool where Bytes.Index == Int {
+        offset + literal.count <= (limit ?? bytes.endIndex) && literal.indices.allSatisfy { bytes[offset + $0] == literal[$0] }
     }
 
     /// `dot -V`, so that a Graphviz upgrade never reuses layouts the old version drew.
@@ -108,7 +114,7 @@ public struct GraphvizLayout: Sendable {
 
     private func cacheFile(_ dot: String) -> String? {
         guard cacheDirectory != nil else { return nil }
-        let key = String(Self.fnv1a(dot + "|graphviz-svg-v1|" + PageCache.buildIdentity + "|" + Self.graphvizVersion), radix: 16)
+        let key = String(StableHash.fnv1a(dot + "|graphviz-svg-v1|" + PageCache.buildIdentity + "|" + Self.graphvizVersion), radix: 16)
         return cacheDirectory.map { "\($0)/layouts/\(key).svg" }
     }
 
@@ -176,8 +182,8 @@ public struct GraphvizLayout: Sendable {
         // Graphviz escapes text content, so every "<" starts a tag or a comment.
         let bytes = Array(svg[start.lowerBound...].utf8)
         let comment = Array("<!--".utf8), batchedGroup = Array("<g id=\"page".utf8), graphID = Array("_graph".utf8)
-        func matches(_ literal: [UInt8], at offset: Int) -> Bool {
-            offset + literal.count <= bytes.count && literal.indices.allSatisfy { bytes[offset + $0] == literal[$0] }
+        func matches(_ literal: [UInt8], at offset: Int, before limit: Int? = nil) -> Bool {
+            Self.matches(literal, in: bytes, at: offset, before: limit)
         }
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count + 96)
@@ -209,9 +215,7 @@ public struct GraphvizLayout: Sendable {
                 // Fit the page: drop the fixed size (` width="…"`, ` height="…"`), keep the viewBox.
                 var position = index
                 while position < tagEnd {
-                    let attribute = [Self.widthAttribute, Self.heightAttribute].first { literal in
-                        position + literal.count <= tagEnd && literal.indices.allSatisfy { bytes[position + $0] == literal[$0] }
-                    }
+                    let attribute = [Self.widthAttribute, Self.heightAttribute].first { matches($0, at: position, before: tagEnd) }
                     if let attribute, let close = (position + attribute.count..<tagEnd).first(where: { bytes[$0] == 0x22 }) {
                         position = close + 1
                     } else {
@@ -291,26 +295,4 @@ public struct GraphvizLayout: Sendable {
     private static let bannedElements = ["script", "foreignobject", "iframe", "image", "use"].map { ($0, Array($0.utf8)) }
     private static let on = Array("on".utf8), style = Array("style".utf8), href = Array("href".utf8)
     private static let namespacedHref = Array(":href".utf8)
-
-    /// FNV-1a, 64-bit: a stable hash for cache keys (Swift's Hasher is seeded per process).
-    static func fnv1a(_ bytes: [UInt8]) -> UInt64 {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes {
-            hash ^= UInt64(byte)
-            hash = hash &* 0x100_0000_01b3
-        }
-        return hash
-    }
-
-    static func fnv1a(_ text: String) -> UInt64 {
-        var text = text
-        return text.withUTF8 { bytes in
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for byte in bytes {
-                hash ^= UInt64(byte)
-                hash = hash &* 0x100_0000_01b3
-            }
-            return hash
-        }
-    }
 }

@@ -51,13 +51,7 @@ public struct HTMLRenderer: Sendable {
     }()
 
     func check(into diagnostics: inout DiagnosticBag) -> TemplateRenderer? {
-        guard let library = templates.library(into: &diagnostics) else { return nil }
-        let checker = TemplateChecker(set: templates, requiredContentType: "HTML")
-        var found = DiagnosticBag()
-        checker.check(root: "model", context: Self.shapes.model, into: &found)
-        checker.check(root: "index", context: Self.shapes.index, into: &found)
-        diagnostics.append(contentsOf: found)
-        return found.hasErrors ? nil : TemplateRenderer(library: library, templates: templates)
+        templates.checkedRenderer(contentType: "HTML", model: Self.shapes.model, index: Self.shapes.index, into: &diagnostics)
     }
 
     /// The page for one model (diagram included), and any diagnostic about its diagram.
@@ -96,8 +90,7 @@ public struct HTMLRenderer: Sendable {
     /// The files of the site, by path relative to the site folder. Models are laid out and rendered
     /// in parallel (Graphviz runs as separate processes).
     public func render(_ models: [ResolvedModel], into diagnostics: inout DiagnosticBag) -> [String: String]? {
-        guard let library = StageTimer.shared.measure("html: templates (wall)", { check(into: &diagnostics) }) else { return nil }
-        let results = Slots<(String, Diagnostic?)>(count: models.count)
+        guard let library = check(into: &diagnostics) else { return nil }
         let cache = self.cache, templates = self.templates, outputDirectory = self.outputDirectory
         let templateDigest = PageCache.digest(of: templates)
         let extra = outputDirectory + "|" + GraphvizLayout.graphvizVersion
@@ -113,34 +106,32 @@ public struct HTMLRenderer: Sendable {
         var laidOut: [Int: (graph: (dot: String, overview: Bool), layout: Result<String, GraphvizLayout.Failure>)] = [:]
         for (offset, index) in needed.enumerated() { laidOut[index] = (graphs[offset], layouts[offset]) }
         let layoutFor = laidOut
-        DispatchQueue.concurrentPerform(iterations: models.count) { index in
-            guard !kept[index] else { return }
+        // A page kept from the previous output has no text here (nil); the writer keeps its file.
+        let results: [(html: String, problem: Diagnostic?)?] = concurrentMap(models.count) { index in
+            guard !kept[index] else { return nil }
             let key = keys[index], path = "\(models[index].id).html"
             if let hit = cache.lookup(key) {
                 cache.record(path, key: key)
-                results.set(index, (hit, nil))
-                return
+                return (hit, nil)
             }
             let timer = StageTimer.shared
             let (page, problem) = timer.measure("html: view model") { layoutFor[index].map { self.page(for: models[index], graph: $0.graph, layout: $0.layout) }
                 ?? self.page(for: models[index]) }
-            let boxed = timer.measure("html: encode") { TemplateValue.encode(page) }
-            let html = timer.measure("html: template") { library.render(boxed, withTemplate: "model") ?? "" }
+            let value = timer.measure("html: encode") { TemplateValue.encode(page) }
+            let html = timer.measure("html: template") { library.render(value, withTemplate: "model") ?? "" }
             // A page without its diagram is neither cached nor kept, so the next render tries Graphviz again.
             if problem == nil {
                 cache.store(key, html)
                 cache.record(path, key: key)
             }
-            results.set(index, (html, problem))
+            return (html, problem)
         }
         var files: [String: String] = [:]
-        for (index, model) in models.enumerated() {
-            guard let (html, problem) = results.get(index) else { continue }
+        for (model, result) in zip(models, results) {
+            guard let (html, problem) = result else { continue }
             files["\(model.id).html"] = html
             if let problem { diagnostics.report(problem) }
         }
-        let indexStart = DispatchTime.now().uptimeNanoseconds
-        defer { StageTimer.shared.add("html: index (wall)", DispatchTime.now().uptimeNanoseconds - indexStart) }
         let index = ReportContextBuilder.index(models, files: models.map { "\($0.id).html" })
         files["index.html"] = library.render(
             TemplateValue.encode(HTMLIndexPage(generator: index.generator, report: index, overviewSVG: SVGCharts.riskOverview(index.models))),

@@ -16,44 +16,38 @@ public struct MarkdownRenderer: Sendable {
 
     /// Checks the templates against the context's shape: every name, partial and content type.
     func check(into diagnostics: inout DiagnosticBag) -> TemplateRenderer? {
-        guard let library = templates.library(into: &diagnostics) else { return nil }
-        let checker = TemplateChecker(set: templates, requiredContentType: "MARKDOWN")
-        var found = DiagnosticBag()
-        checker.check(root: "model", context: Exemplar.shapes.model, into: &found)
-        checker.check(root: "index", context: Exemplar.shapes.index, into: &found)
-        diagnostics.append(contentsOf: found)
-        return found.hasErrors ? nil : TemplateRenderer(library: library, templates: templates)
+        templates.checkedRenderer(contentType: "MARKDOWN", model: Exemplar.shapes.model, index: Exemplar.shapes.index,
+                                  into: &diagnostics)
     }
 
     /// The files to write, by path relative to the output folder.
     public func render(_ models: [ResolvedModel], into diagnostics: inout DiagnosticBag) -> [String: String]? {
-        guard let library = StageTimer.shared.measure("markdown: templates (wall)", { check(into: &diagnostics) }) else { return nil }
+        guard let library = check(into: &diagnostics) else { return nil }
         let names = models.map { "\(ReportContextBuilder.baseName(of: $0)).md" }
         let outputDirectory = self.outputDirectory
-        let rendered = Slots<(String, Diagnostic?)>(count: models.count)
-        // Models render independently; use every core.
+        // Models render independently; use every core. A page kept from the previous output has no
+        // text here (nil); the writer keeps its file.
         let cache = self.cache, templateDigest = PageCache.digest(of: templates)
-        DispatchQueue.concurrentPerform(iterations: models.count) { index in
+        let pages: [String?] = concurrentMap(models.count) { index in
             let sourceLink = Self.relativeLink(from: outputDirectory, to: models[index].sourcePath)
             let key = cache.key(format: "markdown", model: models[index], templates: templateDigest, extra: sourceLink ?? "")
-            if cache.keep(names[index], key: key) { return }
-            cache.record(names[index], key: key)
+            if cache.keep(names[index], key: key) { return nil }
             if let hit = cache.lookup(key) {
-                rendered.set(index, (hit, nil))
-                return
+                cache.record(names[index], key: key)
+                return hit
             }
             let timer = StageTimer.shared
             let context = timer.measure("markdown: view model") { ReportContextBuilder.build(models[index], file: names[index], sourceLink: sourceLink, prose: .markdown) }
-            let boxed = timer.measure("markdown: encode") { TemplateValue.encode(context) }
-            let raw = timer.measure("markdown: template") { library.render(boxed, withTemplate: "model") ?? "" }
+            let value = timer.measure("markdown: encode") { TemplateValue.encode(context) }
+            let raw = timer.measure("markdown: template") { library.render(value, withTemplate: "model") ?? "" }
             let page = timer.measure("markdown: tidy") { Self.tidy(raw) }
             cache.store(key, page)
-            rendered.set(index, (page, nil))
+            cache.record(names[index], key: key)
+            return page
         }
         var files: [String: String] = [:]
-        // A page kept from the previous output has no text here; the writer keeps its file.
-        for (index, name) in names.enumerated() { if let page = rendered.get(index) { files[name] = page.0 } }
-        files["README.md"] = StageTimer.shared.measure("markdown: index (wall)") { Self.tidy(library.render(TemplateValue.encode(ReportContextBuilder.index(models, files: names)), withTemplate: "index") ?? "") }
+        for (name, page) in zip(names, pages) { files[name] = page }
+        files["README.md"] = Self.tidy(library.render(TemplateValue.encode(ReportContextBuilder.index(models, files: names)), withTemplate: "index") ?? "")
         return files
     }
 

@@ -20,17 +20,18 @@ struct TemplateRenderer: Sendable {
 
     /// The compiled engine when every template compiles; swift-mustache's library otherwise.
     init(library: MustacheLibrary, templates: TemplateSet, allowCompiled: Bool = true) {
+        let compiled = allowCompiled ? Self.compile(templates) : nil
+        engine = compiled.map(Engine.compiled) ?? .mustache(library)
+    }
+
+    /// Every template of the set compiled, or nil when one of them uses what only swift-mustache renders.
+    private static func compile(_ set: TemplateSet) -> [String: [TemplateNode]]? {
         var compiled: [String: [TemplateNode]] = [:]
-        if allowCompiled {
-            for template in templates.templates.values {
-                guard let nodes = TemplateCompiler.compile(template.text) else {
-                    compiled = [:]
-                    break
-                }
-                compiled[template.name] = nodes
-            }
+        for template in set.templates.values {
+            guard let nodes = TemplateCompiler.compile(template.text) else { return nil }
+            compiled[template.name] = nodes
         }
-        engine = compiled.count == templates.templates.count && allowCompiled ? .compiled(compiled) : .mustache(library)
+        return compiled
     }
 
     var isCompiled: Bool {

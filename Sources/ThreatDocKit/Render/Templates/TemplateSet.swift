@@ -52,6 +52,19 @@ public struct TemplateSet: Sendable {
         return TemplateSet(format: format, templates: templates, assets: assets)
     }
 
+    /// The renderer for this set, once every template parses and the `model` and `index` templates
+    /// (with their partials) use only names their contexts have; nil, with diagnostics, otherwise.
+    func checkedRenderer(contentType: String, model: TemplateChecker.Shape, index: TemplateChecker.Shape,
+                         into diagnostics: inout DiagnosticBag) -> TemplateRenderer? {
+        guard let library = library(into: &diagnostics) else { return nil }
+        let checker = TemplateChecker(set: self, requiredContentType: contentType)
+        var found = DiagnosticBag()
+        checker.check(root: "model", context: model, into: &found)
+        checker.check(root: "index", context: index, into: &found)
+        diagnostics.append(contentsOf: found)
+        return found.hasErrors ? nil : TemplateRenderer(library: library, templates: self)
+    }
+
     /// Parses every template into a library, reporting syntax errors at their template line and column.
     func library(into diagnostics: inout DiagnosticBag) -> MustacheLibrary? {
         MarkdownRendering.registerContentTypes

@@ -25,10 +25,11 @@ public struct IDsAreWellFormed: ModelRule {
             return "it contains the control character \(control.codePointName)"
         }
         if id.unicodeScalars.count > 64 { return "it is longer than 64 characters" }
-        guard let first = id.unicodeScalars.first, first.properties.isAlphabetic else {
+        // Every scalar is ASCII from here on.
+        guard let first = id.utf8.first, isLetter(first) else {
             return "it must start with a letter"
         }
-        if let bad = id.unicodeScalars.first(where: { !(isAllowed($0)) }) {
+        if let bad = id.unicodeScalars.first(where: { !isAllowed(UInt8($0.value)) }) {
             return "the character '\(bad)' is not allowed"
         }
         if id.contains("..") { return "it contains '..'" }
@@ -38,22 +39,22 @@ public struct IDsAreWellFormed: ModelRule {
     /// One pass over the bytes for the usual case, a valid ID; anything else takes the checks above,
     /// which say what is wrong.
     private static func isPlainlyValid(_ bytes: String.UTF8View) -> Bool {
-        guard let first = bytes.first, bytes.count <= 64,
-              (first >= 0x61 && first <= 0x7A) || (first >= 0x41 && first <= 0x5A) else { return false }
+        guard let first = bytes.first, bytes.count <= 64, isLetter(first) else { return false }
         var previous: UInt8 = 0
         for byte in bytes {
-            let allowed = (byte >= 0x61 && byte <= 0x7A) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x30 && byte <= 0x39)
-                || byte == 0x2E || byte == 0x5F || byte == 0x2D
-            if !allowed || (byte == 0x2E && previous == 0x2E) { return false }
+            if !isAllowed(byte) || (byte == UInt8(ascii: ".") && previous == UInt8(ascii: ".")) { return false }
             previous = byte
         }
         return true
     }
 
-    private static func isAllowed(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar {
-        case "a"..."z", "A"..."Z", "0"..."9", ".", "_", "-": true
-        default: false
-        }
+    private static func isLetter(_ byte: UInt8) -> Bool {
+        (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+    }
+
+    /// The characters an ID may hold: ASCII letters, digits, `.`, `_` and `-`.
+    private static func isAllowed(_ byte: UInt8) -> Bool {
+        isLetter(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
+            || byte == UInt8(ascii: ".") || byte == UInt8(ascii: "_") || byte == UInt8(ascii: "-")
     }
 }

@@ -1,0 +1,25 @@
+import Foundation
+
+/// What `lstat` says of a regular file: nil for anything else (missing, a folder, a symbolic link).
+struct FileStatus: Equatable, Sendable {
+    var size: Int64
+    /// Modification time, in nanoseconds since 1970.
+    var modified: Int64
+    var inode: UInt64
+
+    init(size: Int64, modified: Int64, inode: UInt64) {
+        self.size = size
+        self.modified = modified
+        self.inode = inode
+    }
+
+    init?(path: String) {
+        var info = stat()
+        guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        size = Int64(info.st_size)
+        modified = Int64(info.st_mtim.tv_sec) * 1_000_000_000 + Int64(info.st_mtim.tv_nsec)
+        inode = UInt64(info.st_ino)
+    }
+
+    var modificationDate: Date { Date(timeIntervalSince1970: Double(modified) / 1e9) }
+}
