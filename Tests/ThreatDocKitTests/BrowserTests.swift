@@ -129,12 +129,3 @@ final class BrowserTests: XCTestCase {
     }
 }
 
-extension Thread {
-    /// Runs `work` on a new thread; `value()` waits for its result.
-    static func detachNewThreadWithResult<T>(_ work: @escaping @Sendable () -> T) -> Deferred<T> {
-        let deferred = Deferred<T>()
-        Thread.detachNewThread { deferred.set(work()) }
-        return deferred
-    }
-}
-

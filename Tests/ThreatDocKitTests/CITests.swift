@@ -146,15 +146,9 @@ final class CITests: XCTestCase {
     // MARK: diff
 
     func git(_ arguments: [String], in directory: URL) throws {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"] + arguments
-        process.currentDirectoryURL = directory
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitForExit()
-        XCTAssertEqual(process.terminationStatus, 0, "git \(arguments.joined(separator: " "))")
+        let run = try TestSupport.runProgram(tool: "git", ["-c", "user.name=t", "-c", "user.email=t@example.com", "-c", "commit.gpgsign=false"]
+                                             + arguments, in: directory)
+        XCTAssertEqual(run.status, 0, "git \(arguments.joined(separator: " "))")
     }
 
     func testDiffBetweenGitRevisions() throws {
@@ -189,15 +183,7 @@ final class CITests: XCTestCase {
     }
 
     func python(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["THREATDOC_PYTHON"] ?? "python3",
-                             TestSupport.fixtures.appendingPathComponent(arguments[0]).path] + arguments.dropFirst()
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitForExit()
-        return text
+        try TestSupport.runProgram(tool: TestSupport.python,
+                                   [TestSupport.fixtures.appendingPathComponent(arguments[0]).path] + arguments.dropFirst()).stdout
     }
 }

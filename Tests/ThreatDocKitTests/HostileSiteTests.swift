@@ -152,16 +152,10 @@ final class HostileSiteTests: XCTestCase {
     }
 
     static func domCheck(_ pages: [String]) throws -> DOMReport {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [ProcessInfo.processInfo.environment["THREATDOC_PYTHON"] ?? "python3",
-                             TestSupport.fixtures.appendingPathComponent("dom_check.py").path] + pages
-        let output = Pipe()
-        process.standardOutput = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitForExit()
-        guard process.terminationStatus == 0, let last = text.split(separator: "\n").last, last.hasPrefix("checked ") else {
+        let run = try TestSupport.runProgram(tool: TestSupport.python,
+                                             [TestSupport.fixtures.appendingPathComponent("dom_check.py").path] + pages)
+        let text = run.stdout
+        guard run.status == 0, let last = text.split(separator: "\n").last, last.hasPrefix("checked ") else {
             XCTFail("dom_check.py did not run (python3 is required; .ci/test installs it): \(text)")
             return DOMReport(pages: 0, problems: ["checker failed"])
         }

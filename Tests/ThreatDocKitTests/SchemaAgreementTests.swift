@@ -15,16 +15,8 @@ final class SchemaAgreementTests: XCTestCase {
     private func python() throws -> String {
         let candidates = [ProcessInfo.processInfo.environment["THREATDOC_PYTHON"], "/usr/bin/python3", "python3"]
             .compactMap { $0 }
-        for candidate in candidates {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = [candidate, "-c", "import jsonschema, yaml"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            if (try? process.run()) != nil {
-                process.waitForExit()
-                if process.terminationStatus == 0 { return candidate }
-            }
+        for candidate in candidates where (try? TestSupport.runProgram(tool: candidate, ["-c", "import jsonschema, yaml"]))?.status == 0 {
+            return candidate
         }
         XCTFail("no Python 3 with the jsonschema and yaml modules; run .ci/test, which installs python3-jsonschema and python3-yaml")
         throw XCTSkip("required tool missing (reported as a failure above)")
@@ -34,20 +26,11 @@ final class SchemaAgreementTests: XCTestCase {
         let schema = FileManager.default.temporaryDirectory.appendingPathComponent("td-schema-\(UUID()).json")
         defer { try? FileManager.default.removeItem(at: schema) }
         try Data(ModelSchema.json.utf8).write(to: schema)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = [try python(), TestSupport.fixtures.appendingPathComponent("schema_check.py").path, schema.path]
-            + files.map(\.path)
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        let errors = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitForExit()
-        XCTAssertEqual(process.terminationStatus, 0, String(decoding: errors, as: UTF8.self))
+        let run = try TestSupport.runProgram(tool: try python(), [TestSupport.fixtures.appendingPathComponent("schema_check.py").path, schema.path]
+                                             + files.map(\.path))
+        XCTAssertEqual(run.status, 0, run.stderr)
         var results: [String: SchemaResult] = [:]
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+        for line in run.stdout.split(separator: "\n") {
             let result = try JSONDecoder().decode(SchemaResult.self, from: Data(line.utf8))
             results[result.file] = result
         }

@@ -31,27 +31,39 @@ enum TestSupport {
     /// Runs the `threatdoc` executable and captures its output.
     static func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:],
                     file: StaticString = #filePath, line: UInt = #line) throws -> Run {
-        let binary = try locateExecutable()
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.currentDirectoryURL = directory ?? packageRoot
         var environment = ProcessInfo.processInfo.environment
         environment["SOURCE_DATE_EPOCH"] = sourceDateEpoch
         environment.removeValue(forKey: "NO_COLOR")
         for (key, value) in extra { environment[key] = value }
-        process.environment = environment
+        return try runProgram(try locateExecutable(), arguments, in: directory ?? packageRoot, environment: environment)
+    }
+
+    /// Runs a program (at a path, or `env`'s search of PATH with `tool:`) and captures its output.
+    static func runProgram(_ executable: URL, _ arguments: [String], in directory: URL? = nil,
+                           environment: [String: String]? = nil) throws -> Run {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        if let environment { process.environment = environment }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
         try process.run()
-        // Read before waiting so a large output cannot fill the pipe and block the child.
+        // Read both pipes while the child runs, so a large output on either cannot block it.
+        let stderr = Thread.detachNewThreadWithResult { err.fileHandleForReading.readDataToEndOfFile() }
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
         process.waitForExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                   stderr: String(decoding: stderr, as: UTF8.self))
+                   stderr: String(decoding: stderr.value(), as: UTF8.self))
     }
+
+    static func runProgram(tool: String, _ arguments: [String], in directory: URL? = nil) throws -> Run {
+        try runProgram(URL(fileURLWithPath: "/usr/bin/env"), [tool] + arguments, in: directory)
+    }
+
+    /// The Python 3 the tests run their checkers with (.ci/test sets THREATDOC_PYTHON).
+    static var python: String { ProcessInfo.processInfo.environment["THREATDOC_PYTHON"] ?? "python3" }
 
     static func locateExecutable() throws -> URL {
         var candidates: [URL] = []
@@ -124,4 +136,13 @@ func minimalModel(_ extra: String = "") -> String {
       - { id: m1, title: Auth, status: implemented }
 
     """ + extra
+}
+
+extension Thread {
+    /// Runs `work` on a new thread; `value()` waits for its result.
+    static func detachNewThreadWithResult<T>(_ work: @escaping @Sendable () -> T) -> Deferred<T> {
+        let deferred = Deferred<T>()
+        Thread.detachNewThread { deferred.set(work()) }
+        return deferred
+    }
 }
