@@ -134,3 +134,45 @@ public enum SyntheticModel {
         return out
     }
 }
+
+/// Distinct models with nested trust boundaries (clusters within clusters) and flows across them:
+/// the shapes whose layouts once depended on which other graphs `dot` laid out in the same run.
+public enum ClusteredCorpus {
+    /// `count` models as (file name, YAML); model `n` has `6 + n % 9` elements over four boundaries,
+    /// three of them nested, and flows that cross between them.
+    public static func models(count: Int, revision: Int = 0) -> [(name: String, yaml: String)] {
+        (0..<count).map { number in
+            let elements = 6 + number % 9
+            let zones = ["outer", "middle", "inner", "side"]
+            let kinds = ["process", "datastore", "external"]
+            var out = """
+                threatdoc: 1
+                id: system-\(number)
+                title: System \(number)
+                summary: Revision \(revision) of a generated system with nested trust boundaries.
+                boundaries:
+                  - { id: outer, name: Outer zone }
+                  - { id: middle, name: Middle zone, parent: outer }
+                  - { id: inner, name: Inner zone, parent: middle }
+                  - { id: side, name: Side zone }
+                elements:
+
+                """
+            for element in 0..<elements {
+                out += "  - { id: e\(element), type: \(kinds[element % 3]), name: \"Element \(element)\", boundary: \(zones[(element + number) % 4]) }\n"
+            }
+            out += "flows:\n"
+            for flow in 0..<(elements + 3) {
+                out += "  - { id: f\(flow), from: e\(flow % elements), to: e\((flow * 5 + number + 1) % elements), label: \"flow \(flow)\" }\n"
+            }
+            out += """
+                threats:
+                  - { id: T1, title: Spoofed caller, stride: [S], targets: [e0], likelihood: low, impact: medium, mitigations: [m1] }
+                mitigations:
+                  - { id: m1, title: Mutual TLS, status: implemented }
+
+                """
+            return (name: "system-\(number).yaml", yaml: out)
+        }
+    }
+}

@@ -151,17 +151,16 @@ final class RenderTests: XCTestCase {
         }
     }
 
-    /// dot names the graphs after the first of a run differently; a page must not depend on whether
-    /// its diagram was laid out alone or in a batch.
-    func testBatchedLayoutsEqualSingleLayouts() throws {
+    /// A page must not depend on which other diagrams were laid out in the same render.
+    func testLayoutsOfManyGraphsEqualSingleLayouts() throws {
         let graphs = (0..<5).map { index in
             "digraph dfd { a\(index) [label=\"A \(index)\"]; b [label=\"B\"]; a\(index) -> b [label=\"flow \(index)\"]; }"
         }
         let layout = GraphvizLayout(cacheDirectory: nil)
-        let batched = layout.svgs(for: graphs)
+        let together = layout.svgs(for: graphs)
         for (index, dot) in graphs.enumerated() {
             let single = try layout.svg(for: dot).get()
-            XCTAssertEqual(try batched[index].get(), single, "graph \(index)")
+            XCTAssertEqual(try together[index].get(), single, "graph \(index)")
             XCTAssertFalse(single.contains("page0,"), single)
         }
     }

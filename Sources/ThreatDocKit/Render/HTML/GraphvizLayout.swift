@@ -43,52 +43,13 @@ public struct GraphvizLayout: Sendable {
         return paths.map { "\($0)/dot" }.first { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    /// Lays out several graphs, in two `dot` processes (one per core) so that starting Graphviz and its
-    /// font setup is paid twice, not once per graph. If a batch fails, its graphs are laid out one by
-    /// one, so one bad graph cannot cost the others their diagrams.
+    /// Lays out several graphs, each in its own `dot` process, as many at a time as there are cores.
+    ///
+    /// One graph per process on purpose: `dot` keeps state between the graphs of one run, so a graph
+    /// laid out in a batch could come out with its clusters in another order than the same graph laid
+    /// out alone, and the page would depend on which other models were rendered with it.
     public func svgs(for graphs: [String]) -> [Result<String, Failure>] {
-        var results = [Result<String, Failure>?](repeating: nil, count: graphs.count)
-        var pending: [Int] = []
-        for (index, dot) in graphs.enumerated() {
-            if let cached = cached(dot) { results[index] = .success(cached) } else { pending.append(index) }
-        }
-        let batches = pending.count < 4 ? pending.map { [$0] }
-            : [Array(pending.prefix(pending.count / 2)), Array(pending.dropFirst(pending.count / 2))]
-        let slots = Slots<Result<String, Failure>>(count: graphs.count)
-        DispatchQueue.concurrentPerform(iterations: batches.count) { batch in
-            let indexes = batches[batch]
-            if indexes.count > 1, case .success(let output) = run(indexes.map { graphs[$0] }.joined(separator: "\n")) {
-                let documents = Self.documents(in: output)
-                if documents.count == indexes.count {
-                    for (offset, index) in indexes.enumerated() { slots.set(index, finish(graphs[index], raw: documents[offset])) }
-                    return
-                }
-            }
-            for index in indexes { slots.set(index, svg(for: graphs[index])) }
-        }
-        return results.enumerated().map { index, known in known ?? slots.get(index) ?? .failure(.failed("not laid out")) }
-    }
-
-    /// The SVG documents of one `dot` run over several graphs, each starting at its `<?xml`.
-    static func documents(in output: String) -> [String] {
-        var output = output
-        return output.withUTF8 { bytes in
-            let marker = Array("<?xml".utf8)
-            var starts: [Int] = []
-            var index = 0
-            while index + marker.count <= bytes.count {
-                if Self.matches(marker, in: bytes, at: index) {
-                    starts.append(index)
-                    index += marker.count
-                } else {
-                    index += 1
-                }
-            }
-            return starts.indices.map { offset in
-                let end = offset + 1 < starts.count ? starts[offset + 1] : bytes.count
-                return String(decoding: UnsafeBufferPointer(rebasing: bytes[starts[offset]..<end]), as: UTF8.self)
-            }
-        }
+        concurrentMap(graphs.count) { svg(for: graphs[$0]) }
     }
 
     /// Whether `bytes` holds `literal` at `offset`, ending before `limit` (default: the end), without copying.
@@ -161,8 +122,10 @@ public struct GraphvizLayout: Sendable {
             try? input.fileHandleForWriting.close()
         }
         writer.start()
+        // Read standard error while standard output drains: a chatty dot must not block on a full pipe.
+        let message = Deferred<Data>()
+        Thread.detachNewThread { message.set(errors.fileHandleForReading.readDataToEndOfFile()) }
         let svg = output.fileHandleForReading.readDataToEndOfFile()
-        let message = errors.fileHandleForReading.readDataToEndOfFile()
         process.waitForExit()
         timer.cancel()
         if process.terminationReason == .uncaughtSignal {
@@ -170,7 +133,7 @@ public struct GraphvizLayout: Sendable {
                 : .failure(.failed("dot crashed (signal \(process.terminationStatus))"))
         }
         guard process.terminationStatus == 0 else {
-            let text = String(decoding: message.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+            let text = String(decoding: message.value().prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
             return .failure(.failed(text.isEmpty ? "exit status \(process.terminationStatus)" : text))
         }
         return .success(String(decoding: svg, as: UTF8.self))
@@ -181,7 +144,7 @@ public struct GraphvizLayout: Sendable {
         // One pass over the bytes: drop comments, and check every tag's name and attributes.
         // Graphviz escapes text content, so every "<" starts a tag or a comment.
         let bytes = Array(svg[start.lowerBound...].utf8)
-        let comment = Array("<!--".utf8), batchedGroup = Array("<g id=\"page".utf8), graphID = Array("_graph".utf8)
+        let comment = Array("<!--".utf8)
         func matches(_ literal: [UInt8], at offset: Int, before limit: Int? = nil) -> Bool {
             Self.matches(literal, in: bytes, at: offset, before: limit)
         }
@@ -225,12 +188,6 @@ public struct GraphvizLayout: Sendable {
                 }
                 out.append(contentsOf: Array(" class=\"dfd\" role=\"img\" aria-labelledby=\"dfd-title\" focusable=\"false\">".utf8))
                 first = false
-            } else if matches(batchedGroup, at: index),
-                      let graph = (index..<tagEnd).first(where: { matches(graphID, at: $0) }) {
-                // dot names the second and later graphs of one run "page0,1_graph0", not "graph0": the
-                // same graph must give the same page whether it was laid out alone or in a batch.
-                out.append(contentsOf: Array("<g id=\"".utf8))
-                out.append(contentsOf: bytes[(graph + 1)...tagEnd])
             } else {
                 out.append(contentsOf: bytes[index...tagEnd])
             }

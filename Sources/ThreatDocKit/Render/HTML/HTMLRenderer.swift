@@ -94,7 +94,7 @@ public struct HTMLRenderer: Sendable {
         let cache = self.cache, templates = self.templates, outputDirectory = self.outputDirectory
         let templateDigest = PageCache.digest(of: templates)
         let extra = outputDirectory + "|" + GraphvizLayout.graphvizVersion
-        // Lay out every diagram a page will need first, in batches; cached pages need none.
+        // Lay out every diagram a page will need first, each on its own; cached pages need none.
         let keys = models.map { cache.key(format: "html", model: $0, templates: templateDigest, extra: extra) }
         let kept = models.indices.map { cache.keep("\(models[$0].id).html", key: keys[$0]) }
         var needed: [Int] = []
