@@ -13,6 +13,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
+        // SHA-256 for cache keys (a collision would serve one model's page for another).
+        .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
     ],
     targets: [
         // CommonMark prose in the HTML site, through Debian's libcmark (apt: libcmark-dev).
@@ -21,12 +23,16 @@ let package = Package(
             pkgConfig: "libcmark",
             providers: [.apt(["libcmark-dev"])]
         ),
+        // renameat2(RENAME_EXCHANGE) and the build ID, which neither Glibc's module nor swift-system exposes.
+        .target(name: "CPlatform"),
         .target(
             name: "ThreatDocKit",
             dependencies: [
                 "CMark",
+                "CPlatform",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -34,7 +40,9 @@ let package = Package(
             dependencies: [
                 "ThreatDocKit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]
+            ],
+            // A GNU build ID (a hash of the linked binary) identifies the build in cache keys.
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--build-id=sha1"], .when(platforms: [.linux]))]
         ),
         // Generated hostile and synthetic models, shared by the tests and the benchmark.
         .target(name: "ThreatDocCorpus"),

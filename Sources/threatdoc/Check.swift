@@ -59,7 +59,7 @@ struct Check: ParsableCommand {
         if !noOutputCheck, outcome.models != nil {
             let builder = SiteBuilder(formats: SiteBuilder.Format.allCases, outputDirectory: output,
                                       templatesFolder: templates ?? SiteBuilder.defaultTemplatesFolder,
-                                      cacheDirectory: GraphvizLayout.defaultCacheDirectory)
+                                      cache: try CacheOption.open(nil, disabled: false))
             if let files = builder.build(outcome, into: &renderDiagnostics) {
                 freshness = FreshnessReport.compare(expected: files, directory: output)
             }

@@ -78,3 +78,27 @@ struct ByteCount: ExpressibleByArgument {
 
     var defaultValueDescription: String { "\(bytes)" }
 }
+
+/// The cache folder a command uses: `--cache-dir`, or the default one.
+enum CacheOption {
+    /// An explicit folder that cannot be a cache is an error (exit 2); the default folder that cannot
+    /// be one only costs time, so the command goes on without a cache.
+    static func open(_ explicit: String?, disabled: Bool) throws -> CacheFolder? {
+        if disabled { return nil }
+        if let explicit {
+            do {
+                return try CacheFolder.open(explicit)
+            } catch {
+                FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description)\n".utf8))
+                throw ExitCode(ExitStatus.failure)
+            }
+        }
+        guard let path = CacheFolder.defaultPath else { return nil }
+        do {
+            return try CacheFolder.open(path, isDefault: true)
+        } catch {
+            FileHandle.standardError.write(Data("threatdoc: note: not caching: \(error.description)\n".utf8))
+            return nil
+        }
+    }
+}

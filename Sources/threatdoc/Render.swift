@@ -43,6 +43,9 @@ struct Render: ParsableCommand {
     @Flag(help: "Parse, lay out and render everything again instead of using the cache.")
     var noCache = false
 
+    @Flag(help: "Carry files threatdoc did not write (CNAME, a gh-pages checkout's .git) into the new output instead of stopping.")
+    var keepForeign = false
+
     @Option(help: ArgumentHelp("Print the Graphviz DOT of the model with this ID's data-flow diagram, and write nothing.", valueName: "model-id"))
     var dumpDot: String?
 
@@ -65,8 +68,8 @@ struct Render: ParsableCommand {
 
     func run() throws {
         defer { StageTimer.shared.report() }
-        let cacheDirectory = noCache ? nil : (cacheDir ?? GraphvizLayout.defaultCacheDirectory)
-        let outcome = StageTimer.shared.measure("pipeline (wall)") { input.run(parseCache: cacheDirectory.map(ParseCache.init)) }
+        let cache = try CacheOption.open(cacheDir, disabled: noCache)
+        let outcome = StageTimer.shared.measure("pipeline (wall)") { input.run(parseCache: cache.map(ParseCache.init)) }
         ProcessLifetime.keep(outcome)
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardError), sources: outcome.sources)
         let shown = outcome.diagnostics.filter { $0.severity != .note }
@@ -107,9 +110,20 @@ struct Render: ParsableCommand {
         if interactive, models.count > 20 {
             FileHandle.standardError.write(Data("rendering \(models.count) models…\r".utf8))
         }
-        let builder = SiteBuilder(formats: formatList.compactMap(SiteBuilder.Format.init(rawValue:)), outputDirectory: output,
-                                  templatesFolder: templateFolder,
-                                  cacheDirectory: cacheDirectory)
+        var builder = SiteBuilder(formats: formatList.compactMap(SiteBuilder.Format.init(rawValue:)), outputDirectory: output,
+                                  templatesFolder: templateFolder, cache: cache)
+        builder.keepForeign = keepForeign
+        // Held from reading what the last render wrote to the swap, so two renders never interleave.
+        let lock: OutputLock
+        do {
+            lock = try OutputLock.acquire(for: output) {
+                FileHandle.standardError.write(Data("threatdoc: waiting for another threatdoc writing \(output)/…\n".utf8))
+            }
+        } catch {
+            FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description)\n".utf8))
+            throw ExitCode(ExitStatus.failure)
+        }
+        cache?.removeAbandonedTemporaries()
         let built = StageTimer.shared.measure("build (wall)") { builder.buildForOutput(outcome, into: &diagnostics) }
         guard let built else {
             report(shown + diagnostics.sorted)
@@ -118,10 +132,14 @@ struct Render: ParsableCommand {
         }
         ProcessLifetime.keep(built)
         do {
-            try StageTimer.shared.measure("write (wall)") { () throws(OutputWriter.Failure) in try builder.write(built) }
+            let stayed = try StageTimer.shared.measure("write (wall)") { () throws(OutputWriter.Failure) in try builder.write(built, lock: lock) }
+            for folder in stayed {
+                FileHandle.standardError.write(Data("threatdoc: warning: left \(folder) in place: an earlier render was stopped there, and it holds files threatdoc did not write\n".utf8))
+            }
         } catch {
             report(shown)
-            FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description); \(output)/ is unchanged\n".utf8))
+            let state = error.outputReplaced ? "" : "; \(output)/ is unchanged"
+            FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description)\(state)\n".utf8))
             throw ExitCode(ExitStatus.failure)
         }
         report(shown + diagnostics.sorted)

@@ -129,7 +129,7 @@ final class HostileSiteTests: XCTestCase {
 
         var diagnostics = DiagnosticBag()
         let set = TemplateSet.load(format: "html", overrides: nil, into: &diagnostics)
-        let site = HTMLRenderer(templates: set, layout: GraphvizLayout(cacheDirectory: work.appendingPathComponent("cache").path),
+        let site = HTMLRenderer(templates: set, layout: GraphvizLayout(cache: try CacheFolder.open(work.appendingPathComponent("cache").path)),
                                 outputDirectory: work.appendingPathComponent("out").path)
         let files = try XCTUnwrap(site.render(models, into: &diagnostics), "\(diagnostics.diagnostics)")
         XCTAssertEqual(diagnostics.diagnostics.filter { $0.code == .diagramFailed }.count, 0, "\(diagnostics.diagnostics)")

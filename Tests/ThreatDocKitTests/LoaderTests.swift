@@ -177,7 +177,7 @@ final class ParseCacheTests: XCTestCase {
                      TestSupport.fixtures.appendingPathComponent("broken/ten-mistakes.yaml").path]
         func outcome(cached: Bool) -> Pipeline.Outcome {
             var pipeline = TestSupport.pipeline()
-            if cached { pipeline.parseCache = ParseCache(cacheDirectory: cacheFolder) }
+            if cached { pipeline.parseCache = ParseCache(try! CacheFolder.open(cacheFolder)) }
             return pipeline.run(paths: paths)
         }
         func reports(_ outcome: Pipeline.Outcome) -> [ModelReport] {
@@ -200,7 +200,7 @@ final class ParseCacheTests: XCTestCase {
         // Without the file that has errors, the models resolve; the cached ones give the same reports.
         let validPaths = Array(paths.prefix(2))
         var cachedPipeline = TestSupport.pipeline()
-        cachedPipeline.parseCache = ParseCache(cacheDirectory: cacheFolder)
+        cachedPipeline.parseCache = ParseCache(try CacheFolder.open(cacheFolder))
         let validParsed = TestSupport.pipeline().run(paths: validPaths)
         let validCached = cachedPipeline.run(paths: validPaths)
         XCTAssertEqual(reports(validCached), reports(validParsed))

@@ -156,7 +156,7 @@ final class RenderTests: XCTestCase {
         let graphs = (0..<5).map { index in
             "digraph dfd { a\(index) [label=\"A \(index)\"]; b [label=\"B\"]; a\(index) -> b [label=\"flow \(index)\"]; }"
         }
-        let layout = GraphvizLayout(cacheDirectory: nil)
+        let layout = GraphvizLayout(cache: nil)
         let together = layout.svgs(for: graphs)
         for (index, dot) in graphs.enumerated() {
             let single = try layout.svg(for: dot).get()
@@ -180,7 +180,7 @@ final class RenderTests: XCTestCase {
 
     func makeOutput(_ files: [String: String]) throws -> URL {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("td-out-\(UUID())")
-        try OutputWriter(directory: directory.path).replace(with: files)
+        try OutputWriter(directory: directory.path).replace(with: files, lock: OutputLock.acquire(for: directory.path))
         return directory
     }
 
@@ -201,7 +201,8 @@ final class RenderTests: XCTestCase {
         let before = try snapshot(directory)
         var writer = OutputWriter(directory: directory.path)
         writer.failAfter = 2
-        XCTAssertThrowsError(try writer.replace(with: ["README.md": "new\n", "a.md": "new\n", "c.md": "new\n"]))
+        XCTAssertThrowsError(try writer.replace(with: ["README.md": "new\n", "a.md": "new\n", "c.md": "new\n"],
+                                                lock: OutputLock.acquire(for: directory.path)))
         XCTAssertEqual(try snapshot(directory), before)
         let siblings = try FileManager.default.contentsOfDirectory(atPath: directory.deletingLastPathComponent().path)
         XCTAssertFalse(siblings.contains { $0.hasPrefix(".\(directory.lastPathComponent).") }, "temporary folders were left behind")
@@ -219,12 +220,12 @@ final class RenderTests: XCTestCase {
         try exemplar.replacingOccurrences(of: "\nid: docker\n", with: "\nid: docker-copy\n")
             .write(to: models.appendingPathComponent("copy.yaml"), atomically: true, encoding: .utf8)
         let builder = SiteBuilder(formats: SiteBuilder.Format.allCases, outputDirectory: output, templatesFolder: nil,
-                                  cacheDirectory: root.appendingPathComponent("cache").path)
+                                  cache: try CacheFolder.open(root.appendingPathComponent("cache").path))
         func render() throws -> SiteBuilder.Output {
             let outcome = TestSupport.pipeline().run(paths: [models.path])
             var diagnostics = DiagnosticBag()
             let built = try XCTUnwrap(builder.buildForOutput(outcome, into: &diagnostics), "\(diagnostics.diagnostics)")
-            try builder.write(built)
+            try builder.write(built, lock: OutputLock.acquire(for: output))
             return built
         }
         func inode(_ path: String) throws -> Int {
@@ -262,7 +263,7 @@ final class RenderTests: XCTestCase {
     func testStaleFilesAreRemoved() throws {
         let directory = try makeOutput(["README.md": "old\n", "gone.md": "stale\n"])
         defer { try? FileManager.default.removeItem(at: directory) }
-        try OutputWriter(directory: directory.path).replace(with: ["README.md": "new\n"])
+        try OutputWriter(directory: directory.path).replace(with: ["README.md": "new\n"], lock: OutputLock.acquire(for: directory.path))
         XCTAssertEqual(Set(try snapshot(directory).keys), ["README.md", OutputWriter.marker])
     }
 
@@ -271,9 +272,11 @@ final class RenderTests: XCTestCase {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         try Data("precious".utf8).write(to: directory.appendingPathComponent("thesis.tex"))
-        XCTAssertThrowsError(try OutputWriter(directory: directory.path).replace(with: ["README.md": "x"]))
+        XCTAssertThrowsError(try OutputWriter(directory: directory.path).replace(with: ["README.md": "x"],
+                                                                                 lock: OutputLock.acquire(for: directory.path)))
         XCTAssertEqual(try snapshot(directory).keys.sorted(), ["thesis.tex"])
-        XCTAssertThrowsError(try OutputWriter(directory: directory.path + "/x").replace(with: ["../escape.md": "x"]))
+        XCTAssertThrowsError(try OutputWriter(directory: directory.path + "/x").replace(with: ["../escape.md": "x"],
+                                                                                        lock: OutputLock.acquire(for: directory.path + "/x")))
     }
 
     func testAModelWithErrorsWritesNothing() throws {
@@ -396,43 +399,5 @@ final class TemplateValueTests: XCTestCase {
         let model = try XCTUnwrap(Exemplar.resolved())
         let report = ReportContextBuilder.build(model, file: "x.md", sourceLink: "../x.yaml")
         XCTAssertEqual(shape(TemplateValue.encode(report).mustacheObject), shape(mirrorBox(report)))
-    }
-}
-
-/// The cache folder drops entries no render has used for 30 days, at most once a day.
-final class CacheHousekeepingTests: XCTestCase {
-    func testUnusedEntriesArePrunedAtMostDaily() throws {
-        let cache = FileManager.default.temporaryDirectory.appendingPathComponent("td-cache-\(UUID())").path
-        defer { try? FileManager.default.removeItem(atPath: cache) }
-        func make(_ path: String, daysOld: Double) throws {
-            let full = "\(cache)/\(path)"
-            try FileManager.default.createDirectory(atPath: (full as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            XCTAssertTrue(FileManager.default.createFile(atPath: full, contents: Data("x".utf8)))
-            let seconds = Date().addingTimeInterval(-daysOld * 86_400).timeIntervalSince1970
-            var times = [timeval(tv_sec: Int(seconds), tv_usec: 0), timeval(tv_sec: Int(seconds), tv_usec: 0)]
-            XCTAssertEqual(utimes(full, &times), 0)
-        }
-        try make("pages/old", daysOld: 40)
-        try make("pages/recent", daysOld: 2)
-        try make("models/old", daysOld: 31)
-        try make("layouts/recent", daysOld: 0)
-        try make("unrelated-old-file", daysOld: 400)
-
-        XCTAssertEqual(CacheHousekeeping.pruneIfDue(cache), 2)
-        for (path, exists) in [("pages/old", false), ("models/old", false), ("pages/recent", true),
-                               ("layouts/recent", true), ("unrelated-old-file", true)] {
-            XCTAssertEqual(FileManager.default.fileExists(atPath: "\(cache)/\(path)"), exists, path)
-        }
-        // Pruned less than a day ago: nothing happens until a day has passed.
-        try make("pages/older", daysOld: 45)
-        XCTAssertEqual(CacheHousekeeping.pruneIfDue(cache), 0)
-        XCTAssertTrue(FileManager.default.fileExists(atPath: "\(cache)/pages/older"))
-        XCTAssertEqual(CacheHousekeeping.pruneIfDue(cache, now: Date().addingTimeInterval(2 * 86_400)), 1)
-        XCTAssertFalse(FileManager.default.fileExists(atPath: "\(cache)/pages/older"))
-
-        // Using an entry marks it, so it survives.
-        try make("pages/used", daysOld: 60)
-        CacheHousekeeping.markUsed("\(cache)/pages/used")
-        XCTAssertEqual(CacheHousekeeping.prune(cache), 0)
     }
 }

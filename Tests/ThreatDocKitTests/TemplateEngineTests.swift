@@ -99,7 +99,7 @@ final class TemplateEngineTests: XCTestCase {
             for model in models {
                 let context: TemplateValue
                 if format == "html" {
-                    let renderer = HTMLRenderer(templates: set, layout: GraphvizLayout(cacheDirectory: nil), outputDirectory: "output")
+                    let renderer = HTMLRenderer(templates: set, layout: GraphvizLayout(cache: nil), outputDirectory: "output")
                     context = TemplateValue.encode(renderer.page(for: model, graph: (dot: "", overview: false),
                                                                  layout: .success("<svg><title>x</title></svg>")).page)
                 } else {

@@ -107,19 +107,16 @@ public struct FreshnessReport: Sendable, Equatable {
 
     public var all: [String] { (stale + missing + extra).sorted() }
 
-    /// Compares `expected` (relative path → content) with the files under `directory`.
-    public static func compare(expected: [String: String], directory: String) -> FreshnessReport {
+    /// Compares `expected` (relative path → content, without the manifest) with the files under
+    /// `directory`. The manifest is compared too; files it does not list are the user's and ignored.
+    public static func compare(expected files: [String: String], directory: String) -> FreshnessReport {
         var report = FreshnessReport()
-        var onDisk = Set<String>()
-        if let enumerator = FileManager.default.enumerator(atPath: directory) {
-            while let path = enumerator.nextObject() as? String {
-                var isDirectory: ObjCBool = false
-                _ = FileManager.default.fileExists(atPath: directory + "/" + path, isDirectory: &isDirectory)
-                if !isDirectory.boolValue, path != OutputWriter.marker { onDisk.insert(path) }
-            }
-        }
+        var expected = files
+        expected[OutputWriter.marker] = OutputWriter.manifestText(for: files.keys)
+        let present = Set(OutputTree.files(in: directory))
+        let onDisk = (OutputWriter.ownedFiles(in: directory).map { $0.union([OutputWriter.marker]) } ?? present).intersection(present)
         for (path, content) in expected.sorted(by: { $0.key < $1.key }) {
-            guard onDisk.contains(path) else {
+            guard present.contains(path) else {
                 report.missing.append(path)
                 continue
             }

@@ -9,35 +9,30 @@ import Foundation
 /// usual. An entry that does not read back completely is treated as missing, so a damaged cache costs
 /// a parse, never a wrong result.
 public struct ParseCache: Sendable {
-    /// `<cache>/models`.
-    public var directory: String
+    public var folder: CacheFolder
 
-    public init(cacheDirectory: String) {
-        directory = cacheDirectory + "/models"
+    public init(_ folder: CacheFolder) {
+        self.folder = folder
     }
 
     static let format = "threatdoc-model-syntax-v1"
 
     func key(for file: SourceFile, limits: LoadLimits) -> String {
-        let context = [Self.format, file.path, "\(limits.maxFileBytes)/\(limits.maxScalarBytes)/\(limits.maxDepth)",
-                       PageCache.buildIdentity].joined(separator: "\u{0}")
-        return String(file.digest ^ (StableHash.fnv1a(context) &* 31), radix: 16)
+        Digest.of(Self.format, BuildIdentity.current, file.path, file.digest,
+                  "\(limits.maxFileBytes)/\(limits.maxScalarBytes)/\(limits.maxDepth)")
     }
 
     /// The cached load of `file`, or nil when there is none (or it does not read back).
     func lookup(_ key: String, file: SourceFile) -> (model: ModelSyntax, diagnostics: [Diagnostic])? {
-        guard let data = FileManager.default.contents(atPath: "\(directory)/\(key)") else { return nil }
+        guard let data = folder.load(.models, key) else { return nil }
         var reader = SyntaxReader(bytes: [UInt8](data), path: file.path)
-        guard let entry = try? reader.entry(file: file) else { return nil }
-        CacheHousekeeping.markUsed("\(directory)/\(key)")
-        return entry
+        return try? reader.entry(file: file)
     }
 
     func store(_ key: String, model: ModelSyntax, diagnostics: [Diagnostic]) {
         var writer = SyntaxWriter()
         writer.entry(model, diagnostics: diagnostics)
-        try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try? Data(writer.bytes).write(to: URL(fileURLWithPath: "\(directory)/\(key)"), options: .atomic)
+        folder.store(.models, key, Data(writer.bytes))
     }
 }
 

@@ -10,7 +10,8 @@ public struct SourceFile: Sendable {
     /// Number of bytes dropped from the front (a UTF-8 byte-order mark).
     let bomLength: Int
     /// FNV-1a of the file's bytes as read: the part of every cache key that says "this file changed".
-    let digest: UInt64
+    /// SHA-256 of the bytes, in hex: part of every cache key that depends on this file.
+    let digest: String
     /// Unicode-scalar offset at which each line starts.
     private let lineStartScalars: [Int]
     /// UTF-8 byte offset (into `text`) at which each line starts.
@@ -27,7 +28,7 @@ public struct SourceFile: Sendable {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let start = bytes.starts(with: bom) ? 3 : 0
         bomLength = start
-        digest = StableHash.fnv1a(bytes)
+        digest = Digest.ofBytes(bytes)
         let body = bytes[start...]
 
         var starts = [0], byteStarts = [0]

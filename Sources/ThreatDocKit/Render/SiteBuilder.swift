@@ -12,13 +12,15 @@ public struct SiteBuilder: Sendable {
     /// A folder overriding the built-in templates (`<folder>/markdown/…`, `<folder>/html/…`).
     public var templatesFolder: String?
     /// Layout and page cache; nil renders everything afresh.
-    public var cacheDirectory: String?
+    public var cache: CacheFolder?
+    /// Carry files threatdoc did not write into each new output (see `OutputWriter`).
+    public var keepForeign = false
 
-    public init(formats: [Format], outputDirectory: String, templatesFolder: String?, cacheDirectory: String?) {
+    public init(formats: [Format], outputDirectory: String, templatesFolder: String?, cache: CacheFolder?) {
         self.formats = formats
         self.outputDirectory = outputDirectory
         self.templatesFolder = templatesFolder
-        self.cacheDirectory = cacheDirectory
+        self.cache = cache
     }
 
     /// `templates/` in the working directory, when it exists: the repository's overridable templates.
@@ -52,19 +54,23 @@ public struct SiteBuilder: Sendable {
         build(outcome, keeping: true, into: &diagnostics)
     }
 
-    /// Replaces the output folder with `output`, then records its pages for the next render.
-    public func write(_ output: Output) throws(OutputWriter.Failure) {
-        try OutputWriter(directory: outputDirectory).replace(with: output.files, keeping: output.kept, keptText: output.text(ofKept:))
-        if let cacheDirectory {
-            OutputManifest.save(pages: output.pages, cacheDirectory: cacheDirectory, outputDirectory: outputDirectory)
-            CacheHousekeeping.pruneIfDue(cacheDirectory)
+    /// Replaces the output folder with `output`, then records its pages for the next render. `lock`
+    /// must have been taken before `buildForOutput`, so that what it kept is still there.
+    @discardableResult
+    public func write(_ output: Output, lock: OutputLock) throws(OutputWriter.Failure) -> [String] {
+        let stayed = try OutputWriter(directory: outputDirectory, keepForeign: keepForeign)
+            .replace(with: output.files, keeping: output.kept, lock: lock, keptText: output.text(ofKept:))
+        if let cache {
+            OutputManifest.save(pages: output.pages, cache: cache, outputDirectory: outputDirectory)
+            cache.pruneIfDue()
         }
+        return stayed
     }
 
     private func build(_ outcome: Pipeline.Outcome, keeping: Bool, into diagnostics: inout DiagnosticBag) -> Output? {
         guard let models = outcome.models else { return nil }
-        let previous = keeping ? cacheDirectory.flatMap { OutputManifest.load(cacheDirectory: $0, outputDirectory: outputDirectory) } : nil
-        let pageCache = PageCache(directory: cacheDirectory, inputDigests: PageCache.digests(for: outcome), previous: previous)
+        let previous = keeping ? cache.flatMap { OutputManifest.load(cache: $0, outputDirectory: outputDirectory) } : nil
+        let pageCache = PageCache(folder: cache, inputDigests: PageCache.digests(for: outcome), previous: previous)
         var markdownDiagnostics = DiagnosticBag(), htmlDiagnostics = DiagnosticBag()
         let markdownSet = TemplateSet.load(format: "markdown", overrides: templatesFolder, into: &markdownDiagnostics)
         let markdownRenderer = MarkdownRenderer(templates: markdownSet, outputDirectory: outputDirectory, cache: pageCache)
@@ -80,7 +86,7 @@ public struct SiteBuilder: Sendable {
         var files: [String: String] = [:]
         var failed = false
         if let htmlSet {
-            let site = HTMLRenderer(templates: htmlSet, layout: GraphvizLayout(cacheDirectory: cacheDirectory),
+            let site = HTMLRenderer(templates: htmlSet, layout: GraphvizLayout(cache: cache),
                                     outputDirectory: outputDirectory, cache: pageCache.scoped("html/"))
             if let html = site.render(models, into: &htmlDiagnostics) {
                 for (path, text) in html { files["html/" + path] = text }

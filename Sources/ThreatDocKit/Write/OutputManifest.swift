@@ -16,16 +16,15 @@ public struct OutputManifest: Sendable {
     var directory: String
     var entries: [String: Entry]
 
-    /// `<cache>/outputs/<digest of the output folder's absolute path>`.
-    static func location(cacheDirectory: String, outputDirectory: String) -> String {
-        let absolute = URL(fileURLWithPath: outputDirectory).standardizedFileURL.path
-        return "\(cacheDirectory)/outputs/\(String(StableHash.fnv1a(absolute), radix: 16)).tsv"
+    /// The entry `outputs/<digest of the output folder's absolute path>`.
+    static func key(outputDirectory: String) -> String {
+        Digest.of("output-manifest-v2", URL(fileURLWithPath: outputDirectory).standardizedFileURL.path)
     }
 
     /// The manifest of the last render into `outputDirectory`, or nil when there is none.
-    static func load(cacheDirectory: String, outputDirectory: String) -> OutputManifest? {
-        let path = location(cacheDirectory: cacheDirectory, outputDirectory: outputDirectory)
-        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { return nil }
+    static func load(cache: CacheFolder, outputDirectory: String) -> OutputManifest? {
+        guard let data = cache.load(.outputs, key(outputDirectory: outputDirectory)) else { return nil }
+        let text = String(decoding: data, as: UTF8.self)
         var entries: [String: Entry] = [:]
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: "\t", maxSplits: 4, omittingEmptySubsequences: false)
@@ -39,15 +38,13 @@ public struct OutputManifest: Sendable {
 
     /// Records the cached pages (`path` → cache key) now in `outputDirectory`. Best effort: without a
     /// manifest the next render only rewrites what it could have kept.
-    static func save(pages: [String: String], cacheDirectory: String, outputDirectory: String) {
-        let path = location(cacheDirectory: cacheDirectory, outputDirectory: outputDirectory)
+    static func save(pages: [String: String], cache: CacheFolder, outputDirectory: String) {
         var text = ""
         for (file, key) in pages.sorted(by: { $0.key < $1.key }) {
             guard let status = FileStatus(path: "\(outputDirectory)/\(file)") else { continue }
             text += "\(key)\t\(status.size)\t\(status.modified)\t\(status.inode)\t\(file)\n"
         }
-        try? FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try? Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic)
+        cache.store(.outputs, key(outputDirectory: outputDirectory), Data(text.utf8))
     }
 
     /// Whether `path` still holds the page `key` names, exactly as the last render wrote it.

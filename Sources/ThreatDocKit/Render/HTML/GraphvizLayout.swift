@@ -23,19 +23,11 @@ public struct GraphvizLayout: Sendable {
     }
 
     /// Where layouts are cached; nil disables the cache.
-    public var cacheDirectory: String?
+    public var cache: CacheFolder?
     public var timeoutSeconds = 60
 
-    public init(cacheDirectory: String?) {
-        self.cacheDirectory = cacheDirectory
-    }
-
-    /// The default cache folder: `$XDG_CACHE_HOME/threatdoc`, or `~/.cache/threatdoc`.
-    public static var defaultCacheDirectory: String? {
-        let environment = ProcessInfo.processInfo.environment
-        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/threatdoc" }
-        if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/threatdoc" }
-        return nil
+    public init(cache: CacheFolder?) {
+        self.cache = cache
     }
 
     static func locateDot() -> String? {
@@ -73,24 +65,18 @@ public struct GraphvizLayout: Sendable {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }()
 
-    private func cacheFile(_ dot: String) -> String? {
-        guard cacheDirectory != nil else { return nil }
-        let key = String(StableHash.fnv1a(dot + "|graphviz-svg-v1|" + PageCache.buildIdentity + "|" + Self.graphvizVersion), radix: 16)
-        return cacheDirectory.map { "\($0)/layouts/\(key).svg" }
+    private static func key(_ dot: String) -> String {
+        Digest.of("graphviz-svg-v2", BuildIdentity.current, graphvizVersion, dot)
     }
 
     private func cached(_ dot: String) -> String? {
-        guard let file = cacheFile(dot), let svg = try? String(contentsOfFile: file, encoding: .utf8) else { return nil }
-        CacheHousekeeping.markUsed(file)
-        return svg
+        guard let data = cache?.load(.layouts, Self.key(dot)) else { return nil }
+        return String(decoding: data, as: UTF8.self)
     }
 
     private func finish(_ dot: String, raw: String) -> Result<String, Failure> {
         let result = Self.clean(raw)
-        if case .success(let svg) = result, let file = cacheFile(dot) {
-            try? FileManager.default.createDirectory(atPath: (file as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-            try? Data(svg.utf8).write(to: URL(fileURLWithPath: file), options: .atomic)
-        }
+        if case .success(let svg) = result, let cache { cache.store(.layouts, Self.key(dot), Data(svg.utf8)) }
         return result
     }
 

@@ -31,7 +31,7 @@ public struct HTMLRenderer: Sendable {
     public var cache: PageCache
 
     public init(templates: TemplateSet, layout: GraphvizLayout, outputDirectory: String,
-                cache: PageCache = PageCache(directory: nil)) {
+                cache: PageCache = PageCache(folder: nil)) {
         self.templates = templates
         self.layout = layout
         self.outputDirectory = outputDirectory

@@ -8,7 +8,7 @@ public struct MarkdownRenderer: Sendable {
     public var outputDirectory: String
     public var cache: PageCache
 
-    public init(templates: TemplateSet, outputDirectory: String, cache: PageCache = PageCache(directory: nil)) {
+    public init(templates: TemplateSet, outputDirectory: String, cache: PageCache = PageCache(folder: nil)) {
         self.templates = templates
         self.outputDirectory = outputDirectory
         self.cache = cache

@@ -1,0 +1,216 @@
+import Foundation
+
+/// A cache folder that threatdoc created and marked, and the only place its caches read and write.
+///
+/// A folder is used only when it is new, empty, or already carries both marks: `CACHEDIR.TAG` (the
+/// Cache Directory Tagging convention, so backup tools skip it) and `.threatdoc-cache`. Any other folder
+/// (a repository, `models/`, a home folder) is refused, so `--cache-dir` can never make threatdoc
+/// delete what it did not write. Entries are named by their SHA-256 key, and housekeeping removes only
+/// names of that shape, in the entry folders, of a marked folder.
+public struct CacheFolder: Sendable, Equatable {
+    public let path: String
+
+    /// What an entry holds; each kind has its own folder.
+    public enum Kind: String, CaseIterable, Sendable {
+        /// Parsed model files.
+        case models
+        /// Graphviz layouts (cleaned SVG).
+        case layouts
+        /// Rendered pages.
+        case pages
+        /// What the last render wrote into each output folder.
+        case outputs
+    }
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static let tagName = "CACHEDIR.TAG"
+    public static let markerName = ".threatdoc-cache"
+    /// The first line the Cache Directory Tagging convention requires.
+    static let tagSignature = "Signature: 8a477f597d28d172789f06886806bc55"
+    static let tagText = """
+        \(tagSignature)
+        # This file is a cache directory tag created by threatdoc.
+        # For information about cache directory tags see https://bford.info/cachedir/
+
+        """
+    static let markerText = "threatdoc cache, format 2. Everything here can be deleted; it is made again when needed.\n"
+    /// Folder for half-written entries, renamed into place when complete.
+    static let temporaryFolder = "tmp"
+    /// The default folder's contents before caches were marked, which it may adopt.
+    static let legacyNames: Set<String> = ["models", "layouts", "pages", "outputs", ".last-pruned"]
+    static let lastPrunedName = ".last-pruned"
+
+    public static let maxAgeDays = 30
+
+    /// The default folder: `$XDG_CACHE_HOME/threatdoc`, or `~/.cache/threatdoc`.
+    public static var defaultPath: String? {
+        let environment = ProcessInfo.processInfo.environment
+        if let xdg = environment["XDG_CACHE_HOME"], !xdg.isEmpty { return xdg + "/threatdoc" }
+        if let home = environment["HOME"], !home.isEmpty { return home + "/.cache/threatdoc" }
+        return nil
+    }
+
+    /// Opens `path` as a cache: creates and marks it when it does not exist or is empty; refuses a
+    /// folder that holds anything but a threatdoc cache. `isDefault` lets the default folder, whose
+    /// name says it is threatdoc's, adopt the entries of an older, unmarked threatdoc cache.
+    public static func open(_ path: String, isDefault: Bool = false) throws(Failure) -> CacheFolder {
+        let folder = CacheFolder(uncheckedPath: path)
+        var info = stat()
+        if stat(path, &info) != 0 {
+            guard errno == ENOENT else { throw Failure(description: "cannot use \(path) as a cache: \(String(cString: strerror(errno)))") }
+            do {
+                try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+            } catch {
+                throw Failure(description: "cannot create the cache folder \(path): \(error.localizedDescription)")
+            }
+            try folder.mark()
+            return folder
+        }
+        guard (info.st_mode & S_IFMT) == S_IFDIR else { throw Failure(description: "cannot use \(path) as a cache: it is not a folder") }
+        if folder.isMarked { return folder }
+        let contents: [String]
+        do {
+            contents = try FileManager.default.contentsOfDirectory(atPath: path)
+        } catch {
+            throw Failure(description: "cannot read the cache folder \(path): \(error.localizedDescription)")
+        }
+        let adoptable = isDefault && contents.allSatisfy(legacyNames.contains)
+        guard contents.isEmpty || adoptable else {
+            let example = contents.sorted().first!
+            throw Failure(description: "\(path) is not a threatdoc cache folder: it holds files threatdoc did not write (such as '\(example)') "
+                + "and no \(tagName); give --cache-dir an empty or new folder, or use --no-cache")
+        }
+        try folder.mark()
+        return folder
+    }
+
+    private init(uncheckedPath: String) {
+        path = uncheckedPath
+    }
+
+    /// Whether the folder carries both marks, with the tag's required signature.
+    var isMarked: Bool {
+        guard FileStatus(path: "\(path)/\(Self.markerName)") != nil,
+              let tag = try? FileReading.readRegularFile("\(path)/\(Self.tagName)", limit: 4096) else { return false }
+        return tag.starts(with: Array(Self.tagSignature.utf8))
+    }
+
+    private func mark() throws(Failure) {
+        for (name, text) in [(Self.tagName, Self.tagText), (Self.markerName, Self.markerText)]
+        where FileStatus(path: "\(path)/\(name)") == nil {
+            guard FileManager.default.createFile(atPath: "\(path)/\(name)", contents: Data(text.utf8)) else {
+                throw Failure(description: "cannot write \(path)/\(name): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
+
+    // MARK: Entries
+
+    /// Entry names: the hex SHA-256 of everything that shapes the entry. Housekeeping removes only these.
+    static func isEntryName(_ name: String) -> Bool {
+        name.utf8.count == 64 && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
+    func entryPath(_ kind: Kind, _ key: String) -> String {
+        "\(path)/\(kind.rawValue)/\(key)"
+    }
+
+    /// The entry's bytes, or nil; a read marks the entry as used now.
+    func load(_ kind: Kind, _ key: String) -> Data? {
+        let entry = entryPath(kind, key)
+        guard let data = FileManager.default.contents(atPath: entry) else { return nil }
+        markUsed(kind, key)
+        return data
+    }
+
+    func contains(_ kind: Kind, _ key: String) -> Bool {
+        FileStatus(path: entryPath(kind, key)) != nil
+    }
+
+    /// Marks an entry as used now, so housekeeping keeps it.
+    func markUsed(_ kind: Kind, _ key: String) {
+        _ = utimes(entryPath(kind, key), nil)
+    }
+
+    /// Writes an entry whole or not at all: into `tmp/` first, named after this process, then renamed
+    /// into place. Best effort: a cache that cannot be written only costs time.
+    func store(_ kind: Kind, _ key: String, _ data: Data) {
+        let manager = FileManager.default
+        let temporaryFolder = "\(path)/\(Self.temporaryFolder)"
+        try? manager.createDirectory(atPath: temporaryFolder, withIntermediateDirectories: true)
+        try? manager.createDirectory(atPath: "\(path)/\(kind.rawValue)", withIntermediateDirectories: true)
+        let temporary = "\(temporaryFolder)/\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
+        let descriptor = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return }
+        let written = data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 { if errno == EINTR { continue } else { return false } }
+                offset += count
+            }
+            return true
+        }
+        close(descriptor)
+        if !written || rename(temporary, entryPath(kind, key)) != 0 { unlink(temporary) }
+    }
+
+    // MARK: Housekeeping
+
+    /// Removes what killed runs left in `tmp/`: files named after a process that no longer runs.
+    /// Called on every render, so debris never outlives the next run.
+    @discardableResult
+    public func removeAbandonedTemporaries() -> Int {
+        let folder = "\(path)/\(Self.temporaryFolder)"
+        var removed = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            guard let pid = Self.owner(ofTemporary: name), !ProcessLiveness.isRunning(pid) else { continue }
+            if unlink("\(folder)/\(name)") == 0 { removed += 1 }
+        }
+        return removed
+    }
+
+    /// The process that named a temporary file `PID-RANDOM`, or nil for a name threatdoc never makes.
+    static func owner(ofTemporary name: String) -> pid_t? {
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 2, let pid = pid_t(parts[0]), pid > 0, UInt64(parts[1]) != nil else { return nil }
+        return pid
+    }
+
+    /// Removes entries unused for `maxAgeDays` if the last pruning was more than a day ago.
+    @discardableResult
+    public func pruneIfDue(now: Date = Date()) -> Int {
+        let stamp = "\(path)/\(Self.lastPrunedName)"
+        if let last = FileStatus(path: stamp)?.modificationDate, now.timeIntervalSince(last) < 86_400 { return 0 }
+        let removed = prune(now: now)
+        _ = FileManager.default.createFile(atPath: stamp, contents: nil)
+        return removed
+    }
+
+    /// Removes every entry not used for `maxAgeDays`: regular files named like an entry, in the entry
+    /// folders of a marked folder; nothing else, whatever its age.
+    @discardableResult
+    public func prune(now: Date = Date()) -> Int {
+        guard isMarked else { return 0 }
+        let cutoff = now.addingTimeInterval(-Double(Self.maxAgeDays) * 86_400)
+        var removed = 0
+        for kind in Kind.allCases {
+            let folder = "\(path)/\(kind.rawValue)"
+            for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where Self.isEntryName(name) {
+                let entry = "\(folder)/\(name)"
+                if let used = FileStatus(path: entry)?.modificationDate, used < cutoff, unlink(entry) == 0 { removed += 1 }
+            }
+        }
+        return removed
+    }
+}
+
+enum ProcessLiveness {
+    /// Whether a process with this ID exists (it may belong to another user).
+    static func isRunning(_ pid: pid_t) -> Bool {
+        kill(pid, 0) == 0 || errno == EPERM
+    }
+}
