@@ -91,7 +91,7 @@ struct Check: ParsableCommand {
         let passed = failures.isEmpty && freshness.isFresh && !renderDiagnostics.hasErrors
         verdict += passed ? "threatdoc: check passed (gates: \(gates.map(\.description).joined(separator: ", ")))\n"
             : "threatdoc: check failed\n"
-        FileHandle.standardError.write(Data(verdict.utf8))
+        for line in verdict.split(separator: "\n") { Console.error(String(line)) }
         if ExitStatus.for(outcome, strict: false) == ExitStatus.failure { throw ExitCode(ExitStatus.failure) }
         if !passed { throw ExitCode(ExitStatus.findings) }
     }

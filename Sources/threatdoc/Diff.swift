@@ -54,7 +54,7 @@ struct Diff: ParsableCommand {
             do {
                 folder = try RevisionReader.checkout(String(side.dropFirst(4)))
             } catch {
-                FileHandle.standardError.write(Data("threatdoc: \(error.description)\n".utf8))
+                Console.error("threatdoc: \(error.description)")
                 throw ExitCode(ExitStatus.failure)
             }
             let root = folder!.path
@@ -74,7 +74,7 @@ struct Diff: ParsableCommand {
         let outcome = Pipeline(options: ValidationOptions(today: CalendarDate.today()), scans: scans).run(paths: paths)
         guard let models = outcome.models else {
             let errors = outcome.diagnostics.filter { $0.severity == .error }
-            FileHandle.standardError.write(Data("threatdoc: \(side) has \(errors.count) errors and cannot be compared; the first: \(errors.first?.message ?? "")\n".utf8))
+            Console.error("threatdoc: \(side) has \(errors.count) errors and cannot be compared; the first: \(errors.first?.message ?? "")")
             throw ExitCode(ExitStatus.failure)
         }
         return models

@@ -89,7 +89,7 @@ enum CacheOption {
             do {
                 return try CacheFolder.open(explicit)
             } catch {
-                FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description)\n".utf8))
+                Console.error("threatdoc: error[TD510]: \(error.description)")
                 throw ExitCode(ExitStatus.failure)
             }
         }
@@ -97,7 +97,7 @@ enum CacheOption {
         do {
             return try CacheFolder.open(path, isDefault: true)
         } catch {
-            FileHandle.standardError.write(Data("threatdoc: note: not caching: \(error.description)\n".utf8))
+            Console.error("threatdoc: note: not caching: \(error.description)")
             return nil
         }
     }

@@ -80,7 +80,7 @@ struct Render: ParsableCommand {
         }
         guard let models = outcome.models else {
             report(shown)
-            FileHandle.standardError.write(Data("threatdoc: nothing rendered; \(outcome.summary.line)\n".utf8))
+            Console.error("threatdoc: nothing rendered; \(outcome.summary.line)")
             throw ExitCode(ExitStatus.for(outcome, strict: strict) == 0 ? 1 : ExitStatus.for(outcome, strict: strict))
         }
         var diagnostics = DiagnosticBag()
@@ -117,37 +117,37 @@ struct Render: ParsableCommand {
         let lock: OutputLock
         do {
             lock = try OutputLock.acquire(for: output) {
-                FileHandle.standardError.write(Data("threatdoc: waiting for another threatdoc writing \(output)/…\n".utf8))
+                Console.error("threatdoc: waiting for another threatdoc writing \(output)/…")
             }
         } catch {
-            FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description)\n".utf8))
+            Console.error("threatdoc: error[TD510]: \(error.description)")
             throw ExitCode(ExitStatus.failure)
         }
         cache?.removeAbandonedTemporaries()
         let built = StageTimer.shared.measure("build (wall)") { builder.buildForOutput(outcome, into: &diagnostics) }
         guard let built else {
             report(shown + diagnostics.sorted)
-            FileHandle.standardError.write(Data("threatdoc: nothing written; \(output)/ is unchanged\n".utf8))
+            Console.error("threatdoc: nothing written; \(output)/ is unchanged")
             throw ExitCode(ExitStatus.findings)
         }
         ProcessLifetime.keep(built)
         do {
             let stayed = try StageTimer.shared.measure("write (wall)") { () throws(OutputWriter.Failure) in try builder.write(built, lock: lock) }
             for folder in stayed {
-                FileHandle.standardError.write(Data("threatdoc: warning: left \(folder) in place: an earlier render was stopped there, and it holds files threatdoc did not write\n".utf8))
+                Console.error("threatdoc: warning: left \(folder) in place: an earlier render was stopped there, and it holds files threatdoc did not write")
             }
         } catch {
             report(shown)
             let state = error.outputReplaced ? "" : "; \(output)/ is unchanged"
-            FileHandle.standardError.write(Data("threatdoc: error[TD510]: \(error.description)\(state)\n".utf8))
+            Console.error("threatdoc: error[TD510]: \(error.description)\(state)")
             throw ExitCode(ExitStatus.failure)
         }
         report(shown + diagnostics.sorted)
         for model in models {
             let written = formatList.map { $0 == "html" ? "\(output)/html/\(model.id).html" : "\(output)/\(model.id).md" }
-            print("rendered \(model.id): \(model.threats.count) threats, \(model.mitigations.count) mitigations → \(written.joined(separator: ", "))")
+            Console.output("rendered \(model.id): \(model.threats.count) threats, \(model.mitigations.count) mitigations → \(written.joined(separator: ", "))")
         }
-        print("\(models.count) model\(models.count == 1 ? "" : "s") rendered into \(output)/ (\(built.files.count + built.kept.count + 1) files); \(outcome.summary.line)")
+        Console.output("\(models.count) model\(models.count == 1 ? "" : "s") rendered into \(output)/ (\(built.files.count + built.kept.count + 1) files); \(outcome.summary.line)")
         if strict, (outcome.diagnostics + diagnostics.diagnostics).contains(where: { $0.severity == .warning }) {
             throw ExitCode(ExitStatus.findings)
         }

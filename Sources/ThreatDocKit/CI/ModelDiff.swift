@@ -178,10 +178,15 @@ public enum RevisionReader {
         public var description: String
     }
 
+    /// Temporary folders are named `threatdoc-diff-PID-UUID`, so that a later run can tell which were
+    /// left by a process that was killed.
+    static let folderPrefix = "threatdoc-diff-"
+
     /// Extracts the tree at `ref` into a temporary folder with `git archive`, and returns that folder.
     public static func checkout(_ ref: String, repository: String = ".") throws(Failure) -> URL {
         guard !ref.isEmpty, !ref.hasPrefix("-") else { throw Failure(description: "'\(ref)' is not a git revision") }
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("threatdoc-diff-\(UUID().uuidString)")
+        removeAbandonedFolders()
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(folderPrefix)\(getpid())-\(UUID().uuidString)")
         do {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         } catch {
@@ -200,6 +205,20 @@ public enum RevisionReader {
             throw Failure(description: "could not unpack revision '\(ref)': \(tar.errors)")
         }
         return folder
+    }
+
+    /// Removes the folders of diffs whose process is gone (killed before it could clean up).
+    @discardableResult
+    public static func removeAbandonedFolders() -> Int {
+        let temporary = FileManager.default.temporaryDirectory
+        var removed = 0
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix(folderPrefix) {
+            let parts = name.dropFirst(folderPrefix.count).split(separator: "-", maxSplits: 1)
+            guard parts.count == 2, let pid = pid_t(parts[0]), pid > 0, UUID(uuidString: String(parts[1])) != nil,
+                  !ProcessLiveness.isRunning(pid) else { continue }
+            if (try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))) != nil { removed += 1 }
+        }
+        return removed
     }
 
     static func run(_ arguments: [String]) -> (status: Int32, errors: String) {

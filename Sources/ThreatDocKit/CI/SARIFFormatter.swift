@@ -106,13 +106,17 @@ public enum GitHubFormatter {
             }
             var properties: [String] = []
             if let location = diagnostic.location {
-                properties.append("file=\(property(location.file))")
+                properties.append("file=\(property(TerminalText.escape(location.file)))")
                 properties.append("line=\(location.line)")
                 properties.append("col=\(location.column)")
                 if let length = location.length, length > 0 { properties.append("endColumn=\(location.column + length)") }
             }
             properties.append("title=\(property("\(diagnostic.code.id) \(diagnostic.code.name)"))")
-            return "::\(command) \(properties.joined(separator: ","))::\(data(diagnostic.message + "\n" + diagnostic.help))"
+            // Control and bidi characters are shown, not obeyed.
+            // Newlines stay: `data` encodes them as %0A, which GitHub shows as a line break in the annotation.
+            let text = [diagnostic.message, diagnostic.help].map { $0.split(separator: "\n", omittingEmptySubsequences: false)
+                .map { TerminalText.escape(String($0)) }.joined(separator: "\n") }.joined(separator: "\n")
+            return "::\(command) \(properties.joined(separator: ","))::\(data(text))"
         }.joined(separator: "\n") + (diagnostics.isEmpty ? "" : "\n")
     }
 

@@ -48,6 +48,8 @@ extension DiagnosticCode {
         help: "a model file holds one mapping that starts with `threatdoc: 1`")
     public static let repeatsOmitted = DiagnosticCode("TD113", "repeats-omitted", .note,
         help: "fix the diagnostics shown first; the rest are usually the same mistake")
+    public static let linkOutsideModels = DiagnosticCode("TD114", "link-outside-models", .error,
+        help: "copy the model into the models folder, or name the file itself on the command line or under `models:` in .threatdoc.yaml")
     public static let bidiCharacter = DiagnosticCode("TD112", "bidi-control-character", .warning,
         help: "remove invisible bidirectional or control characters; they can make text read differently than it is")
 
@@ -68,6 +70,8 @@ extension DiagnosticCode {
         help: "write dates as YYYY-MM-DD")
     public static let invalidURL = DiagnosticCode("TD208", "invalid-url", .error,
         help: "use an http, https or mailto URL, or a relative link")
+    public static let reservedModelID = DiagnosticCode("TD210", "reserved-model-id", .error,
+        help: "rename the model: its ID names its output files, which must not replace threatdoc's own (README, index, threatdoc) or be a name Windows reserves (CON, PRN, AUX, NUL, COM0–COM9, LPT0–LPT9)")
     public static let invalidCheckReference = DiagnosticCode("TD209", "invalid-check-reference", .error,
         help: "write checks as TOOL:ID or TOOL@VERSION:ID, for example docker:2.14 or kubernetes@cis-1.9:1.2.16")
 
@@ -148,9 +152,9 @@ extension DiagnosticCode {
     public static let all: [DiagnosticCode] = [
         .ioError, .fileTooLarge, .invalidUTF8, .yamlSyntax, .multipleDocuments, .aliasNotAllowed,
         .nestingTooDeep, .scalarTooLarge, .complexKey, .duplicateKey, .unknownTag, .emptyDocument,
-        .bidiCharacter, .repeatsOmitted,
+        .bidiCharacter, .repeatsOmitted, .linkOutsideModels,
         .unknownKey, .wrongType, .missingField, .invalidValue, .unsupportedVersion, .invalidID,
-        .invalidDate, .invalidURL, .invalidCheckReference,
+        .invalidDate, .invalidURL, .invalidCheckReference, .reservedModelID,
         .duplicateID, .duplicateModelID, .unresolvedReference, .wrongReferenceKind, .unaddressedThreat,
         .missingJustification, .unusedMitigation, .strideNotApplicable, .coverageGap, .boundaryCycle,
         .reviewInFuture, .reviewOverdue, .staleGap, .coverageSummary,

@@ -26,12 +26,12 @@ public struct DiagnosticFormatter: Sendable {
 
     public func text(_ diagnostic: Diagnostic) -> String {
         var out = ""
-        let where_ = diagnostic.location.map { "\($0.file):\($0.line):\($0.column): " } ?? "threatdoc: "
+        let where_ = diagnostic.location.map { "\(clean($0.file)):\($0.line):\($0.column): " } ?? "threatdoc: "
         let label = "\(diagnostic.severity.rawValue)[\(diagnostic.code.id)]"
         out += paint(where_, .bold) + paint(label, diagnostic.severity.color) + paint(": " + clean(diagnostic.message), .bold) + "\n"
         if let location = diagnostic.location { out += snippet(at: location) }
         for related in diagnostic.related {
-            out += "  \(related.location.file):\(related.location.line):\(related.location.column): "
+            out += "  \(clean(related.location.file)):\(related.location.line):\(related.location.column): "
                 + paint("note", .note) + ": \(clean(related.message))\n"
             out += snippet(at: related.location)
         }
@@ -48,24 +48,12 @@ public struct DiagnosticFormatter: Sendable {
         let lead = scalars.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
         let width = max(1, min(location.length ?? 1, max(1, scalars.count - location.column + 1)))
         let marker = "^" + String(repeating: "~", count: width - 1)
-        return "  \(number) | \(clean(line))\n  \(gutter) | \(lead)\(paint(marker, .caret))\n"
+        return "  \(number) | \(TerminalText.escape(line, keepingTabs: true))\n  \(gutter) | \(lead)\(paint(marker, .caret))\n"
     }
 
-    /// Control and bidirectional characters from a model must not reach the terminal as-is.
+    /// Paths and messages can hold anything a file name or a model can; see `TerminalText`.
     private func clean(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        for scalar in text.unicodeScalars {
-            let v = scalar.value
-            if v == 0x09 || v == 0x0A {
-                out.append(scalar)
-            } else if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
-                        || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C {
-                out.append(contentsOf: "<U+\(String(v, radix: 16, uppercase: true))>".unicodeScalars)
-            } else {
-                out.append(scalar)
-            }
-        }
-        return String(out)
+        TerminalText.escape(text)
     }
 
     enum Style { case bold, error, warning, note, help, caret }

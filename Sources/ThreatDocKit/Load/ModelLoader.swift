@@ -124,7 +124,9 @@ public struct ModelLoader: Sendable {
     }
 
     /// The model files named by `path`: the file itself, or every model file below a folder, sorted.
-    /// Symbolic links to folders are not followed, so a link cannot loop or leave the tree.
+    /// Symbolic links to folders are not followed, so a link cannot loop. A link to a file is read
+    /// only when it stays inside the folder: in a pull request, `models/x.yaml -> /etc/shadow` must
+    /// not put the file's lines into a CI log.
     static func discover(_ path: String, diagnostics: inout DiagnosticBag) -> [String] {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
@@ -134,6 +136,7 @@ public struct ModelLoader: Sendable {
         }
         guard isDirectory.boolValue else { return [path] }
         var found: [String] = []
+        let realRoot = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         func walk(_ folder: String) {
             guard let names = try? manager.contentsOfDirectory(atPath: folder) else {
                 diagnostics.report(.ioError, "cannot list folder: \(folder)", at: nil)
@@ -145,6 +148,14 @@ public struct ModelLoader: Sendable {
                 if type == .typeDirectory {
                     walk(child)
                 } else if isModelFile(name) {
+                    if type == .typeSymbolicLink {
+                        let target = URL(fileURLWithPath: child).resolvingSymlinksInPath().path
+                        guard target.hasPrefix(realRoot + "/") else {
+                            diagnostics.report(.linkOutsideModels,
+                                "not read: this is a symbolic link to a file outside \(path)", at: SourceLocation(file: child, line: 1, column: 1))
+                            continue
+                        }
+                    }
                     found.append(child)
                 }
             }

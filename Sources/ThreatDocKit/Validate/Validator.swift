@@ -5,7 +5,7 @@ public struct Validator: Sendable {
     public static let modelRules: [any ModelRule] = [
         IDsAreWellFormed(), IDsAreUnique(), ReferencesResolve(), ThreatsAreAddressed(), MitigationsAreUsed(),
         StrideAppliesToTargets(), StrideIsCovered(), BoundariesAreAcyclic(), ReviewIsCurrent(),
-        ReferencesAreSafeURLs(), CheckReferencesAreWellFormed(), ChecksExistInCatalogs(),
+        ReferencesAreSafeURLs(), CheckReferencesAreWellFormed(), ChecksExistInCatalogs(), ModelIDsAreSafeFileNames(),
     ]
     public static let projectRules: [any ProjectRule] = [ModelIDsAreUnique()]
 

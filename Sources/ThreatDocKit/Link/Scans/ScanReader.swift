@@ -76,7 +76,8 @@ public enum ScanReader {
         if let offset = text.unicodeScalars.firstIndex(where: { !$0.properties.isWhitespace }),
            looksLikeText || !"{[".unicodeScalars.contains(text.unicodeScalars[offset]) {
             let position = text.unicodeScalars.distance(from: text.unicodeScalars.startIndex, to: offset)
-            diagnostics.report(.scanUnreadable, "scan file is not JSON: it starts with \(String(text.unicodeScalars[offset...].prefix(20)).debugSnippet)",
+            // Never quote the file: a path in the project file may name anything, /etc/shadow included.
+            diagnostics.report(.scanUnreadable, "scan file is not JSON: its first character is not '{' or '['",
                                at: file.location(scalarOffset: position), help: looksLikeText ? textHelp
                                    : "pass the JSON report the benchmark tool writes")
             return

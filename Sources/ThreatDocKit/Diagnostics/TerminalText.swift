@@ -1,0 +1,28 @@
+/// Text bound for a terminal or a CI log. Paths and messages can hold anything a file name or a model
+/// can: a newline would start a line of its own (GitHub Actions runs `::warning …` lines as commands),
+/// ESC drives the terminal, and bidirectional controls make text read differently than it is. Each
+/// such character is shown as `<U+XXXX>` instead.
+public enum TerminalText {
+    public static func escape(_ text: String, keepingTabs: Bool = false) -> String {
+        // The common case, printable ASCII, is returned as it is.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            if isUnsafe(scalar.value, keepingTabs: keepingTabs) {
+                let hex = String(scalar.value, radix: 16, uppercase: true)
+                out.append(contentsOf: "<U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)>".unicodeScalars)
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    static func isUnsafe(_ value: UInt32, keepingTabs: Bool) -> Bool {
+        if value == 0x09 { return !keepingTabs }
+        return value < 0x20 || (0x7F...0x9F).contains(value)       // C0 and C1 controls, DEL, NEL
+            || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)  // bidi embeddings, isolates
+            || value == 0x200E || value == 0x200F || value == 0x061C                   // bidi marks
+            || value == 0x2028 || value == 0x2029                                      // line and paragraph separators
+    }
+}

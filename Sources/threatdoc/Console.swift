@@ -1,0 +1,13 @@
+import Foundation
+import ThreatDocKit
+
+/// One line to the terminal, with paths and messages escaped (see `TerminalText`).
+enum Console {
+    static func error(_ line: String) {
+        FileHandle.standardError.write(Data((TerminalText.escape(line) + "\n").utf8))
+    }
+
+    static func output(_ line: String) {
+        FileHandle.standardOutput.write(Data((TerminalText.escape(line) + "\n").utf8))
+    }
+}
