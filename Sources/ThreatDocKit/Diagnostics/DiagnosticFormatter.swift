@@ -5,6 +5,8 @@ public struct DiagnosticFormatter: Sendable {
     public var useColor: Bool
     /// The text of every file read, so the text format can quote the offending line.
     public var sources: [String: SourceFile]
+    /// The last line quoted, as scalars: diagnostics come sorted, so neighbours share a line.
+    private let lineCache = LineCache()
 
     public init(useColor: Bool = false, sources: [SourceFile] = []) {
         self.useColor = useColor
@@ -39,16 +41,30 @@ public struct DiagnosticFormatter: Sendable {
         return out
     }
 
+    /// How many characters of the line a snippet shows on each side of the marked text: a 1 MiB line
+    /// is quoted as a window around the mistake, so the text stays readable and its cost is bounded.
+    static let snippetRadius = 60
+
     private func snippet(at location: SourceLocation) -> String {
-        guard let file = sources[location.file], let line = file.lineText(location.line) else { return "" }
+        guard let file = sources[location.file], let scalars = lineCache.scalars(of: file, line: location.line) else { return "" }
         let number = String(location.line)
         let gutter = String(repeating: " ", count: number.count)
-        let scalars = Array(line.unicodeScalars)
-        // Tabs stay tabs so the caret lines up however the terminal draws them.
-        let lead = scalars.prefix(max(0, location.column - 1)).map { $0 == "\t" ? "\t" : " " }.joined()
-        let width = max(1, min(location.length ?? 1, max(1, scalars.count - location.column + 1)))
+        let column = min(max(0, location.column - 1), scalars.count)
+        let length = max(1, location.length ?? 1)
+        let start = max(0, column - Self.snippetRadius)
+        let end = min(scalars.count, column + min(length, Self.snippetRadius) + Self.snippetRadius)
+        var shown = start > 0 ? "…" : "", lead = start > 0 ? " " : ""
+        for index in start..<end {
+            let scalar = scalars[index]
+            let piece = TerminalText.isUnsafe(scalar.value, keepingTabs: true) ? TerminalText.escape(String(scalar)) : String(scalar)
+            shown += piece
+            // Tabs stay tabs so the caret lines up however the terminal draws them; an escape is as wide as its text.
+            if index < column { lead += scalar == "\t" ? "\t" : String(repeating: " ", count: piece.unicodeScalars.count) }
+        }
+        if end < scalars.count { shown += "…" }
+        let width = max(1, min(length, max(1, end - column)))
         let marker = "^" + String(repeating: "~", count: width - 1)
-        return "  \(number) | \(TerminalText.escape(line, keepingTabs: true))\n  \(gutter) | \(lead)\(paint(marker, .caret))\n"
+        return "  \(number) | \(shown)\n  \(gutter) | \(lead)\(paint(marker, .caret))\n"
     }
 
     /// Paths and messages can hold anything a file name or a model can; see `TerminalText`.
@@ -140,5 +156,22 @@ extension Severity {
         case .warning: .warning
         case .note: .note
         }
+    }
+}
+
+/// One line of a source file as scalars, kept for the next diagnostic on the same line.
+private final class LineCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var key: (path: String, line: Int)?
+    private var value: [Unicode.Scalar] = []
+
+    func scalars(of file: SourceFile, line: Int) -> [Unicode.Scalar]? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let key, key.path == file.path, key.line == line { return value }
+        guard let text = file.lineText(line) else { return nil }
+        key = (file.path, line)
+        value = Array(text.unicodeScalars)
+        return value
     }
 }
