@@ -84,7 +84,11 @@ enum TestSupport {
     static func assertGolden(_ actual: String, _ name: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let url = fixtures.appendingPathComponent("golden").appendingPathComponent(name)
         if recording {
-            try actual.write(to: url, atomically: true, encoding: .utf8)
+            // Record mode rewrites, then fails, so a run with THREATDOC_RECORD=1 can never pass by accident.
+            if (try? String(contentsOf: url, encoding: .utf8)) != actual {
+                try actual.write(to: url, atomically: true, encoding: .utf8)
+                XCTFail("recorded \(name); check the change and run the tests again without THREATDOC_RECORD", file: file, line: line)
+            }
             return
         }
         guard let expected = try? String(contentsOf: url, encoding: .utf8) else {

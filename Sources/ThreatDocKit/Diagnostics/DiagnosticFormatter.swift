@@ -41,9 +41,11 @@ public struct DiagnosticFormatter: Sendable {
         return out
     }
 
-    /// How many characters of the line a snippet shows on each side of the marked text: a 1 MiB line
-    /// is quoted as a window around the mistake, so the text stays readable and its cost is bounded.
-    static let snippetRadius = 60
+    /// A line up to this many characters is quoted whole; a longer one (a 1 MiB line) as a window of
+    /// `snippetRadius` characters on each side of the mistake, so the text stays readable and its cost
+    /// bounded.
+    static let snippetWholeLine = 200
+    static let snippetRadius = 80
 
     private func snippet(at location: SourceLocation) -> String {
         guard let file = sources[location.file], let scalars = lineCache.scalars(of: file, line: location.line) else { return "" }
@@ -51,8 +53,9 @@ public struct DiagnosticFormatter: Sendable {
         let gutter = String(repeating: " ", count: number.count)
         let column = min(max(0, location.column - 1), scalars.count)
         let length = max(1, location.length ?? 1)
-        let start = max(0, column - Self.snippetRadius)
-        let end = min(scalars.count, column + min(length, Self.snippetRadius) + Self.snippetRadius)
+        let whole = scalars.count <= Self.snippetWholeLine
+        let start = whole ? 0 : max(0, column - Self.snippetRadius)
+        let end = whole ? scalars.count : min(scalars.count, column + min(length, Self.snippetRadius) + Self.snippetRadius)
         var shown = start > 0 ? "…" : "", lead = start > 0 ? " " : ""
         for index in start..<end {
             let scalar = scalars[index]

@@ -27,7 +27,7 @@ public enum ReportContextBuilder {
 
     public static func build(_ model: ResolvedModel, file: String, sourceLink: String?, prose: ProseFormats = .all) -> ModelReport {
         let wantsMarkdown = prose.contains(.markdown), wantsHTML = prose.contains(.html)
-        func markdownProse(_ text: String) -> String { wantsMarkdown ? MarkdownEscaping.prose(text) : text }
+        func markdownProse(_ text: String) -> String { wantsMarkdown ? MarkdownProse.sanitize(text) : text }
         func htmlProse(_ text: String) -> String? { wantsHTML ? ProseRenderer.html(text) : nil }
         let threatByID = Dictionary(uniqueKeysWithValues: model.threats.map { ($0.id, $0) })
         let mitigationByID = Dictionary(uniqueKeysWithValues: model.mitigations.map { ($0.id, $0) })
