@@ -8,6 +8,8 @@ public struct Pipeline: Sendable {
     public var scans: [ScanInput]
     /// Decoded models from earlier runs (`render` uses its cache folder); nil parses every file.
     public var parseCache: ParseCache?
+    /// The folder model files must really be in (see `ModelLoader.confinement`).
+    public var confinement: String?
 
     public struct ScanInput: Sendable {
         public var path: String
@@ -60,6 +62,7 @@ public struct Pipeline: Sendable {
         var loader = ModelLoader(limits: limits)
         loader.excluded = scanPaths
         loader.parseCache = parseCache
+        loader.confinement = confinement
         let loaded = StageTimer.shared.measure("load (wall)") { loader.load(paths: paths) }
         return finish(loaded)
     }

@@ -32,8 +32,18 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("The committed output folder to check.", valueName: "dir"))
     var output: String = "output"
 
+    /// The output folder as messages name it, without trailing slashes (`output`, not `output//`).
+    var outputFolder: String {
+        var name = output
+        while name.count > 1, name.hasSuffix("/") { name.removeLast() }
+        return name
+    }
+
     @Flag(help: "Do not check that the output folder is fresh.")
     var noOutputCheck = false
+
+    @Option(help: ArgumentHelp("Formats the output folder holds, comma-separated: markdown, html (as given to render).", valueName: "list"))
+    var formats: String = "markdown,html"
 
     @Option(help: ArgumentHelp("A folder of templates that override the built-in ones (default: templates/ when it exists).", valueName: "dir"))
     var templates: String?
@@ -41,7 +51,15 @@ struct Check: ParsableCommand {
     @Option(help: "When to use colour in text output: auto, always or never.")
     var color: ColorMode = .auto
 
+    var formatList: [SiteBuilder.Format] {
+        formats.split(separator: ",").compactMap { SiteBuilder.Format(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
+    }
+
     func validate() throws {
+        let names = formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !names.isEmpty, names.allSatisfy({ SiteBuilder.Format(rawValue: $0) != nil }) else {
+            throw ValidationError("unknown format in '\(formats)'; formats: markdown, html")
+        }
         for gate in failOn.flatMap({ $0.split(separator: ",").map(String.init) }) where Gate.parse(gate) == nil {
             throw ValidationError("'\(gate)' is not a gate; gates: \(Gate.names)")
         }
@@ -57,7 +75,7 @@ struct Check: ParsableCommand {
         var freshness = FreshnessReport()
         var renderDiagnostics = DiagnosticBag()
         if !noOutputCheck, outcome.models != nil {
-            let builder = SiteBuilder(formats: SiteBuilder.Format.allCases, outputDirectory: output,
+            let builder = SiteBuilder(formats: formatList, outputDirectory: output,
                                       templatesFolder: templates ?? SiteBuilder.defaultTemplatesFolder,
                                       cache: try CacheOption.open(nil, disabled: false))
             if let files = builder.build(outcome, into: &renderDiagnostics) {
@@ -82,10 +100,10 @@ struct Check: ParsableCommand {
         var verdict = ""
         for failure in failures { verdict += "threatdoc: gate '\(failure.gate)' failed: \(failure.reason)\n" }
         if !freshness.isFresh {
-            for path in freshness.stale { verdict += "threatdoc: stale: \(output)/\(path)\n" }
-            for path in freshness.missing { verdict += "threatdoc: missing: \(output)/\(path)\n" }
-            for path in freshness.extra { verdict += "threatdoc: no longer produced: \(output)/\(path)\n" }
-            verdict += "threatdoc: \(output)/ is not what the models render to; run `threatdoc render` (or .ci/render) and commit \(output)/\n"
+            for path in freshness.stale { verdict += "threatdoc: stale: \(outputFolder)/\(path)\n" }
+            for path in freshness.missing { verdict += "threatdoc: missing: \(outputFolder)/\(path)\n" }
+            for path in freshness.extra { verdict += "threatdoc: no longer produced: \(outputFolder)/\(path)\n" }
+            verdict += "threatdoc: \(outputFolder)/ is not what the models render to; run `threatdoc render` (or .ci/render) and commit \(outputFolder)/\n"
         }
         if renderDiagnostics.hasErrors { verdict += "threatdoc: the templates have errors; the output could not be checked\n" }
         let passed = failures.isEmpty && freshness.isFresh && !renderDiagnostics.hasErrors

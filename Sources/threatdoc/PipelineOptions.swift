@@ -39,6 +39,7 @@ struct PipelineOptions: ParsableArguments {
         var modelPaths = paths
         let explicitProject = project != ProjectFile.defaultPath
         var loadedProject: ProjectFile?
+        var confinement: String?
         if !noProject, explicitProject || FileManager.default.fileExists(atPath: project),
            let file = ProjectFile.load(path: project, limits: limits, into: &projectDiagnostics) {
             loadedProject = file
@@ -46,7 +47,11 @@ struct PipelineOptions: ParsableArguments {
                 Pipeline.ScanInput(path: $0.file.value, host: $0.host, models: $0.models.map(\.value),
                                    location: $0.file.location)
             }
-            if modelPaths.isEmpty { modelPaths = file.models }
+            if modelPaths.isEmpty, !file.models.isEmpty {
+                modelPaths = file.models
+                // Paths from the project file, which a pull request can edit, stay inside the project.
+                confinement = (project as NSString).deletingLastPathComponent.isEmpty ? "." : (project as NSString).deletingLastPathComponent
+            }
         }
         if modelPaths.isEmpty { modelPaths = ["models"] }
         var pipeline = Pipeline(
@@ -54,6 +59,7 @@ struct PipelineOptions: ParsableArguments {
             options: ValidationOptions(today: CalendarDate.today(), maxReviewAgeDays: maxReviewAge),
             scans: scanInputs)
         pipeline.parseCache = parseCache
+        pipeline.confinement = confinement
         var outcome = pipeline.run(paths: modelPaths)
         if !projectDiagnostics.diagnostics.isEmpty {
             outcome.diagnostics = DiagnosticBag(projectDiagnostics.diagnostics + outcome.diagnostics).sorted

@@ -28,6 +28,13 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("The folder to write.", valueName: "dir"))
     var output: String = "output"
 
+    /// The output folder as messages name it, without trailing slashes (`output`, not `output//`).
+    var outputFolder: String {
+        var name = output
+        while name.count > 1, name.hasSuffix("/") { name.removeLast() }
+        return name
+    }
+
     @Option(help: ArgumentHelp("A folder of templates that override the built-in ones (default: templates/ when it exists).", valueName: "dir"))
     var templates: String?
 
@@ -65,6 +72,8 @@ struct Render: ParsableCommand {
     var formatList: [String] {
         formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
+
+    func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
 
     func run() throws {
         defer { StageTimer.shared.report() }
@@ -117,7 +126,7 @@ struct Render: ParsableCommand {
         let lock: OutputLock
         do {
             lock = try OutputLock.acquire(for: output) {
-                Console.error("threatdoc: waiting for another threatdoc writing \(output)/…")
+                Console.error("threatdoc: waiting for another threatdoc writing \(outputFolder)/…")
             }
         } catch {
             Console.error("threatdoc: error[TD510]: \(error.description)")
@@ -127,7 +136,7 @@ struct Render: ParsableCommand {
         let built = StageTimer.shared.measure("build (wall)") { builder.buildForOutput(outcome, into: &diagnostics) }
         guard let built else {
             report(shown + diagnostics.sorted)
-            Console.error("threatdoc: nothing written; \(output)/ is unchanged")
+            Console.error("threatdoc: nothing written; \(outputFolder)/ is unchanged")
             throw ExitCode(ExitStatus.findings)
         }
         ProcessLifetime.keep(built)
@@ -138,16 +147,16 @@ struct Render: ParsableCommand {
             }
         } catch {
             report(shown)
-            let state = error.outputReplaced ? "" : "; \(output)/ is unchanged"
+            let state = error.outputReplaced ? "" : "; \(outputFolder)/ is unchanged"
             Console.error("threatdoc: error[TD510]: \(error.description)\(state)")
             throw ExitCode(ExitStatus.failure)
         }
         report(shown + diagnostics.sorted)
         for model in models {
-            let written = formatList.map { $0 == "html" ? "\(output)/html/\(model.id).html" : "\(output)/\(model.id).md" }
-            Console.output("rendered \(model.id): \(model.threats.count) threats, \(model.mitigations.count) mitigations → \(written.joined(separator: ", "))")
+            let written = formatList.map { $0 == "html" ? "\(outputFolder)/html/\(model.id).html" : "\(outputFolder)/\(model.id).md" }
+            Console.output("rendered \(model.id): \(plural(model.threats.count, "threat")), \(plural(model.mitigations.count, "mitigation")) → \(written.joined(separator: ", "))")
         }
-        Console.output("\(models.count) model\(models.count == 1 ? "" : "s") rendered into \(output)/ (\(built.files.count + built.kept.count + 1) files); \(outcome.summary.line)")
+        Console.output("\(models.count) model\(models.count == 1 ? "" : "s") rendered into \(outputFolder)/ (\(built.files.count + built.kept.count + 1) files); \(outcome.summary.line)")
         if strict, (outcome.diagnostics + diagnostics.diagnostics).contains(where: { $0.severity == .warning }) {
             throw ExitCode(ExitStatus.findings)
         }

@@ -88,6 +88,14 @@ final class CacheSafetyTests: XCTestCase {
         XCTAssertTrue(exists("cache/pages/\(Self.entryName)"))
     }
 
+    func testTheRefusalNamesTheMissingMark() throws {
+        try make("half/CACHEDIR.TAG", daysOld: 0, content: CacheFolder.tagText)
+        let run = try TestSupport.run(["render", "--no-project", "--cache-dir", "half", "models"], in: root)
+        XCTAssertEqual(run.status, 2)
+        XCTAssertTrue(run.stderr.contains("it has no .threatdoc-cache"), run.stderr)
+        XCTAssertFalse(run.stderr.contains("such as 'CACHEDIR.TAG'"), run.stderr)
+    }
+
     func testAnEmptyFolderBecomesACacheAndAFileIsRefused() throws {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("empty"), withIntermediateDirectories: true)
         let run = try TestSupport.run(["render", "--no-project", "--cache-dir", "empty", "models"], in: root)

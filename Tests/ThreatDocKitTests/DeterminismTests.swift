@@ -76,6 +76,19 @@ final class DeterminismTests: XCTestCase {
         }
     }
 
+    /// `models`, `./models/` and an absolute path give the same bytes: no absolute path reaches a page.
+    func testOutputDoesNotDependOnHowPathsAreSpelt() throws {
+        try render(into: "out-plain", cache: nil)
+        let reference = try Self.files(in: root.appendingPathComponent("out-plain"))
+        try render(into: "out-dot", cache: nil, models: ["./models/"])
+        try assertSame("out-dot", as: reference, "./models/")
+        try render(into: "out-absolute", cache: nil, models: [root.appendingPathComponent("models").path])
+        try assertSame("out-absolute", as: reference, "an absolute path")
+        for (path, data) in reference {
+            XCTAssertFalse(String(decoding: data, as: UTF8.self).contains(root.path), "\(path) holds an absolute path")
+        }
+    }
+
     /// CI renders on one machine and checks on another, with an empty cache: `check` must agree.
     func testCheckPassesRightAfterRenderWithAnEmptyCache() throws {
         try render(into: "output", cache: "cache-render")
@@ -84,5 +97,17 @@ final class DeterminismTests: XCTestCase {
                                         environment: ["XDG_CACHE_HOME": emptyCache, "HOME": emptyCache])
         XCTAssertEqual(check.status, 0, check.stderr)
         XCTAssertTrue(check.stderr.contains("check passed"), check.stderr)
+    }
+
+    func testCheckTakesTheFormatsRenderWrote() throws {
+        let render = try TestSupport.run(["render", "--no-project", "--no-cache", "--formats", "html", "models"], in: root)
+        XCTAssertEqual(render.status, 0, render.stderr)
+        let check = try TestSupport.run(["check", "--no-project", "--formats", "html", "models"], in: root,
+                                        environment: ["XDG_CACHE_HOME": root.appendingPathComponent("xdg").path])
+        XCTAssertEqual(check.status, 0, check.stderr)
+        let mismatched = try TestSupport.run(["check", "--no-project", "models"], in: root,
+                                             environment: ["XDG_CACHE_HOME": root.appendingPathComponent("xdg").path])
+        XCTAssertEqual(mismatched.status, 1, "the Markdown files are missing")
+        XCTAssertTrue(mismatched.stderr.contains("missing: output/system-0.md"), mismatched.stderr)
     }
 }

@@ -54,6 +54,27 @@ final class NameSafetyTests: XCTestCase {
         XCTAssertTrue(text.contains("error[TD302]"), text)
     }
 
+    /// The project file can be edited by a pull request: the model paths it names stay inside the
+    /// project's folder; a link to a folder outside a models folder is reported too.
+    func testTheProjectFileCannotReachOutsideTheProject() throws {
+        let project = root.appendingPathComponent("project")
+        try FileManager.default.createDirectory(at: project.appendingPathComponent("models"), withIntermediateDirectories: true)
+        let secret = root.appendingPathComponent("shadow")
+        try "root:TOP-SECRET-HASH:19000:0:99999:7:::\n".write(to: secret, atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent("models/shadow.yaml").path, withDestinationPath: secret.path)
+        try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent("models/elsewhere").path, withDestinationPath: root.path)
+        for listed in ["models/shadow.yaml", secret.path, "../shadow"] {
+            try "models: [\(listed)]\n".write(to: project.appendingPathComponent(".threatdoc.yaml"), atomically: true, encoding: .utf8)
+            let run = try TestSupport.run(["validate"], in: project)
+            XCTAssertFalse((run.stdout + run.stderr).contains("TOP-SECRET"), "\(listed): \(run.stdout)")
+            XCTAssertTrue(run.stdout.contains("error[TD114]"), "\(listed): \(run.stdout)")
+        }
+        try "models: [models]\n".write(to: project.appendingPathComponent(".threatdoc.yaml"), atomically: true, encoding: .utf8)
+        let folder = try TestSupport.run(["validate"], in: project)
+        XCTAssertTrue(folder.stdout.contains("models/elsewhere:1:1: error[TD114]: not read: this is a symbolic link to a folder outside"), folder.stdout)
+        XCTAssertFalse(folder.stdout.contains("TOP-SECRET"), folder.stdout)
+    }
+
     func testAScanThatIsNotJSONIsNeverQuoted() throws {
         try model(id: "demo").write(to: root.appendingPathComponent("models/a.yaml"), atomically: true, encoding: .utf8)
         try "root:x:0:0:TOP-SECRET-TOKEN:/root:/bin/bash\n".write(to: root.appendingPathComponent("passwd"), atomically: true, encoding: .utf8)

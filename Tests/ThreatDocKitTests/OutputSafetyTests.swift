@@ -131,7 +131,7 @@ final class OutputSafetyTests: XCTestCase {
 
         try writeModels("models", count: 4, revision: 1)
         let refused = try render("models", expect: 2)
-        for name in ["output/CNAME", "output/html/custom.css", "output/notes/todo.md"] {
+        for name in ["output/CNAME", "output/html/custom.css", "output/notes/"] {
             XCTAssertTrue(refused.stderr.contains(name), "the error names \(name): \(refused.stderr)")
         }
         XCTAssertTrue(refused.stderr.contains("--keep-foreign"), refused.stderr)
@@ -169,6 +169,67 @@ final class OutputSafetyTests: XCTestCase {
         let check = try TestSupport.run(["check", "--no-project", "models-next"], in: root,
                                         environment: ["XDG_CACHE_HOME": root.appendingPathComponent("xdg").path])
         XCTAssertEqual(check.status, 0, check.stderr)
+    }
+
+    /// The manifest is committed, so a merge or a pull request can edit it: names threatdoc never
+    /// writes stay the user's even when it lists them, and a folder of the user's is named once.
+    func testATamperedManifestCannotMakeThreatdocDeleteTheUsersFiles() throws {
+        try writeModels("models", count: 2, revision: 0)
+        try render("models")
+        let output = root.appendingPathComponent("output")
+        try FileManager.default.createDirectory(at: output.appendingPathComponent("notes"), withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: output.appendingPathComponent(".git/refs"), withIntermediateDirectories: true)
+        for (path, text) in [("CNAME", "docs.example.com\n"), ("notes/todo.md", "mine\n"), ("notes/todo.txt", "mine\n"),
+                             (".git/HEAD", "ref\n"), (".git/refs/main", "abc\n")] {
+            try Data(text.utf8).write(to: output.appendingPathComponent(path))
+        }
+        let manifest = output.appendingPathComponent(OutputWriter.marker)
+        try (String(contentsOf: manifest, encoding: .utf8) + "CNAME\nnotes/todo.md\nnotes/todo.txt\n.git/HEAD\n../outside.txt\n")
+            .write(to: manifest, atomically: true, encoding: .utf8)
+        try "outside\n".write(to: root.appendingPathComponent("outside.txt"), atomically: true, encoding: .utf8)
+        let refused = try render("models", expect: 2)
+        XCTAssertTrue(refused.stderr.contains("output/CNAME") && refused.stderr.contains("output/.git/,")
+                      || refused.stderr.contains("output/.git/ "), refused.stderr)
+        XCTAssertFalse(refused.stderr.contains(".git/HEAD"), "a folder of the user's is named once: \(refused.stderr)")
+        try render("models", ["--keep-foreign"])
+        for path in ["CNAME", "notes/todo.md", "notes/todo.txt", ".git/HEAD", ".git/refs/main"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: output.appendingPathComponent(path).path), path)
+        }
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("outside.txt").path))
+    }
+
+    func testTheWorkingFolderTheRootAndHomeAreNeverAnOutput() throws {
+        try writeModels("models", count: 1, revision: 0)
+        let before = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
+        for output in [".", "./", "..", "/", root.path] {
+            let run = try render("models", into: output, ["--keep-foreign"], expect: 2)
+            XCTAssertTrue(run.stderr.contains("refusing to write into"), run.stderr)
+        }
+        let home = try TestSupport.run(["render", "--no-project", "--no-cache", "--output", root.appendingPathComponent("home").path, "models"],
+                                       in: root, environment: ["HOME": root.appendingPathComponent("home").path])
+        XCTAssertEqual(home.status, 2, home.stderr)
+        // Only the cache folder threatdoc made for itself is new.
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0 != "cache" }.sorted(), before)
+    }
+
+    /// A page edited in place keeping its size and time (`cp -p`, `rsync -t`) is still rendered again.
+    func testAnEditThatKeepsSizeAndTimeIsStillReplaced() throws {
+        try writeModels("models", count: 2, revision: 0)
+        try render("models")
+        let page = root.appendingPathComponent("output/system-0.md").path
+        let original = try XCTUnwrap(FileManager.default.contents(atPath: page))
+        var info = stat()
+        XCTAssertEqual(stat(page, &info), 0)
+        var edited = original
+        edited[edited.startIndex] = edited[edited.startIndex] == 0x23 ? 0x24 : 0x23
+        let handle = try XCTUnwrap(FileHandle(forWritingAtPath: page))
+        try handle.write(contentsOf: edited)
+        try handle.close()
+        var times = [timespec(tv_sec: info.st_mtim.tv_sec, tv_nsec: info.st_mtim.tv_nsec),
+                     timespec(tv_sec: info.st_mtim.tv_sec, tv_nsec: info.st_mtim.tv_nsec)]
+        XCTAssertEqual(utimensat(AT_FDCWD, page, &times, 0), 0)
+        try render("models")
+        XCTAssertEqual(FileManager.default.contents(atPath: page), original)
     }
 
     func testAUserFileWhereAPageWouldGoIsNeverOverwritten() throws {

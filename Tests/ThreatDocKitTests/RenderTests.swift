@@ -190,7 +190,7 @@ final class RenderTests: XCTestCase {
     }
 
     func testAFailureHalfwayLeavesTheOldOutputIntact() throws {
-        let directory = try makeOutput(["README.md": "old index\n", "a.md": "old a\n", "sub/b.md": "old b\n"])
+        let directory = try makeOutput(["README.md": "old index\n", "a.md": "old a\n", "html/b.html": "old b\n"])
         defer { try? FileManager.default.removeItem(at: directory) }
         let before = try snapshot(directory)
         var writer = OutputWriter(directory: directory.path)

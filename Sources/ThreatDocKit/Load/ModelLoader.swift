@@ -7,6 +7,9 @@ public struct ModelLoader: Sendable {
     public var excluded: Set<String> = []
     /// Decoded models from earlier runs; nil parses every file.
     public var parseCache: ParseCache?
+    /// A folder every model file must really be in, links resolved: the project's folder, when the
+    /// paths come from its project file (which a pull request can edit). Nil for paths a user typed.
+    public var confinement: String?
 
     public init(limits: LoadLimits = .default) {
         self.limits = limits
@@ -34,7 +37,7 @@ public struct ModelLoader: Sendable {
     public func load(paths: [String]) -> Result {
         var result = Result()
         for path in paths {
-            for file in Self.discover(path, diagnostics: &result.diagnostics)
+            for file in Self.discover(path, confinedTo: confinement, diagnostics: &result.diagnostics)
             where !excluded.contains(URL(fileURLWithPath: file).standardizedFileURL.path) {
                 result.files.append(file)
             }
@@ -127,16 +130,24 @@ public struct ModelLoader: Sendable {
     /// Symbolic links to folders are not followed, so a link cannot loop. A link to a file is read
     /// only when it stays inside the folder: in a pull request, `models/x.yaml -> /etc/shadow` must
     /// not put the file's lines into a CI log.
-    static func discover(_ path: String, diagnostics: inout DiagnosticBag) -> [String] {
+    static func discover(_ path: String, confinedTo confinement: String? = nil, diagnostics: inout DiagnosticBag) -> [String] {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
             diagnostics.report(.ioError, "no such file or folder: \(path)", at: nil)
             return []
         }
+        let realRoot = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        if let confinement {
+            let realConfinement = URL(fileURLWithPath: confinement).resolvingSymlinksInPath().path
+            guard realRoot == realConfinement || realRoot.hasPrefix(realConfinement == "/" ? "/" : realConfinement + "/") else {
+                diagnostics.report(.linkOutsideModels, "not read: the project file names a path outside the project's folder",
+                                   at: SourceLocation(file: path, line: 1, column: 1))
+                return []
+            }
+        }
         guard isDirectory.boolValue else { return [path] }
         var found: [String] = []
-        let realRoot = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         func walk(_ folder: String) {
             guard let names = try? manager.contentsOfDirectory(atPath: folder) else {
                 diagnostics.report(.ioError, "cannot list folder: \(folder)", at: nil)
@@ -147,6 +158,13 @@ public struct ModelLoader: Sendable {
                 let type = (try? manager.attributesOfItem(atPath: child)[.type] as? FileAttributeType) ?? nil
                 if type == .typeDirectory {
                     walk(child)
+                } else if type == .typeSymbolicLink, let target = Optional(URL(fileURLWithPath: child).resolvingSymlinksInPath().path),
+                          FileStatus.isFolder(target) {
+                    // Links to folders are never followed; one that leaves the folder is worth saying.
+                    if !target.hasPrefix(realRoot + "/") {
+                        diagnostics.report(.linkOutsideModels, "not read: this is a symbolic link to a folder outside \(path)",
+                                           at: SourceLocation(file: child, line: 1, column: 1))
+                    }
                 } else if isModelFile(name) {
                     if type == .typeSymbolicLink {
                         let target = URL(fileURLWithPath: child).resolvingSymlinksInPath().path

@@ -79,9 +79,11 @@ public struct CacheFolder: Sendable, Equatable {
         }
         let adoptable = isDefault && contents.allSatisfy(legacyNames.contains)
         guard contents.isEmpty || adoptable else {
-            let example = contents.sorted().first!
-            throw Failure(description: "\(path) is not a threatdoc cache folder: it holds files threatdoc did not write (such as '\(example)') "
-                + "and no \(tagName); give --cache-dir an empty or new folder, or use --no-cache")
+            let missing = [tagName, markerName].filter { !contents.contains($0) }.joined(separator: " and ")
+            let other = contents.filter { $0 != tagName && $0 != markerName }.sorted()
+            let example = other.first.map { " (such as '\($0)')" } ?? ""
+            throw Failure(description: "\(path) is not a threatdoc cache folder: it has no \(missing), and it holds files threatdoc "
+                + "may not have written\(example); give --cache-dir an empty or new folder, or use --no-cache")
         }
         try folder.mark()
         return folder

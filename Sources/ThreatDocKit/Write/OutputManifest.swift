@@ -1,15 +1,16 @@
 import Foundation
 
-/// What the last render wrote into an output folder: each cached page's cache key, and the file's
-/// size, modification time and inode as written. A page whose key is unchanged and whose file is
-/// untouched since is kept (hard-linked into the new folder) instead of being read and written again.
+/// What the last render wrote into an output folder: each cached page's cache key, and the SHA-256
+/// of the file as written. A page whose key is unchanged and whose file still has those bytes is kept
+/// (hard-linked into the new folder) instead of being rendered and written again. The bytes are
+/// checked, not the size and time: an edit that keeps both (`cp -p`, `rsync -t`) is still seen.
 ///
 /// Kept beside the page cache, not in the output folder, so the committed output stays the same
 /// from machine to machine.
 public struct OutputManifest: Sendable {
     struct Entry: Equatable, Sendable {
         var key: String
-        var file: FileStatus
+        var digest: String
     }
 
     /// The output folder, as given.
@@ -18,7 +19,7 @@ public struct OutputManifest: Sendable {
 
     /// The entry `outputs/<digest of the output folder's absolute path>`.
     static func key(outputDirectory: String) -> String {
-        Digest.of("output-manifest-v2", URL(fileURLWithPath: outputDirectory).standardizedFileURL.path)
+        Digest.of("output-manifest-v3", URL(fileURLWithPath: outputDirectory).standardizedFileURL.path)
     }
 
     /// The manifest of the last render into `outputDirectory`, or nil when there is none.
@@ -27,11 +28,9 @@ public struct OutputManifest: Sendable {
         let text = String(decoding: data, as: UTF8.self)
         var entries: [String: Entry] = [:]
         for line in text.split(separator: "\n") {
-            let fields = line.split(separator: "\t", maxSplits: 4, omittingEmptySubsequences: false)
-            guard fields.count == 5, let size = Int64(fields[1]), let modified = Int64(fields[2]), let inode = UInt64(fields[3]) else {
-                continue
-            }
-            entries[String(fields[4])] = Entry(key: String(fields[0]), file: FileStatus(size: size, modified: modified, inode: inode))
+            let fields = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+            guard fields.count == 3 else { continue }
+            entries[String(fields[2])] = Entry(key: String(fields[0]), digest: String(fields[1]))
         }
         return OutputManifest(directory: outputDirectory, entries: entries)
     }
@@ -41,8 +40,8 @@ public struct OutputManifest: Sendable {
     static func save(pages: [String: String], cache: CacheFolder, outputDirectory: String) {
         var text = ""
         for (file, key) in pages.sorted(by: { $0.key < $1.key }) {
-            guard let status = FileStatus(path: "\(outputDirectory)/\(file)") else { continue }
-            text += "\(key)\t\(status.size)\t\(status.modified)\t\(status.inode)\t\(file)\n"
+            guard let digest = Self.digest(of: "\(outputDirectory)/\(file)") else { continue }
+            text += "\(key)\t\(digest)\t\(file)\n"
         }
         cache.store(.outputs, key(outputDirectory: outputDirectory), Data(text.utf8))
     }
@@ -50,6 +49,12 @@ public struct OutputManifest: Sendable {
     /// Whether `path` still holds the page `key` names, exactly as the last render wrote it.
     func holds(_ path: String, key: String) -> Bool {
         guard let entry = entries[path], entry.key == key else { return false }
-        return FileStatus(path: "\(directory)/\(path)") == entry.file
+        return Self.digest(of: "\(directory)/\(path)") == entry.digest
+    }
+
+    /// The SHA-256 of a regular file's bytes (never through a link), or nil.
+    static func digest(of path: String) -> String? {
+        guard FileStatus(path: path) != nil, let data = FileManager.default.contents(atPath: path) else { return nil }
+        return Digest.ofBytes(data)
     }
 }

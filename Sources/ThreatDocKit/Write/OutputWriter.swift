@@ -23,6 +23,8 @@ public struct OutputWriter: Sendable {
     var failAfter: Int?
 
     public init(directory: String, keepForeign: Bool = false) {
+        var directory = directory
+        while directory.count > 1, directory.hasSuffix("/") { directory.removeLast() }
         self.directory = directory
         self.keepForeign = keepForeign
     }
@@ -61,10 +63,29 @@ public struct OutputWriter: Sendable {
 
     static let legacyMarkerText = "Written by threatdoc. The whole folder is replaced on every render.\n"
 
-    /// The files threatdoc wrote in `folder` by its manifest; nil when it has none.
+    /// The files threatdoc wrote in `folder` by its manifest; nil when it has none. The manifest is
+    /// committed with the output, so a merge or a pull request can edit it: only names of the shapes
+    /// threatdoc writes count, and a listed `CNAME` or `notes/todo.md` stays the user's.
     static func ownedFiles(in folder: String) -> Set<String>? {
         guard let bytes = try? FileReading.readRegularFile("\(folder)/\(marker)", limit: 64 << 20) else { return nil }
-        return parseManifest(String(decoding: bytes, as: UTF8.self), in: folder)
+        return parseManifest(String(decoding: bytes, as: UTF8.self), in: folder)?.filter(isGeneratedShape)
+    }
+
+    /// The paths threatdoc writes: `NAME.md` at the top, `html/NAME.html` and `html/NAME.css`, names of
+    /// ID characters that do not start with a dot.
+    public static func isGeneratedShape(_ path: String) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        func plain(_ name: Substring) -> Bool {
+            !name.isEmpty && name.first != "." && name.utf8.allSatisfy {
+                ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x30 && $0 <= 0x39)
+                    || $0 == 0x2E || $0 == 0x5F || $0 == 0x2D
+            }
+        }
+        switch parts.count {
+        case 1: return plain(parts[0]) && parts[0].hasSuffix(".md")
+        case 2: return parts[0] == "html" && plain(parts[1]) && (parts[1].hasSuffix(".html") || parts[1].hasSuffix(".css"))
+        default: return false
+        }
     }
 
     /// What is in the current output folder that threatdoc did not write, by relative path: regular
@@ -85,14 +106,11 @@ public struct OutputWriter: Sendable {
     public func replace(with files: [String: String], keeping kept: Set<String> = [], lock: OutputLock,
                         keptText: (String) -> String? = { _ in nil }) throws(Failure) -> [String] {
         precondition(lock.directory == OutputLock.parent(of: directory), "the lock is for another folder")
-        for path in Array(files.keys) + kept {
-            let parts = path.split(separator: "/")
-            guard !path.hasPrefix("/"), !parts.isEmpty, !parts.contains(where: { $0 == ".." || $0 == "." || $0.isEmpty }),
-                  path != Self.marker else {
-                throw Failure(description: "refusing to write outside the output folder: \(path)")
-            }
+        for path in Array(files.keys) + kept where !Self.isGeneratedShape(path) {
+            throw Failure(description: "refusing to write \(path): threatdoc writes only NAME.md, html/NAME.html and html/NAME.css")
         }
         let target = OutputLock.absolute(directory)
+        if let problem = Self.unsafeTarget(target) { throw Failure(description: "refusing to write into \(directory): \(problem)") }
         let parent = OutputLock.parent(of: directory), name = (target as NSString).lastPathComponent
         let stayed = Self.removeLeftovers(of: target)
 
@@ -114,7 +132,12 @@ public struct OutputWriter: Sendable {
             })
             foreign.removeAll { $0.kind == .folder && ownedFolders.contains($0.path) }
             if !foreign.isEmpty, !keepForeign {
-                let names = foreign.filter { $0.kind != .folder }.map(\.path) + foreign.filter { $0.kind == .folder }.map { $0.path + "/" }
+                // A folder that is wholly the user's is named once (`output/.git/`), not file by file.
+                let folders = Set(foreign.filter { $0.kind == .folder }.map(\.path))
+                let names = foreign.filter { entry in
+                    let parts = entry.path.split(separator: "/").dropLast()
+                    return !parts.indices.contains { folders.contains(parts[...$0].joined(separator: "/")) }
+                }.map { $0.kind == .folder ? $0.path + "/" : $0.path }
                 let shown = names.prefix(5).map { "\(directory)/\($0)" }.joined(separator: ", ")
                 let more = names.count > 5 ? " and \(names.count - 5) more" : ""
                 throw Failure(description: "\(directory) holds files threatdoc did not write: \(shown)\(more). "
@@ -186,6 +209,20 @@ public struct OutputWriter: Sendable {
                           outputReplaced: true)
         }
         return stayed
+    }
+
+    /// Why `target` must never be replaced, or nil: the root, a home folder, or the working folder or
+    /// one that holds it (`--output .` would swap the project itself).
+    static func unsafeTarget(_ target: String) -> String? {
+        if target == "/" { return "it is the root folder" }
+        if let home = ProcessInfo.processInfo.environment["HOME"], !home.isEmpty, OutputLock.absolute(home) == target {
+            return "it is the home folder"
+        }
+        let working = OutputLock.absolute(FileManager.default.currentDirectoryPath)
+        if working == target || working.hasPrefix(target + "/") {
+            return "it holds the working folder; name a folder of its own, such as output"
+        }
+        return nil
     }
 
     // MARK: Removing only what threatdoc wrote

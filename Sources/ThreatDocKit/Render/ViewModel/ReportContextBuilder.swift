@@ -25,6 +25,13 @@ public enum ReportContextBuilder {
         public static let all: ProseFormats = [.markdown, .html]
     }
 
+    /// A path as the reports show it: relative to the working folder however it was given
+    /// (`./models/a.yaml` and `/repo/models/a.yaml` both become `models/a.yaml`), so the output does not
+    /// depend on how a CI job spells its paths and holds no absolute path.
+    static func displayPath(_ path: String) -> String {
+        MarkdownRenderer.relativeLink(from: ".", to: path) ?? path
+    }
+
     public static func build(_ model: ResolvedModel, file: String, sourceLink: String?, prose: ProseFormats = .all) -> ModelReport {
         let wantsMarkdown = prose.contains(.markdown), wantsHTML = prose.contains(.html)
         func markdownProse(_ text: String) -> String { wantsMarkdown ? MarkdownProse.sanitize(text) : text }
@@ -170,18 +177,18 @@ public enum ReportContextBuilder {
         let uncovered = Dictionary(grouping: model.uncoveredFindings, by: { "\($0.host)\u{0}\($0.scan)" })
             .sorted { $0.key < $1.key }
             .map { _, items in
-                UncoveredGroup(host: items[0].host, file: items[0].scan,
+                UncoveredGroup(host: items[0].host, file: displayPath(items[0].scan),
                                items: items.map { UncoveredItem(id: $0.id, title: $0.title, status: $0.rawStatus) })
             }
 
         return ModelReport(
             generator: generator, file: file,
             model: ModelInfo(id: model.id, title: model.title, owner: model.owner, reviewed: model.reviewed,
-                             formatVersion: model.formatVersion, source: model.sourcePath, sourceLink: sourceLink,
+                             formatVersion: model.formatVersion, source: displayPath(model.sourcePath), sourceLink: sourceLink,
                              summary: model.summary.map(markdownProse),
                              summaryHTML: model.summary.flatMap(htmlProse)),
             scans: model.scans.map {
-                ScanInfo(host: $0.host, file: $0.path, tool: $0.tool.rawValue, format: $0.format,
+                ScanInfo(host: $0.host, file: displayPath($0.path), tool: $0.tool.rawValue, format: $0.format,
                          catalog: $0.catalog ?? "unknown", date: $0.date,
                          pass: $0.pass, fail: $0.fail, warn: $0.warn, manual: $0.manual, info: $0.info)
             },
