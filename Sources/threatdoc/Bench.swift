@@ -40,7 +40,7 @@ struct Bench: ParsableCommand {
             guard let tool else {
                 for catalog in BenchmarkCatalog.all {
                     let marker = BenchmarkCatalog.defaultVersion(for: catalog.tool) == catalog.version ? " (default)" : ""
-                    print("\(catalog.tool.rawValue)\t\(catalog.version)\t\(catalog.checks.count) checks\t\(catalog.source)\(marker)")
+                    Console.output("\(catalog.tool.rawValue)\t\(catalog.version)\t\(catalog.checks.count) checks\t\(catalog.source)\(marker)")
                 }
                 return
             }
@@ -52,7 +52,7 @@ struct Bench: ParsableCommand {
             for check in checks {
                 let kind = [check.nodeType, check.isManual ? "manual" : check.scored == true ? "scored" : ""]
                     .filter { !$0.isEmpty }.joined(separator: ", ")
-                print("\(tool.rawValue):\(check.id)\t\(check.title)\(kind.isEmpty ? "" : "  [\(kind)]")")
+                Console.output("\(tool.rawValue):\(check.id)\t\(check.title)\(kind.isEmpty ? "" : "  [\(kind)]")")
             }
             if checks.isEmpty { throw ExitCode(1) }
         }
@@ -87,17 +87,17 @@ struct Bench: ParsableCommand {
                     + (suggestions.isEmpty ? "" : "; did you mean \(suggestions.joined(separator: ", or "))?") + "\n").utf8))
                 throw ExitCode(1)
             }
-            print("\(reference.tool.rawValue):\(found.id)  \(found.title)")
-            print("  catalog:    \(catalog.version) (\(catalog.source))")
-            print("  section:    \(found.section)")
-            print("  assessment: \(found.isManual ? "manual" : found.assessment.isEmpty ? "unknown" : found.assessment)\(found.scored.map { $0 ? ", scored" : ", not scored" } ?? "")")
-            if !found.nodeType.isEmpty { print("  node type:  \(found.nodeType)") }
+            Console.output("\(reference.tool.rawValue):\(found.id)  \(found.title)")
+            Console.output("  catalog:    \(catalog.version) (\(catalog.source))")
+            Console.output("  section:    \(found.section)")
+            Console.output("  assessment: \(found.isManual ? "manual" : found.assessment.isEmpty ? "unknown" : found.assessment)\(found.scored.map { $0 ? ", scored" : ", not scored" } ?? "")")
+            if !found.nodeType.isEmpty { Console.output("  node type:  \(found.nodeType)") }
             let elsewhere = BenchmarkCatalog.all.filter { $0.tool == reference.tool && $0.version != catalog.version }
                 .compactMap { other -> String? in
                     guard let same = other.checks.first(where: { $0.matchKey == found.matchKey }) else { return nil }
                     return same.id == found.id ? nil : "\(other.version): \(same.id)"
                 }
-            if !elsewhere.isEmpty { print("  numbered differently in: \(elsewhere.joined(separator: ", "))") }
+            if !elsewhere.isEmpty { Console.output("  numbered differently in: \(elsewhere.joined(separator: ", "))") }
         }
     }
 
@@ -120,7 +120,7 @@ struct Bench: ParsableCommand {
                     let counts = report.counts()
                     let order: [ScanStatus] = [.pass, .fail, .warn, .manual, .info]
                     let figures = order.map { "\($0.rawValue) \(counts[$0] ?? 0)" }.joined(separator: ", ")
-                    print("\(file): \(report.format), catalog \(report.catalogVersion ?? "unknown (titles are matched instead)"): \(report.results.count) results (\(figures))")
+                    Console.output("\(file): \(report.format), catalog \(report.catalogVersion ?? "unknown (titles are matched instead)"): \(report.results.count) results (\(figures))")
                 } else {
                     failed = true
                     let formatter = DiagnosticFormatter(useColor: false)

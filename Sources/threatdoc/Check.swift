@@ -97,19 +97,20 @@ struct Check: ParsableCommand {
         if format == .github { GitHubSummary.write(all, gates: failures, stale: freshness.all) }
 
         // The verdict goes to standard error, so SARIF and JSON on standard output stay clean.
-        var verdict = ""
-        for failure in failures { verdict += "threatdoc: gate '\(failure.gate)' failed: \(failure.reason)\n" }
+        // One entry per line, each escaped whole: a reason may quote a model's text, newlines included.
+        var verdict: [String] = []
+        for failure in failures { verdict.append("threatdoc: gate '\(failure.gate)' failed: \(failure.reason)") }
         if !freshness.isFresh {
-            for path in freshness.stale { verdict += "threatdoc: stale: \(outputFolder)/\(path)\n" }
-            for path in freshness.missing { verdict += "threatdoc: missing: \(outputFolder)/\(path)\n" }
-            for path in freshness.extra { verdict += "threatdoc: no longer produced: \(outputFolder)/\(path)\n" }
-            verdict += "threatdoc: \(outputFolder)/ is not what the models render to; run `threatdoc render` (or .ci/render) and commit \(outputFolder)/\n"
+            for path in freshness.stale { verdict.append("threatdoc: stale: \(outputFolder)/\(path)") }
+            for path in freshness.missing { verdict.append("threatdoc: missing: \(outputFolder)/\(path)") }
+            for path in freshness.extra { verdict.append("threatdoc: no longer produced: \(outputFolder)/\(path)") }
+            verdict.append("threatdoc: \(outputFolder)/ is not what the models render to; run `threatdoc render` (or .ci/render) and commit \(outputFolder)/")
         }
-        if renderDiagnostics.hasErrors { verdict += "threatdoc: the templates have errors; the output could not be checked\n" }
+        if renderDiagnostics.hasErrors { verdict.append("threatdoc: the templates have errors; the output could not be checked") }
         let passed = failures.isEmpty && freshness.isFresh && !renderDiagnostics.hasErrors
-        verdict += passed ? "threatdoc: check passed (gates: \(gates.map(\.description).joined(separator: ", ")))\n"
-            : "threatdoc: check failed\n"
-        for line in verdict.split(separator: "\n") { Console.error(String(line)) }
+        verdict.append(passed ? "threatdoc: check passed (gates: \(gates.map(\.description).joined(separator: ", ")))"
+            : "threatdoc: check failed")
+        for line in verdict { Console.error(line) }
         if ExitStatus.for(outcome, strict: false) == ExitStatus.failure { throw ExitCode(ExitStatus.failure) }
         if !passed { throw ExitCode(ExitStatus.findings) }
     }

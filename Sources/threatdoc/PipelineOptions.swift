@@ -40,7 +40,13 @@ struct PipelineOptions: ParsableArguments {
         let explicitProject = project != ProjectFile.defaultPath
         var loadedProject: ProjectFile?
         var confinement: String?
-        if !noProject, explicitProject || FileManager.default.fileExists(atPath: project),
+        // The default project file is the repository's; a link from it to a file elsewhere is not read.
+        let projectLeaves = !explicitProject && ModelLoader.leaves(project, folder: ".")
+        if projectLeaves {
+            projectDiagnostics.report(.linkOutsideModels, "not read: the project file is a symbolic link to a file outside this folder",
+                                      at: SourceLocation(file: project, line: 1, column: 1))
+        }
+        if !noProject, !projectLeaves, explicitProject || FileManager.default.fileExists(atPath: project),
            let file = ProjectFile.load(path: project, limits: limits, into: &projectDiagnostics) {
             loadedProject = file
             scanInputs += file.scans.map {
@@ -53,7 +59,10 @@ struct PipelineOptions: ParsableArguments {
                 confinement = (project as NSString).deletingLastPathComponent.isEmpty ? "." : (project as NSString).deletingLastPathComponent
             }
         }
-        if modelPaths.isEmpty { modelPaths = ["models"] }
+        if modelPaths.isEmpty {
+            modelPaths = ["models"]
+            confinement = "."
+        }
         var pipeline = Pipeline(
             limits: limits,
             options: ValidationOptions(today: CalendarDate.today(), maxReviewAgeDays: maxReviewAge),

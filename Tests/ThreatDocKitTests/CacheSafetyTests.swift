@@ -90,10 +90,12 @@ final class CacheSafetyTests: XCTestCase {
 
     func testTheRefusalNamesTheMissingMark() throws {
         try make("half/CACHEDIR.TAG", daysOld: 0, content: CacheFolder.tagText)
+        try make("half/thesis.tex", daysOld: 40)
         let run = try TestSupport.run(["render", "--no-project", "--cache-dir", "half", "models"], in: root)
         XCTAssertEqual(run.status, 2)
         XCTAssertTrue(run.stderr.contains("it has no .threatdoc-cache"), run.stderr)
-        XCTAssertFalse(run.stderr.contains("such as 'CACHEDIR.TAG'"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("such as 'thesis.tex'"), run.stderr)
+        XCTAssertTrue(exists("half/thesis.tex"))
     }
 
     func testAnEmptyFolderBecomesACacheAndAFileIsRefused() throws {
@@ -108,18 +110,39 @@ final class CacheSafetyTests: XCTestCase {
         XCTAssertTrue(refused.stderr.contains("not a folder"), refused.stderr)
     }
 
-    /// Half-written entries of killed runs (named after a process that is gone) are removed by the next
-    /// render; a live process's are left alone.
+    /// Half-written entries of killed runs are removed by the next render; one a live writer holds
+    /// locked is left alone, whatever its process ID (PID 1 in a container, or a reused ID).
     func testTheNextRenderRemovesAKilledRunsTemporaries() throws {
         _ = try CacheFolder.open(root.appendingPathComponent("cache").path)
-        try make("cache/tmp/99999999-12345", daysOld: 0)
+        try make("cache/tmp/1-12345", daysOld: 0)
         try make("cache/tmp/\(getpid())-12345", daysOld: 0)
+        try make("cache/tmp/\(getpid())-67890", daysOld: 0)
         try make("cache/tmp/not-ours", daysOld: 90)
+        let held = open(root.appendingPathComponent("cache/tmp/\(getpid())-67890").path, O_RDONLY)
+        XCTAssertEqual(flock(held, LOCK_EX), 0)
+        defer { close(held) }
         let run = try TestSupport.run(["render", "--no-project", "--cache-dir", "cache", "models"], in: root)
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertFalse(exists("cache/tmp/99999999-12345"))
-        XCTAssertTrue(exists("cache/tmp/\(getpid())-12345"))
+        XCTAssertFalse(exists("cache/tmp/1-12345"), "PID 1 is always alive; the lock says the writer is gone")
+        XCTAssertFalse(exists("cache/tmp/\(getpid())-12345"))
+        XCTAssertTrue(exists("cache/tmp/\(getpid())-67890"), "a writer still holds it")
         XCTAssertTrue(exists("cache/tmp/not-ours"))
+    }
+
+    /// A run killed between writing the two marks, or runs starting together on a new folder, never
+    /// lock the folder out.
+    func testAHalfMarkedFolderIsFinishedNotRefused() throws {
+        try make("cache/CACHEDIR.TAG", daysOld: 0, content: CacheFolder.tagText)
+        let run = try TestSupport.run(["render", "--no-project", "--cache-dir", "cache", "models"], in: root)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(exists("cache/.threatdoc-cache"))
+        let fresh = root.appendingPathComponent("together").path
+        let runs = (0..<4).map { _ in
+            Thread.detachNewThreadWithResult { [root] in
+                try? TestSupport.run(["render", "--no-project", "--cache-dir", fresh, "--output", "out-\(UUID())", "models"], in: root)
+            }
+        }
+        for pending in runs { XCTAssertEqual(pending.value()?.status, 0, pending.value()?.stderr ?? "") }
     }
 
     /// Keys identify the build: the executable carries a GNU build ID, and a binary without one (this

@@ -130,6 +130,10 @@ final class NameSafetyTests: XCTestCase {
             try "x".write(to: folder.appendingPathComponent("models/a.yaml"), atomically: true, encoding: .utf8)
         }
         defer { for folder in [live, other] { try? FileManager.default.removeItem(at: folder) } }
+        // A live diff holds its folder locked; the dead one's name says 99999999 but the lock decides.
+        let held = open(live.path, O_RDONLY | O_DIRECTORY)
+        XCTAssertEqual(flock(held, LOCK_EX), 0)
+        defer { close(held) }
         XCTAssertGreaterThanOrEqual(RevisionReader.removeAbandonedFolders(), 1)
         XCTAssertFalse(FileManager.default.fileExists(atPath: dead.path))
         XCTAssertTrue(FileManager.default.fileExists(atPath: live.path))

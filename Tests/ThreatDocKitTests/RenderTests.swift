@@ -247,11 +247,17 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(third.kept, Set(pages).subtracting(["html/docker.html"]))
         XCTAssertEqual(try snapshot(URL(fileURLWithPath: output)), before)
 
-        // A changed model renders again; the other model's pages are kept.
+        // A comment changes nothing a page shows: every page is kept.
         try (exemplar + "\n# a comment\n").write(to: models.appendingPathComponent("docker.yaml"), atomically: true, encoding: .utf8)
         let fourth = try render()
-        XCTAssertEqual(fourth.kept, ["docker-copy.md", "html/docker-copy.html"])
+        XCTAssertEqual(fourth.kept, Set(pages))
         XCTAssertEqual(try snapshot(URL(fileURLWithPath: output)), before, "a comment changes no page")
+
+        // A changed model renders again; the other model's pages are kept.
+        try exemplar.replacingOccurrences(of: "\ntitle: ", with: "\ntitle: Renamed ")
+            .write(to: models.appendingPathComponent("docker.yaml"), atomically: true, encoding: .utf8)
+        let fifth = try render()
+        XCTAssertEqual(fifth.kept, ["docker-copy.md", "html/docker-copy.html"])
     }
 
     func testStaleFilesAreRemoved() throws {

@@ -192,6 +192,10 @@ public enum RevisionReader {
         } catch {
             throw Failure(description: "cannot create a temporary folder: \(error.localizedDescription)")
         }
+        // Locked for as long as this process lives (the descriptor stays open): a folder whose lock
+        // can be taken was left by a process that is gone, whatever its process ID says.
+        let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if descriptor >= 0 { _ = flock(descriptor, LOCK_EX) }
         let archive = folder.appendingPathComponent(".archive.tar")
         let git = run(["git", "-C", repository, "archive", "--format=tar", "-o", archive.path, "\(ref)^{tree}"])
         guard git.status == 0 else {
@@ -207,16 +211,23 @@ public enum RevisionReader {
         return folder
     }
 
-    /// Removes the folders of diffs whose process is gone (killed before it could clean up).
+    /// Removes the folders of diffs whose process is gone (killed before it could clean up): those
+    /// whose lock can be taken.
     @discardableResult
     public static func removeAbandonedFolders() -> Int {
         let temporary = FileManager.default.temporaryDirectory
         var removed = 0
         for name in (try? FileManager.default.contentsOfDirectory(atPath: temporary.path)) ?? [] where name.hasPrefix(folderPrefix) {
             let parts = name.dropFirst(folderPrefix.count).split(separator: "-", maxSplits: 1)
-            guard parts.count == 2, let pid = pid_t(parts[0]), pid > 0, UUID(uuidString: String(parts[1])) != nil,
-                  !ProcessLiveness.isRunning(pid) else { continue }
-            if (try? FileManager.default.removeItem(at: temporary.appendingPathComponent(name))) != nil { removed += 1 }
+            guard parts.count == 2, pid_t(parts[0]) != nil, UUID(uuidString: String(parts[1])) != nil else { continue }
+            let folder = temporary.appendingPathComponent(name)
+            var info = stat()
+            guard lstat(folder.path, &info) == 0, (info.st_mode & S_IFMT) == S_IFDIR else { continue }
+            let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { continue }
+            if (try? FileManager.default.removeItem(at: folder)) != nil { removed += 1 }
         }
         return removed
     }

@@ -48,8 +48,8 @@ extension DiagnosticCode {
         help: "a model file holds one mapping that starts with `threatdoc: 1`")
     public static let repeatsOmitted = DiagnosticCode("TD113", "repeats-omitted", .note,
         help: "fix the diagnostics shown first; the rest are usually the same mistake")
-    public static let linkOutsideModels = DiagnosticCode("TD114", "link-outside-models", .error,
-        help: "copy the model into the models folder, or name the file itself on the command line or under `models:` in .threatdoc.yaml")
+    public static let linkOutsideModels = DiagnosticCode("TD114", "link-outside-folder", .error,
+        help: "copy the file into the folder; a models folder, the project file's paths and a templates folder may not reach outside the project through links")
     public static let bidiCharacter = DiagnosticCode("TD112", "bidi-control-character", .warning,
         help: "remove invisible bidirectional or control characters; they can make text read differently than it is")
 
@@ -140,6 +140,10 @@ extension DiagnosticCode {
         help: "add the partial to the templates folder, or use a built-in one")
     public static let templateContentType = DiagnosticCode("TD504", "template-content-type", .error,
         help: "start every Markdown template and partial with {{% CONTENT_TYPE: MARKDOWN }} so values are escaped for Markdown")
+    public static let templateUnescaped = DiagnosticCode("TD505", "template-unescaped", .error,
+        help: "use {{name}}, which escapes; only values threatdoc has made safe may be emitted raw ({{{…HTML}}} and {{{…SVG}}} in HTML, anchors, files, Mermaid and prose in Markdown)")
+    public static let templatePartialCycle = DiagnosticCode("TD506", "template-partial-cycle", .error,
+        help: "a partial may not include itself, directly or through others, and partials nest at most 16 deep")
     public static let diagramFailed = DiagnosticCode("TD511", "diagram-failed", .warning,
         help: "the page was written without the diagram; its text version is still there")
     public static let outputFailure = DiagnosticCode("TD510", "output-failure", .error,
@@ -160,6 +164,7 @@ extension DiagnosticCode {
         .reviewInFuture, .reviewOverdue, .staleGap, .coverageSummary,
         .unknownCheck, .undeclaredBenchmark, .unknownCatalog, .scanUnreadable, .scanFormatUnknown, .checkRemapped, .scanInModelFolder,
         .evidence, .contradictedEvidence, .threatContradicted, .uncoveredFindings, .statusBehindEvidence,
-        .templateSyntax, .templateUnknownName, .templateMissingPartial, .templateContentType, .outputFailure, .diagramFailed,
+        .templateSyntax, .templateUnknownName, .templateMissingPartial, .templateContentType, .templateUnescaped,
+        .templatePartialCycle, .outputFailure, .diagramFailed,
     ]
 }

@@ -126,6 +126,14 @@ public struct ModelLoader: Sendable {
         return model
     }
 
+    /// Whether `path`, links resolved, lies outside `folder` (links resolved too).
+    public static func leaves(_ path: String, folder: String) -> Bool {
+        guard FileManager.default.fileExists(atPath: path) else { return false }
+        let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
+        let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
+        return !(real == root || real.hasPrefix(root == "/" ? "/" : root + "/"))
+    }
+
     /// The model files named by `path`: the file itself, or every model file below a folder, sorted.
     /// Symbolic links to folders are not followed, so a link cannot loop. A link to a file is read
     /// only when it stays inside the folder: in a pull request, `models/x.yaml -> /etc/shadow` must

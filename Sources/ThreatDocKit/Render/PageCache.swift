@@ -44,32 +44,27 @@ public struct PageCache: Sendable {
         pages.record(pathPrefix + path, key: key, kept: false)
     }
 
-    /// Digests of every model's inputs: the model file's bytes and everything the scans reported.
+    /// A digest of each resolved model, by ID: the page is a function of the resolved model (with the
+    /// evidence of every scan assigned to it, their versions and hosts), the templates and the build,
+    /// so the key covers all of what a page shows rather than a list of its inputs that could miss one.
     public static func digests(for outcome: Pipeline.Outcome) -> [String: String] {
-        var scans = Digest()
-        for report in outcome.scans.sorted(by: { $0.path < $1.path }) {
-            for field in [report.path, report.label, report.catalogVersion ?? "", "\(report.started ?? 0)", "\(report.results.count)"] {
-                scans.add(field)
-            }
-            for result in report.results {
-                for field in [result.id, result.rawStatus, result.title, result.nodeType, result.catalogVersion ?? ""] { scans.add(field) }
-            }
+        let models = outcome.models ?? []
+        let digests = concurrentMap(models.count) { index -> String in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            guard let data = try? encoder.encode(models[index]) else { return "" }
+            return Digest.ofBytes(data)
         }
-        let scanDigest = scans.hex
-        let sources = Dictionary(outcome.sources.map { ($0.path, $0.digest) }, uniquingKeysWith: { a, _ in a })
-        var digests: [String: String] = [:]
-        for model in outcome.models ?? [] {
-            guard let source = sources[model.sourcePath] else { continue }
-            digests[model.id] = Digest.of(source, scanDigest)
-        }
-        return digests
+        var byID: [String: String] = [:]
+        for (model, digest) in zip(models, digests) where !digest.isEmpty { byID[model.id] = digest }
+        return byID
     }
 
     /// The cache key for a page of `model` rendered with `templates` in `format`; nil when the model's
     /// inputs are unknown or there is no cache.
     public func key(format: String, model: ResolvedModel, templates templateDigest: String, extra: String) -> String? {
         guard folder != nil, let digest = inputDigests[model.id] else { return nil }
-        return Digest.of("page-v2", format, BuildIdentity.current, templateDigest, extra, digest, model.id, model.sourcePath)
+        return Digest.of("page-v3", format, BuildIdentity.current, templateDigest, extra, digest, model.id, model.sourcePath)
     }
 
     /// A digest of every template and asset of a set, computed once per render.

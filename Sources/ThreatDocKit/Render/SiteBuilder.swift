@@ -70,11 +70,22 @@ public struct SiteBuilder: Sendable {
     private func build(_ outcome: Pipeline.Outcome, keeping: Bool, into diagnostics: inout DiagnosticBag) -> Output? {
         guard let models = outcome.models else { return nil }
         let previous = keeping ? cache.flatMap { OutputManifest.load(cache: $0, outputDirectory: outputDirectory) } : nil
-        let pageCache = PageCache(folder: cache, inputDigests: PageCache.digests(for: outcome), previous: previous)
+        let pageCache = PageCache(folder: cache, inputDigests: cache == nil ? [:] : PageCache.digests(for: outcome), previous: previous)
         var markdownDiagnostics = DiagnosticBag(), htmlDiagnostics = DiagnosticBag()
+        // A templates folder that cannot be read, or a template in it, stops the build: rendering with
+        // the built-in templates instead would publish what the user did not ask for.
+        if let templatesFolder, let problem = TemplateSet.problem(withFolder: templatesFolder) {
+            diagnostics.report(.ioError, problem, at: nil)
+            return nil
+        }
         let markdownSet = TemplateSet.load(format: "markdown", overrides: templatesFolder, into: &markdownDiagnostics)
         let markdownRenderer = MarkdownRenderer(templates: markdownSet, outputDirectory: outputDirectory, cache: pageCache)
         let htmlSet = formats.contains(.html) ? TemplateSet.load(format: "html", overrides: templatesFolder, into: &htmlDiagnostics) : nil
+        if markdownDiagnostics.hasErrors || htmlDiagnostics.hasErrors {
+            diagnostics.append(contentsOf: markdownDiagnostics)
+            diagnostics.append(contentsOf: htmlDiagnostics)
+            return nil
+        }
         // The formats are independent: render them at the same time.
         let markdownResult = Deferred<(files: [String: String]?, diagnostics: DiagnosticBag)>()
         let wantsMarkdown = formats.contains(.markdown)

@@ -77,8 +77,10 @@ public struct CacheFolder: Sendable, Equatable {
         } catch {
             throw Failure(description: "cannot read the cache folder \(path): \(error.localizedDescription)")
         }
+        // Only the marks (a run killed while writing them, or another run writing them now): finish.
+        let onlyMarks = contents.allSatisfy { $0 == tagName || $0 == markerName }
         let adoptable = isDefault && contents.allSatisfy(legacyNames.contains)
-        guard contents.isEmpty || adoptable else {
+        guard contents.isEmpty || onlyMarks || adoptable else {
             let missing = [tagName, markerName].filter { !contents.contains($0) }.joined(separator: " and ")
             let other = contents.filter { $0 != tagName && $0 != markerName }.sorted()
             let example = other.first.map { " (such as '\($0)')" } ?? ""
@@ -100,12 +102,17 @@ public struct CacheFolder: Sendable, Equatable {
         return tag.starts(with: Array(Self.tagSignature.utf8))
     }
 
+    /// Writes the marks in place, never through a temporary file that a killed run could leave; a
+    /// mark another run is writing at the same moment is left to it.
     private func mark() throws(Failure) {
-        for (name, text) in [(Self.tagName, Self.tagText), (Self.markerName, Self.markerText)]
-        where FileStatus(path: "\(path)/\(name)") == nil {
-            guard FileManager.default.createFile(atPath: "\(path)/\(name)", contents: Data(text.utf8)) else {
+        for (name, text) in [(Self.tagName, Self.tagText), (Self.markerName, Self.markerText)] {
+            let descriptor = Foundation.open("\(path)/\(name)", O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            if descriptor < 0 {
+                if errno == EEXIST { continue }
                 throw Failure(description: "cannot write \(path)/\(name): \(String(cString: strerror(errno)))")
             }
+            _ = text.utf8CString.withUnsafeBufferPointer { write(descriptor, $0.baseAddress!, $0.count - 1) }
+            close(descriptor)
         }
     }
 
@@ -147,6 +154,8 @@ public struct CacheFolder: Sendable, Equatable {
         let temporary = "\(temporaryFolder)/\(getpid())-\(UInt64.random(in: 0...UInt64.max))"
         let descriptor = Foundation.open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return }
+        // Held while the entry is written: a lock that can be taken means its writer is gone.
+        _ = flock(descriptor, LOCK_EX)
         let written = data.withUnsafeBytes { buffer -> Bool in
             var offset = 0
             while offset < buffer.count {
@@ -156,21 +165,26 @@ public struct CacheFolder: Sendable, Equatable {
             }
             return true
         }
-        close(descriptor)
+        // Renamed while still locked, so a cleaner never takes a finished entry for debris.
         if !written || rename(temporary, entryPath(kind, key)) != 0 { unlink(temporary) }
+        close(descriptor)
     }
 
     // MARK: Housekeeping
 
-    /// Removes what killed runs left in `tmp/`: files named after a process that no longer runs.
-    /// Called on every render, so debris never outlives the next run.
+    /// Removes what killed runs left in `tmp/`: files whose writer no longer holds their lock. Not by
+    /// process ID, which a container's PID 1 or a reused ID would make look alive for ever. Called on
+    /// every render, so debris never outlives the next run.
     @discardableResult
     public func removeAbandonedTemporaries() -> Int {
         let folder = "\(path)/\(Self.temporaryFolder)"
         var removed = 0
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
-            guard let pid = Self.owner(ofTemporary: name), !ProcessLiveness.isRunning(pid) else { continue }
-            if unlink("\(folder)/\(name)") == 0 { removed += 1 }
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where Self.owner(ofTemporary: name) != nil {
+            let file = "\(folder)/\(name)"
+            let descriptor = Foundation.open(file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0 else { continue }
+            defer { close(descriptor) }
+            if flock(descriptor, LOCK_EX | LOCK_NB) == 0, unlink(file) == 0 { removed += 1 }
         }
         return removed
     }
@@ -207,12 +221,5 @@ public struct CacheFolder: Sendable, Equatable {
             }
         }
         return removed
-    }
-}
-
-enum ProcessLiveness {
-    /// Whether a process with this ID exists (it may belong to another user).
-    static func isRunning(_ pid: pid_t) -> Bool {
-        kill(pid, 0) == 0 || errno == EPERM
     }
 }

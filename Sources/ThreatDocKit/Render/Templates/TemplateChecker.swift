@@ -61,7 +61,103 @@ public struct TemplateChecker {
             return
         }
         var visited = Set<String>()
-        check(template, scopes: [shape], visiting: [], visited: &visited, into: &diagnostics)
+        check(template, scopes: [shape], sections: [], visiting: [], visited: &visited, into: &diagnostics)
+    }
+
+    /// Sections nest at most this deep in one template; deeper input would only exhaust the stack.
+    public static let maxSectionDepth = 64
+    /// Partials nest at most this deep.
+    public static let maxPartialDepth = 16
+
+    /// One linear pass over every template's tags, before anything recursive parses or renders them:
+    /// sections nested too deep, a pragma after the first tag (a second CONTENT_TYPE would turn
+    /// escaping off for the rest), and partials that include themselves or nest too deep.
+    public func checkStructure(roots: [String], into diagnostics: inout DiagnosticBag) {
+        var includes: [String: [(name: String, location: SourceLocation)]] = [:]
+        for template in set.templates.values.sorted(by: { $0.name < $1.name }) {
+            var depth = 0
+            for (index, tag) in Self.tags(in: template.text).enumerated() {
+                let location = SourceLocation(file: template.path, line: tag.line, column: tag.column)
+                switch tag.sigil {
+                case "#", "^", "$", "<":
+                    depth += 1
+                    if tag.sigil == "<" { includes[template.name, default: []].append((tag.name, location)) }
+                    if depth > Self.maxSectionDepth {
+                        diagnostics.report(.templateSyntax,
+                            "template '\(template.name)' nests sections deeper than \(Self.maxSectionDepth)", at: location)
+                        break
+                    }
+                case "/":
+                    depth = max(0, depth - 1)
+                case "%" where index > 0:
+                    diagnostics.report(.templateContentType,
+                        "template '\(template.name)' has a second pragma, which would change how what follows is escaped; "
+                            + "only its first tag may be {{% CONTENT_TYPE: … }}", at: location)
+                case ">":
+                    includes[template.name, default: []].append((tag.name, location))
+                default:
+                    break
+                }
+                if depth > Self.maxSectionDepth { break }
+            }
+        }
+        checkPartialGraph(includes, roots: roots, into: &diagnostics)
+    }
+
+    /// Depth-first over "template includes partial", without recursion: a cycle is reported with its
+    /// chain, and the longest chain from a root may be `maxPartialDepth` partials.
+    private func checkPartialGraph(_ includes: [String: [(name: String, location: SourceLocation)]], roots: [String],
+                                   into diagnostics: inout DiagnosticBag) {
+        enum State { case active, done }
+        var state: [String: State] = [:]
+        var height: [String: Int] = [:]
+        var cycles = false
+        for start in set.templates.keys.sorted() where state[start] == nil {
+            var stack: [(name: String, next: Int)] = [(start, 0)]
+            state[start] = .active
+            while let top = stack.last {
+                let edges = includes[top.name] ?? []
+                guard top.next < edges.count else {
+                    height[top.name] = 1 + (edges.map { height[$0.name] ?? 0 }.max() ?? 0)
+                    state[top.name] = .done
+                    stack.removeLast()
+                    continue
+                }
+                stack[stack.count - 1].next += 1
+                let edge = edges[top.next]
+                guard set.templates[edge.name] != nil else { continue }  // a missing partial is reported by `check`
+                switch state[edge.name] {
+                case .active:
+                    cycles = true
+                    let path = stack.map(\.name)
+                    let chain = path[(path.firstIndex(of: edge.name) ?? 0)...] + [edge.name]
+                    diagnostics.report(.templatePartialCycle,
+                        "template '\(top.name)' includes '\(edge.name)', which includes it again: \(chain.joined(separator: " → "))",
+                        at: edge.location)
+                case .done:
+                    continue
+                case nil:
+                    state[edge.name] = .active
+                    stack.append((edge.name, 0))
+                }
+            }
+        }
+        guard !cycles else { return }
+        for root in roots {
+            guard let template = set.templates[root], let levels = height[root], levels - 1 > Self.maxPartialDepth else { continue }
+            diagnostics.report(.templatePartialCycle,
+                "template '\(root)' reaches partials \(levels - 1) deep; at most \(Self.maxPartialDepth) are allowed",
+                at: SourceLocation(file: template.path, line: 1, column: 1))
+        }
+    }
+
+    /// Whether `{{{name}}}` may emit the field `name` raw: only what threatdoc made safe itself.
+    func mayEmitRaw(_ field: String) -> Bool {
+        switch requiredContentType {
+        case "HTML": return field.hasSuffix("HTML") || field.hasSuffix("SVG")
+        case "MARKDOWN": return ["anchor", "file", "mermaid", "summary", "description"].contains(field)
+        default: return true
+        }
     }
 
     private struct Tag {
@@ -71,12 +167,13 @@ public struct TemplateChecker {
         var column: Int
     }
 
-    private func check(_ template: TemplateSet.Template, scopes initial: [Shape], visiting: [String],
+    private func check(_ template: TemplateSet.Template, scopes initial: [Shape], sections outer: [String], visiting: [String],
                        visited: inout Set<String>, into diagnostics: inout DiagnosticBag) {
         // A partial is checked once per scope shape it is used with; a cycle of partials stops here.
         guard !visiting.contains(template.name), visiting.count < 16 else { return }
         var scopes = initial
-        var sections: [String] = []
+        // The sections open around each tag, the including templates' first: `{{{.}}}` is the innermost.
+        var sections = outer
         let tags = Self.tags(in: template.text)
         if let required = requiredContentType {
             let first = tags.first
@@ -105,8 +202,17 @@ public struct TemplateChecker {
                 _ = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
                 scopes.append(.scalar)
                 sections.append(tag.name)
+            case "{", "&":
+                _ = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
+                let field = tag.name == "." ? (sections.last ?? ".") : tag.name
+                let last = field.split(separator: ".").last.map(String.init) ?? field
+                if !mayEmitRaw(last) {
+                    diagnostics.report(.templateUnescaped,
+                        "template '\(template.name)' emits '\(tag.name)' unescaped (\(tag.sigil == "&" ? "{{&…}}" : "{{{…}}}")); "
+                            + "it holds text from a model", at: location)
+                }
             case "/":
-                if sections.last == tag.name {
+                if sections.count > outer.count, sections.last == tag.name {
                     sections.removeLast()
                     scopes.removeLast()
                 }
@@ -119,9 +225,10 @@ public struct TemplateChecker {
                             ?? "templates: \(set.templates.keys.sorted().joined(separator: ", "))")
                     continue
                 }
-                let key = "\(name)\u{0}\(scopes.count)"
+                let key = "\(name)\u{0}\(scopes.count)\u{0}\(sections.last ?? "")"
                 if visited.insert(key).inserted {
-                    check(partial, scopes: scopes, visiting: visiting + [template.name], visited: &visited, into: &diagnostics)
+                    check(partial, scopes: scopes, sections: sections, visiting: visiting + [template.name], visited: &visited,
+                          into: &diagnostics)
                 }
             default:
                 _ = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)

@@ -24,8 +24,12 @@ struct TemplateRenderer: Sendable {
         engine = compiled.map(Engine.compiled) ?? .mustache(library)
     }
 
+    init(compiled: [String: [TemplateNode]]) {
+        engine = .compiled(compiled)
+    }
+
     /// Every template of the set compiled, or nil when one of them uses what only swift-mustache renders.
-    private static func compile(_ set: TemplateSet) -> [String: [TemplateNode]]? {
+    static func compile(_ set: TemplateSet) -> [String: [TemplateNode]]? {
         var compiled: [String: [TemplateNode]] = [:]
         for template in set.templates.values {
             guard let nodes = TemplateCompiler.compile(template.text) else { return nil }

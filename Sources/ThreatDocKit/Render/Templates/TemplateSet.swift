@@ -15,6 +15,17 @@ public struct TemplateSet: Sendable {
     /// Static files written beside the output (the HTML site's stylesheet), by file name.
     public var assets: [String: String] = [:]
 
+    /// Why `directory` cannot be a templates folder, or nil.
+    public static func problem(withFolder directory: String) -> String? {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) else { return "no such templates folder: \(directory)" }
+        guard isDirectory.boolValue else { return "the templates folder \(directory) is not a folder" }
+        guard FileManager.default.isReadableFile(atPath: directory), (try? FileManager.default.contentsOfDirectory(atPath: directory)) != nil else {
+            return "cannot read the templates folder \(directory)"
+        }
+        return nil
+    }
+
     /// The default templates of `format`, overridden by `<directory>/<format>/<name>.mustache` files.
     /// Extra files in the folder are available as partials.
     public static func load(format: String, overrides directory: String?, into diagnostics: inout DiagnosticBag) -> TemplateSet {
@@ -25,12 +36,21 @@ public struct TemplateSet: Sendable {
         }
         if let directory {
             let folder = (directory as NSString).appendingPathComponent(format)
-            var isDirectory: ObjCBool = false
-            if !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
-                diagnostics.report(.ioError, "no such templates folder: \(directory)", at: nil)
-            }
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
-            for file in names.sorted() where file.hasSuffix(".css") {
+            for file in names.sorted() where file.hasSuffix(".css") || file.hasSuffix(".mustache") {
+                let path = (folder as NSString).appendingPathComponent(file)
+                // A link out of the folder could copy any file (/proc/self/environ) into the published site.
+                if ModelLoader.leaves(path, folder: folder) {
+                    diagnostics.report(.linkOutsideModels, "not read: this template file is a symbolic link to a file outside \(folder)",
+                                       at: SourceLocation(file: path, line: 1, column: 1))
+                }
+                if file.hasSuffix(".css"), !OutputWriter.isGeneratedShape("html/" + file) {
+                    diagnostics.report(.ioError, "the stylesheet name '\(file)' is not a plain file name (letters, digits, '.', '_', '-')",
+                                       at: SourceLocation(file: path, line: 1, column: 1))
+                }
+            }
+            for file in names.sorted() where file.hasSuffix(".css") && !ModelLoader.leaves((folder as NSString).appendingPathComponent(file), folder: folder)
+                && OutputWriter.isGeneratedShape("html/" + file) {
                 let path = (folder as NSString).appendingPathComponent(file)
                 if let bytes = try? FileReading.readRegularFile(path, limit: 1 << 20), let text = String(bytes: bytes, encoding: .utf8) {
                     assets[file] = text
@@ -38,11 +58,21 @@ public struct TemplateSet: Sendable {
                     diagnostics.report(.ioError, "cannot read \(path)", at: SourceLocation(file: path, line: 1, column: 1))
                 }
             }
-            for file in names.sorted() where file.hasSuffix(".mustache") {
+            for file in names.sorted() where file.hasSuffix(".mustache") && !ModelLoader.leaves((folder as NSString).appendingPathComponent(file), folder: folder) {
                 let path = (folder as NSString).appendingPathComponent(file)
-                guard let bytes = try? FileReading.readRegularFile(path, limit: 1 << 20),
-                      let text = String(bytes: bytes, encoding: .utf8) else {
-                    diagnostics.report(.ioError, "cannot read template \(path)", at: SourceLocation(file: path, line: 1, column: 1))
+                let bytes: [UInt8]
+                do {
+                    guard let read = try FileReading.readRegularFile(path, limit: 1 << 20) else {
+                        diagnostics.report(.ioError, "template \(path) is larger than 1 MiB", at: SourceLocation(file: path, line: 1, column: 1))
+                        continue
+                    }
+                    bytes = read
+                } catch {
+                    diagnostics.report(.ioError, "cannot read template \(path): \(error.message)", at: SourceLocation(file: path, line: 1, column: 1))
+                    continue
+                }
+                guard let text = String(bytes: bytes, encoding: .utf8) else {
+                    diagnostics.report(.ioError, "template \(path) is not UTF-8", at: SourceLocation(file: path, line: 1, column: 1))
                     continue
                 }
                 let name = String(file.dropLast(".mustache".count))
@@ -54,16 +84,35 @@ public struct TemplateSet: Sendable {
 
     /// The renderer for this set, once every template parses and the `model` and `index` templates
     /// (with their partials) use only names their contexts have; nil, with diagnostics, otherwise.
+    ///
+    /// Every step is linear in the templates' size: the structure (nesting, pragmas, partial cycles)
+    /// is checked on one pass over the tags before anything recursive runs; templates are parsed by
+    /// threatdoc's compiler; swift-mustache, whose parser is quadratic (it counts the characters left
+    /// before every read), parses only a set that uses its extensions, and only up to 64 KiB.
     func checkedRenderer(contentType: String, model: TemplateChecker.Shape, index: TemplateChecker.Shape,
                          into diagnostics: inout DiagnosticBag) -> TemplateRenderer? {
-        guard let library = library(into: &diagnostics) else { return nil }
         let checker = TemplateChecker(set: self, requiredContentType: contentType)
         var found = DiagnosticBag()
+        defer {
+            found.limitRepeats(to: Pipeline.maxRepeatsPerCode)
+            diagnostics.append(contentsOf: found)
+        }
+        checker.checkStructure(roots: ["model", "index"], into: &found)
+        guard !found.hasErrors else { return nil }
+        let renderer: TemplateRenderer
+        if let compiled = TemplateRenderer.compile(self) {
+            renderer = TemplateRenderer(compiled: compiled)
+        } else {
+            guard let library = library(into: &found) else { return nil }
+            renderer = TemplateRenderer(library: library, templates: self, allowCompiled: false)
+        }
         checker.check(root: "model", context: model, into: &found)
         checker.check(root: "index", context: index, into: &found)
-        diagnostics.append(contentsOf: found)
-        return found.hasErrors ? nil : TemplateRenderer(library: library, templates: self)
+        return found.hasErrors ? nil : renderer
     }
+
+    /// The largest template swift-mustache is given: its parser's cost grows with the square of the size.
+    static let maxSwiftMustacheBytes = 64 << 10
 
     /// Parses every template into a library, reporting syntax errors at their template line and column.
     func library(into diagnostics: inout DiagnosticBag) -> MustacheLibrary? {
@@ -71,6 +120,14 @@ public struct TemplateSet: Sendable {
         var library = MustacheLibrary()
         var failed = false
         for template in templates.values.sorted(by: { $0.name < $1.name }) {
+            guard template.text.utf8.count <= Self.maxSwiftMustacheBytes else {
+                failed = true
+                diagnostics.report(.templateSyntax,
+                    "template '\(template.name)' is malformed or uses a Mustache extension (inheritance, set delimiters, lambdas), "
+                        + "which threatdoc reads only in templates up to 64 KiB",
+                    at: SourceLocation(file: template.path, line: 1, column: 1))
+                continue
+            }
             do {
                 library.register(try MustacheTemplate(string: template.text), named: template.name)
             } catch let error as MustacheTemplate.ParserError {

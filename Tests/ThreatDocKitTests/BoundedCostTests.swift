@@ -1,0 +1,156 @@
+import Foundation
+import XCTest
+@testable import ThreatDocKit
+
+/// Every input that once stalled or crashed threatdoc, run as a contributor's pull request would run
+/// it: each must finish with the right error or output. No timing here: `.ci/bench` keeps the figures
+/// (its complexity table times each class at n and 4n).
+final class BoundedCostTests: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("td-cost-\(UUID())")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("models"), withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func run(_ arguments: [String]) throws -> TestSupport.Run {
+        try TestSupport.run(arguments, in: root, environment: ["XDG_CACHE_HOME": root.appendingPathComponent("xdg").path])
+    }
+
+    func write(_ text: String, to path: String) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    /// validate (text and JSON), render and check on one model file.
+    func assertLocatedError(_ located: String, in file: String, file callerFile: StaticString = #filePath, line: UInt = #line) throws {
+        let code = String(located.split(separator: "[").last?.prefix(5) ?? "")
+        for arguments in [["validate", "--no-project", file], ["validate", "--no-project", "--format", "json", file],
+                          ["render", "--no-project", "--no-cache", file], ["check", "--no-project", file]] {
+            let result = try run(arguments)
+            XCTAssertEqual(result.status, 1, "\(arguments): \(result.stderr.prefix(300))", file: callerFile, line: line)
+            let expected = arguments.contains("json") ? "\"code\" : \"\(code)\"" : located
+            XCTAssertTrue((result.stdout + result.stderr).contains(expected), "\(arguments): \((result.stdout + result.stderr).prefix(400))",
+                          file: callerFile, line: line)
+            XCTAssertLessThan(result.stdout.utf8.count + result.stderr.utf8.count, 64 << 10, "output stays bounded", file: callerFile, line: line)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("output").path), file: callerFile, line: line)
+    }
+
+    func testAMebibyteOfNULBytes() throws {
+        try Data(count: 1 << 20).write(to: root.appendingPathComponent("models/n.yaml"))
+        try assertLocatedError("n.yaml:1:1: error[TD103]", in: "models/n.yaml")
+    }
+
+    func testAHundredThousandBidiControlsInOneValue() throws {
+        try write("threatdoc: 1\nid: x\ntitle: \"" + String(repeating: "\u{202E}", count: 100_000) + "\"\n", to: "models/b.yaml")
+        try assertLocatedError("b.yaml:3:8: error[TD107]", in: "models/b.yaml")
+        // Under the value cap: every character is flagged once, the count of the rest is one note.
+        try write("threatdoc: 1\nid: x\ntitle: \"" + String(repeating: "\u{202E}a", count: 10_000) + "\"\n", to: "models/c.yaml")
+        let result = try run(["validate", "--no-project", "models/c.yaml"])
+        XCTAssertTrue(result.stdout.contains("error[TD112]") || result.stdout.contains("warning[TD112]"), String(result.stdout.prefix(500)))
+        XCTAssertLessThan(result.stdout.utf8.count, 64 << 10)
+    }
+
+    /// Repeated link syntax in prose: rendered, inert, and `check` agrees.
+    func testRepeatedMarkdownLinkSyntaxInProse() throws {
+        for (name, summary) in [("links", String(repeating: "[a](b)", count: 10_000)), ("brackets", String(repeating: "](", count: 30_000)),
+                                ("entity", "[a](&#106;avascript:alert(1)) and [r][x]\n\n[x]: &#106;avascript:alert(2)")] {
+            let model = minimalModel().replacingOccurrences(of: "title: Demo\n", with: "title: Demo\nsummary: |\n  "
+                + summary.replacingOccurrences(of: "\n", with: "\n  ") + "\n")
+            try write(model, to: "models/demo.yaml")
+            let render = try run(["render", "--no-project", "models"])
+            XCTAssertEqual(render.status, 0, "\(name): \(render.stderr.prefix(300))")
+            let markdown = try String(contentsOf: root.appendingPathComponent("output/demo.md"), encoding: .utf8)
+            for destination in MarkdownProse.inspect(markdown).destinations {
+                XCTAssertNil(ReferencesAreSafeURLs.problem(with: destination), "\(name): \(destination)")
+            }
+            XCTAssertFalse(markdown.contains("javascript:alert") && markdown.contains("](javascript"), name)
+            let check = try run(["check", "--no-project", "models"])
+            XCTAssertEqual(check.status, 0, "\(name): \(check.stderr.prefix(300))")
+        }
+    }
+
+    // MARK: Templates
+
+    /// A copy of the built-in templates with one file replaced.
+    func templates(_ name: String, _ text: String, format: String = "html") throws {
+        for (templateFormat, templates) in TemplateSet.builtin {
+            for (template, body) in templates { try write(body, to: "tpl/\(templateFormat)/\(template).mustache") }
+        }
+        try write(text, to: "tpl/\(format)/\(name).mustache")
+    }
+
+    func assertTemplateError(_ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        try write(minimalModel(), to: "models/demo.yaml")
+        for command in ["render", "check"] {
+            let result = try run([command, "--no-project", "--templates", "tpl", "models"])
+            XCTAssertEqual(result.status, 1, "\(command): \(result.stderr.prefix(400))", file: file, line: line)
+            XCTAssertTrue((result.stdout + result.stderr).contains(expected), "\(command): \((result.stdout + result.stderr).prefix(600))",
+                          file: file, line: line)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("output").path), "nothing is written",
+                       file: file, line: line)
+    }
+
+    func testAPartialThatIncludesItself() throws {
+        try templates("model", "{{% CONTENT_TYPE: HTML }}\n{{> model}}\n")
+        try assertTemplateError("tpl/html/model.mustache:2:1: error[TD506]: template 'model' includes 'model', which includes it again: model → model")
+    }
+
+    func testPartialsThatIncludeEachOther() throws {
+        try templates("threats", "{{% CONTENT_TYPE: HTML }}\n{{> mitigations}}\n")
+        try write("{{% CONTENT_TYPE: HTML }}\n{{> threats}}\n", to: "tpl/html/mitigations.mustache")
+        try assertTemplateError("which includes it again: mitigations → threats → mitigations")
+    }
+
+    func testThreeThousandNestedSections() throws {
+        try templates("model", "{{% CONTENT_TYPE: HTML }}" + String(repeating: "{{#model}}", count: 3_000) + "x"
+            + String(repeating: "{{/model}}", count: 3_000))
+        try assertTemplateError("error[TD501]: template 'model' nests sections deeper than 64")
+    }
+
+    func testATemplateOfFortyFiveThousandTags() throws {
+        try templates("model", "{{% CONTENT_TYPE: HTML }}" + String(repeating: "{{report.model.title}} ", count: 45_000))
+        try write(minimalModel(), to: "models/demo.yaml")
+        let result = try run(["render", "--no-project", "--templates", "tpl", "models"])
+        XCTAssertEqual(result.status, 0, String(result.stderr.prefix(300)))
+        let page = try String(contentsOf: root.appendingPathComponent("output/html/demo.html"), encoding: .utf8)
+        XCTAssertEqual(page.components(separatedBy: "Demo ").count - 1, 45_000)
+    }
+
+    func testAMisspeltNameInAHugeTemplateIsReportedAFewTimesNotFortyFiveThousand() throws {
+        try templates("model", "{{% CONTENT_TYPE: HTML }}" + String(repeating: "{{report.modle.title}}", count: 45_000))
+        try assertTemplateError("error[TD502]")
+        let result = try run(["render", "--no-project", "--templates", "tpl", "models"])
+        XCTAssertLessThan(result.stderr.components(separatedBy: "error[TD502]").count, 60, "repeats are counted in one note")
+    }
+
+    func testAMissingTemplatesFolder() throws {
+        try assertTemplateError("error[TD100]: no such templates folder: tpl")
+    }
+
+    func testATemplateThatIsNotUTF8() throws {
+        try templates("model", "")
+        try Data([0x7B, 0x7B, 0x25, 0xFF, 0xFE]).write(to: root.appendingPathComponent("tpl/html/model.mustache"))
+        try assertTemplateError("tpl/html/model.mustache:1:1: error[TD100]: template tpl/html/model.mustache is not UTF-8")
+    }
+
+    func testEscapingCannotBeSwitchedOff() throws {
+        let builtin = try XCTUnwrap(TemplateSet.builtin["html"]?["model"])
+        try templates("model", builtin.replacingOccurrences(of: "{{model.title}}", with: "{{{model.title}}}"))
+        try assertTemplateError("error[TD505]: template 'model' emits 'model.title' unescaped")
+        try templates("model", builtin.replacingOccurrences(of: "{{model.title}}", with: "{{&model.title}}"))
+        try assertTemplateError("error[TD505]")
+        try templates("model", builtin + "\n{{% CONTENT_TYPE: TEXT }}\n{{model.title}}\n")
+        try assertTemplateError("error[TD504]: template 'model' has a second pragma")
+        let markdown = try XCTUnwrap(TemplateSet.builtin["markdown"]?["model"])
+        try templates("model", markdown.replacingOccurrences(of: "{{model.title}}", with: "{{{model.title}}}"), format: "markdown")
+        try assertTemplateError("error[TD505]")
+    }
+}
