@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <string.h>
+#include <sys/resource.h>
 #if defined(__linux__)
 #include <elf.h>
 #include <link.h>
@@ -88,5 +89,17 @@ int threatdoc_build_id(unsigned char *buffer, int capacity) {
     (void)buffer;
     (void)capacity;
     return 0;
+#endif
+}
+
+int threatdoc_limit_cpu_seconds(int pid, long seconds) {
+#if defined(__linux__)
+    struct rlimit limit = { (rlim_t)seconds, (rlim_t)seconds + 1 };
+    return prlimit(pid, RLIMIT_CPU, &limit, NULL);
+#else
+    (void)pid;
+    (void)seconds;
+    errno = ENOTSUP;
+    return -1;
 #endif
 }

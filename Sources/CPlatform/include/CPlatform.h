@@ -9,6 +9,9 @@ int threatdoc_rename_exchange(int from_folder, const char *from, int to_folder, 
 /// Renames, failing with EEXIST instead of replacing what is at `to`.
 int threatdoc_rename_noreplace(int from_folder, const char *from, int to_folder, const char *to);
 
+/// Limits a child process's CPU time (RLIMIT_CPU, through prlimit); returns 0 or -1 with errno.
+int threatdoc_limit_cpu_seconds(int pid, long seconds);
+
 /// The main executable's GNU build ID (a hash of the linked binary), copied into `buffer`; returns its
 /// length, or 0 when the executable has none.
 int threatdoc_build_id(unsigned char *buffer, int capacity);

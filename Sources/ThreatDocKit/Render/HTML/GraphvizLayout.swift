@@ -1,3 +1,4 @@
+import CPlatform
 import Foundation
 
 /// Lays out DOT with Graphviz's `dot` program, as a child process.
@@ -16,7 +17,7 @@ public struct GraphvizLayout: Sendable {
             switch self {
             case .notInstalled: "Graphviz's dot program was not found (apt install graphviz)"
             case .failed(let message): "Graphviz failed: \(message)"
-            case .timedOut(let seconds): "Graphviz took longer than \(seconds) s"
+            case .timedOut(let seconds): "Graphviz needed more than \(seconds) s of CPU time"
             case .unsafeOutput(let what): "Graphviz output contained \(what)"
             }
         }
@@ -100,8 +101,12 @@ public struct GraphvizLayout: Sendable {
         process.standardOutput = output
         process.standardError = errors
         do { try process.run() } catch { return .failure(.failed(error.localizedDescription)) }
+        // The limit is on dot's CPU time, not the wall clock, so that whether a diagram is drawn does
+        // not depend on how busy the machine is or how many layouts run beside it. The wall-clock
+        // timer is only a backstop for a dot that waits on something.
+        _ = threatdoc_limit_cpu_seconds(process.processIdentifier, timeoutSeconds)
         let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeoutSeconds), execute: timer)
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeoutSeconds * 4), execute: timer)
         // Feed stdin on another thread so a full stdout pipe cannot deadlock us.
         let writer = Thread {
             input.fileHandleForWriting.write(Data(dot.utf8))
@@ -115,7 +120,8 @@ public struct GraphvizLayout: Sendable {
         process.waitForExit()
         timer.cancel()
         if process.terminationReason == .uncaughtSignal {
-            return process.terminationStatus == SIGTERM ? .failure(.timedOut(timeoutSeconds))
+            return process.terminationStatus == SIGTERM || process.terminationStatus == SIGXCPU || process.terminationStatus == SIGKILL
+                ? .failure(.timedOut(timeoutSeconds))
                 : .failure(.failed("dot crashed (signal \(process.terminationStatus))"))
         }
         guard process.terminationStatus == 0 else {

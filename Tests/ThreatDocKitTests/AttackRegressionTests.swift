@@ -1,0 +1,149 @@
+import Foundation
+import XCTest
+@testable import ThreatDocKit
+
+/// What an attacker's trial of the output, cache and log guarantees found, kept from coming back.
+final class AttackRegressionTests: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("td-attack-\(UUID())")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("models"), withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func write(_ text: String, to path: String) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> TestSupport.Run {
+        try TestSupport.run(arguments, in: root, environment: ["XDG_CACHE_HOME": root.appendingPathComponent("xdg").path].merging(environment) { $1 })
+    }
+
+    func assertNoForgedLine(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
+        for row in text.split(separator: "\n") {
+            XCTAssertFalse(row.hasPrefix("::"), "forged workflow command: \(row)", file: file, line: line)
+        }
+        XCTAssertFalse(text.contains("\u{1B}[2J"), "a raw ESC sequence", file: file, line: line)
+    }
+
+    func testAGateReasonCannotForgeAWorkflowCommand() throws {
+        try write("threatdoc: 1\nid: zz\ntitle: t\nelements:\n  - { id: a, type: process, name: A }\nthreats:\n"
+                  + "  - {id: T1, title: \"x\\n::error::forged\", stride: [S], targets: [a], likelihood: high, impact: high}\n",
+                  to: "models/zz.yaml")
+        for format in ["text", "sarif", "github", "json"] {
+            let result = try run(["check", "--no-project", "--no-output-check", "--fail-on", "unaddressed:low", "--format", format, "models"],
+                                 environment: ["GITHUB_STEP_SUMMARY": root.appendingPathComponent("summary.md").path])
+            XCTAssertEqual(result.status, 1, result.stderr)
+            assertNoForgedLine(result.stderr)
+            // GitHub's own annotations start with "::"; none may be the forged one.
+            for row in result.stdout.split(separator: "\n") { XCTAssertFalse(row.hasPrefix("::error::forged"), "\(format): \(row)") }
+        }
+    }
+
+    func testAScanCannotForgeLinesInBenchScan() throws {
+        try write(#"{"dockerbenchsecurity": "1.6.0\n::error title=pwned::x\u001b[2J", "start": 1, "tests": [], "checks": 0, "score": 0, "end": 2}"#,
+                  to: "evil\n::warning file=x::y.json")
+        let result = try run(["bench", "scan", "evil\n::warning file=x::y.json"])
+        assertNoForgedLine(result.stdout)
+        assertNoForgedLine(result.stderr)
+        XCTAssertTrue(result.stdout.contains("<U+000A>"), result.stdout)
+    }
+
+    /// The default models folder, the project file and template files stay inside the project.
+    func testNothingOutsideTheProjectIsReadThroughLinks() throws {
+        let secrets = FileManager.default.temporaryDirectory.appendingPathComponent("td-secrets-\(UUID())")
+        try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: secrets) }
+        try "oauth_token: TOP-SECRET-TOKEN\n".write(to: secrets.appendingPathComponent("hosts.yml"), atomically: true, encoding: .utf8)
+        try "TOP-SECRET-KEY: 1\n".write(to: secrets.appendingPathComponent("project.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.removeItem(at: root.appendingPathComponent("models"))
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("models"), withDestinationURL: secrets)
+        let models = try run(["validate"])
+        XCTAssertTrue(models.stdout.contains("error[TD114]"), models.stdout)
+        XCTAssertFalse((models.stdout + models.stderr).contains("TOP-SECRET"), models.stdout)
+
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent(".threatdoc.yaml"),
+                                                   withDestinationURL: secrets.appendingPathComponent("project.yaml"))
+        let project = try run(["validate"])
+        XCTAssertTrue(project.stdout.contains(".threatdoc.yaml:1:1: error[TD114]"), project.stdout)
+        XCTAssertFalse((project.stdout + project.stderr).contains("TOP-SECRET"), project.stdout)
+    }
+
+    func testATemplateLinkedOutsideIsNotCopiedIntoTheSite() throws {
+        try write(minimalModel(), to: "models/demo.yaml")
+        let secret = root.appendingPathComponent("environ")
+        try "SECRET_TOKEN=hunter2\n".write(to: secret, atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("templates/html"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("templates/html/env.css"), withDestinationURL: secret)
+        let result = try run(["render", "--no-project"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("templates/html/env.css:1:1: error[TD114]"), result.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("output").path))
+    }
+
+    func testAStylesheetNameCannotSmuggleALineIntoTheManifest() throws {
+        try write(minimalModel(), to: "models/demo.yaml")
+        try write("body{}", to: "templates/html/x\nCNAME\n.css")
+        let result = try run(["render", "--no-project"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("error[TD100]"), result.stderr)
+    }
+
+    /// A threatdoc 0.1 marker owns only the pages that say threatdoc generated them.
+    func testALegacyMarkerDoesNotClaimTheUsersPages() throws {
+        try write(minimalModel(), to: "models/demo.yaml")
+        try write(OutputWriter.legacyMarkerText, to: "output/.threatdoc-output")
+        try write("# My notes\n", to: "output/NOTES.md")
+        try write("<p>about us</p>", to: "output/html/about.html")
+        try write("# Old\n\nGenerated by threatdoc 0.1.0.\n", to: "output/gone.md")
+        let refused = try run(["render", "--no-project"])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("output/NOTES.md") && refused.stderr.contains("output/html/"), refused.stderr)
+        let kept = try run(["render", "--no-project", "--keep-foreign"])
+        XCTAssertEqual(kept.status, 0, kept.stderr)
+        XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("output/NOTES.md"), encoding: .utf8), "# My notes\n")
+        XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent("output/html/about.html").path))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("output/gone.md").path))
+    }
+
+    func testKeepForeignKeepsFolderModes() throws {
+        try write(minimalModel(), to: "models/demo.yaml")
+        XCTAssertEqual(try run(["render", "--no-project"]).status, 0)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("output/.ssh"), withIntermediateDirectories: true)
+        try write("key", to: "output/.ssh/id")
+        XCTAssertEqual(chmod(root.appendingPathComponent("output/.ssh").path, 0o700), 0)
+        XCTAssertEqual(chmod(root.appendingPathComponent("output").path, 0o750), 0)
+        XCTAssertEqual(try run(["render", "--no-project", "--keep-foreign"]).status, 0)
+        func mode(_ path: String) throws -> Int {
+            try XCTUnwrap(FileManager.default.attributesOfItem(atPath: root.appendingPathComponent(path).path)[.posixPermissions] as? Int)
+        }
+        XCTAssertEqual(try mode("output/.ssh"), 0o700)
+        XCTAssertEqual(try mode("output"), 0o750)
+    }
+
+    /// What a page shows of its scans is in the page key: a new scan version or a changed mapping
+    /// re-renders a warm page exactly as a cold render would.
+    func testAScansVersionAndMappingReachWarmPages() throws {
+        try FileManager.default.removeItem(at: root.appendingPathComponent("models"))
+        let repository = TestSupport.packageRoot
+        try FileManager.default.copyItem(at: repository.appendingPathComponent("models"), to: root.appendingPathComponent("models"))
+        try FileManager.default.copyItem(at: repository.appendingPathComponent(".threatdoc.yaml"), to: root.appendingPathComponent(".threatdoc.yaml"))
+        XCTAssertEqual(try run(["render", "--cache-dir", "cache"]).status, 0)
+        let scan = root.appendingPathComponent("models/scans/docker-bench-docker-host-a.json")
+        try String(contentsOf: scan, encoding: .utf8).replacingOccurrences(of: "\"dockerbenchsecurity\": \"1.6.0\"", with: "\"dockerbenchsecurity\": \"1.6.1\"")
+            .write(to: scan, atomically: true, encoding: .utf8)
+        let project = root.appendingPathComponent(".threatdoc.yaml")
+        try String(contentsOf: project, encoding: .utf8).replacingOccurrences(of: "host: docker-host-b, models: [docker]", with: "host: docker-host-b, models: [kubernetes]")
+            .write(to: project, atomically: true, encoding: .utf8)
+        XCTAssertEqual(try run(["render", "--cache-dir", "cache"]).status, 0)
+        XCTAssertEqual(try run(["render", "--no-cache", "--output", "cold"]).status, 0)
+        XCTAssertEqual(try DeterminismTests.files(in: root.appendingPathComponent("output")),
+                       try DeterminismTests.files(in: root.appendingPathComponent("cold")))
+    }
+}
