@@ -98,6 +98,9 @@ func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(wi
 func row(_ columns: [String]) { print(pad(columns[0], 24) + columns.dropFirst().map { pad($0, 12) }.joined()) }
 
 print("threatdoc-bench: \(threatdoc)")
+if CommandLine.arguments.contains("--complexity") {
+    exit(try complexity() == 0 ? 0 : 1)
+}
 let baseline = measure("/bin/true", [])
 print(String(format: "baseline: the measuring runner's own floor is %.1f MB (peak of /bin/true)\n", baseline.peakMegabytes))
 print("Hostile inputs (threatdoc validate FILE --format json): each must end with a located error.")
@@ -203,7 +206,122 @@ try scale("(b) re-render, 1 changed", "", prepare: { run in
     try Data(edited.utf8).write(to: changed)
 }, ["render", many.path, "--output", outB, "--cache-dir", cache] + common)
 
+failures += try complexity()
+
 if failures > 0 {
     print("\n\(failures) case(s) did not behave")
     exit(1)
+}
+
+/// Complexity: every input class at n and 4n. Figures, not assertions: a ratio near 4 (or below, where
+/// start-up dominates) is linear; above about 6 the path is superlinear. Returns the number of crashes.
+@MainActor func complexity() throws -> Int {
+    var failures = 0
+    print("\nComplexity (release build; each class at n and 4n, best of 3 runs; ratio = time(4n) / time(n)):")
+    row(["class", "n", "time n", "time 4n", "ratio", "result"])
+    let minimal = """
+        threatdoc: 1
+        id: demo
+        title: Demo
+        elements:
+          - { id: web, type: process, name: Web }
+        threats:
+          - { id: T1, title: Spoofed web, stride: [S], targets: [web], likelihood: low, impact: low, mitigations: [m1] }
+        mitigations:
+          - { id: m1, title: Auth, status: implemented }
+
+        """
+    func withSummary(_ text: String) -> String {
+        minimal.replacingOccurrences(of: "title: Demo\n", with: "title: Demo\nsummary: |\n  " + text.replacingOccurrences(of: "\n", with: "\n  ") + "\n")
+    }
+    struct Growth {
+        var name: String
+        var n: Int
+        var unit: String
+        /// Writes the input of size `size` into `folder` and returns the command's arguments.
+        var prepare: (URL, Int) throws -> [String]
+    }
+    let templatesFolder = FileManager.default.fileExists(atPath: "templates/html/model.mustache") ? "templates" : nil
+    let growths: [Growth] = [
+        Growth(name: "NUL bytes", n: 256, unit: "KiB") { folder, size in
+            try Data(count: size << 10).write(to: folder.appendingPathComponent("n.yaml"))
+            return ["validate", "--no-project", folder.appendingPathComponent("n.yaml").path]
+        },
+        Growth(name: "one long line", n: 256, unit: "KiB") { folder, size in
+            try Data((minimal + "# " + String(repeating: "a", count: size << 10) + "\n").utf8).write(to: folder.appendingPathComponent("l.yaml"))
+            return ["validate", "--no-project", "--max-file-size", "2M", folder.appendingPathComponent("l.yaml").path]
+        },
+        Growth(name: "bidi and invisibles", n: 500, unit: "values") { folder, size in
+            var text = minimal + "assets:\n"
+            for index in 0..<size { text += "  - { id: a\(index), name: \"x\(String(repeating: "\u{202E}\u{200B}", count: 20))\" }\n" }
+            try Data(text.utf8).write(to: folder.appendingPathComponent("b.yaml"))
+            return ["validate", "--no-project", "--max-file-size", "4M", folder.appendingPathComponent("b.yaml").path]
+        },
+        Growth(name: "Markdown links", n: 2_500, unit: "[a](b)") { folder, size in
+            try Data(withSummary(String(repeating: "[a](b)", count: size)).utf8).write(to: folder.appendingPathComponent("m.yaml"))
+            return ["render", "--no-project", "--no-cache", "--output", folder.appendingPathComponent("out").path, folder.appendingPathComponent("m.yaml").path]
+        },
+        Growth(name: "Markdown emphasis", n: 1_500, unit: "*a* _b_") { folder, size in
+            try Data(withSummary(String(repeating: "*a* _b_ ", count: size)).utf8).write(to: folder.appendingPathComponent("m.yaml"))
+            return ["render", "--no-project", "--no-cache", "--output", folder.appendingPathComponent("out").path, folder.appendingPathComponent("m.yaml").path]
+        },
+        Growth(name: "lists and quotes", n: 1_000, unit: "lines") { folder, size in
+            let lines = (0..<size).map { String(repeating: "> ", count: $0 % 6) + String(repeating: "  ", count: $0 % 5) + "- a" }
+            try Data(withSummary(lines.joined(separator: "\n")).utf8).write(to: folder.appendingPathComponent("m.yaml"))
+            return ["render", "--no-project", "--no-cache", "--output", folder.appendingPathComponent("out").path, folder.appendingPathComponent("m.yaml").path]
+        },
+        Growth(name: "many diagnostics", n: 2_000, unit: "errors") { folder, size in
+            let text = minimal + (0..<size).map { "unknown\($0): 1" }.joined(separator: "\n") + "\n"
+            try Data(text.utf8).write(to: folder.appendingPathComponent("d.yaml"))
+            return ["validate", "--no-project", folder.appendingPathComponent("d.yaml").path]
+        },
+        Growth(name: "large template", n: 11_250, unit: "tags") { folder, size in
+            guard let templatesFolder else { return [] }
+            let copy = folder.appendingPathComponent("tpl")
+            try? FileManager.default.removeItem(at: copy)
+            try FileManager.default.copyItem(atPath: templatesFolder, toPath: copy.path)
+            try Data(("{{% CONTENT_TYPE: HTML }}" + String(repeating: "{{report.model.title}} ", count: size)).utf8)
+                .write(to: copy.appendingPathComponent("html/model.mustache"))
+            try Data(minimal.utf8).write(to: folder.appendingPathComponent("t.yaml"))
+            return ["render", "--no-project", "--no-cache", "--templates", copy.path, "--output", folder.appendingPathComponent("out").path,
+                    folder.appendingPathComponent("t.yaml").path]
+        },
+        Growth(name: "many models", n: 50, unit: "models") { folder, size in
+            let models = folder.appendingPathComponent("models")
+            try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+            for index in 0..<size {
+                try Data(SyntheticModel.yaml(id: "m\(index)", elements: 12, flows: 16, threats: 20, mitigations: 8).utf8)
+                    .write(to: models.appendingPathComponent("m\(index).yaml"))
+            }
+            return ["render", "--no-project", "--no-cache", "--output", folder.appendingPathComponent("out").path, models.path]
+        },
+        Growth(name: "one huge model", n: 1_100, unit: "threats") { folder, size in
+            try Data(SyntheticModel.yaml(id: "huge", elements: size / 8, flows: size / 8, threats: size, mitigations: size / 8).utf8)
+                .write(to: folder.appendingPathComponent("h.yaml"))
+            return ["render", "--no-project", "--no-cache", "--max-file-size", "8M", "--output", folder.appendingPathComponent("out").path,
+                    folder.appendingPathComponent("h.yaml").path]
+        },
+    ]
+    for growth in growths {
+        var times: [Double] = []
+        var statuses: [Int32] = []
+        for size in [growth.n, growth.n * 4] {
+            let folder = work.appendingPathComponent("growth-\(growth.name.replacingOccurrences(of: " ", with: "-"))-\(size)")
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let arguments = try growth.prepare(folder, size)
+            guard !arguments.isEmpty else { break }
+            let runs = (0..<3).map { _ in measure(threatdoc, arguments) }
+            times.append(runs.map(\.seconds).min()!)
+            statuses.append(runs.map(\.status).max()!)
+        }
+        guard times.count == 2 else {
+            row([growth.name, "", "", "", "", "skipped (no templates/ here)"])
+            continue
+        }
+        let crashed = statuses.contains { $0 > 2 }
+        if crashed { failures += 1 }
+        row([growth.name, "\(growth.n) \(growth.unit) ", String(format: "%.3f s", times[0]), String(format: "%.3f s", times[1]),
+             String(format: "%.2f", times[1] / max(times[0], 0.001)), crashed ? "CRASH" : "exit \(statuses[1])"])
+    }
+    return failures
 }
