@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "threatdoc", targets: ["threatdoc"]),
         .library(name: "ThreatDocKit", targets: ["ThreatDocKit"]),
         .executable(name: "threatdoc-bench", targets: ["threatdoc-bench"]),
+        .executable(name: "threatdoc-fuzz", targets: ["threatdoc-fuzz"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
@@ -50,6 +51,9 @@ let package = Package(
             name: "threatdoc-bench",
             dependencies: ["ThreatDocCorpus"]
         ),
+        // libFuzzer targets (.ci/fuzz builds them with -sanitize=fuzzer,address -DFUZZING).
+        .target(name: "CFuzzer"),
+        .executableTarget(name: "threatdoc-fuzz", dependencies: ["ThreatDocKit", "CFuzzer"]),
         .testTarget(
             name: "ThreatDocKitTests",
             dependencies: ["ThreatDocKit", "ThreatDocCorpus"],

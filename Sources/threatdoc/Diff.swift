@@ -50,6 +50,7 @@ struct Diff: ParsableCommand {
         var folder: URL?
         var paths: [String]
         var scans: [Pipeline.ScanInput] = []
+        var confinement: String?
         if side.hasPrefix("git:") {
             do {
                 folder = try RevisionReader.checkout(String(side.dropFirst(4)))
@@ -60,6 +61,12 @@ struct Diff: ParsableCommand {
             let root = folder!.path
             var diagnostics = DiagnosticBag()
             let projectPath = root + "/" + ProjectFile.defaultPath
+            // The revision's files are a pull request's: nothing they name may lie outside the revision.
+            confinement = root
+            if ModelLoader.leaves(projectPath, folder: root) {
+                Console.error("threatdoc: \(side): the project file is a symbolic link to a file outside the repository; not read")
+                throw ExitCode(ExitStatus.failure)
+            }
             if FileManager.default.fileExists(atPath: projectPath),
                let project = ProjectFile.load(path: projectPath, into: &diagnostics) {
                 paths = project.models.isEmpty ? [root + "/models"] : project.models
@@ -71,7 +78,9 @@ struct Diff: ParsableCommand {
             paths = [side]
         }
         defer { if let folder { try? FileManager.default.removeItem(at: folder) } }
-        let outcome = Pipeline(options: ValidationOptions(today: CalendarDate.today()), scans: scans).run(paths: paths)
+        var pipeline = Pipeline(options: ValidationOptions(today: CalendarDate.today()), scans: scans)
+        pipeline.confinement = confinement
+        let outcome = pipeline.run(paths: paths)
         guard let models = outcome.models else {
             let errors = outcome.diagnostics.filter { $0.severity == .error }
             Console.error("threatdoc: \(side) has \(errors.count) errors and cannot be compared; the first: \(errors.first?.message ?? "")")

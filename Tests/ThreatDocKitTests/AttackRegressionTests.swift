@@ -146,4 +146,78 @@ final class AttackRegressionTests: XCTestCase {
         XCTAssertEqual(try DeterminismTests.files(in: root.appendingPathComponent("output")),
                        try DeterminismTests.files(in: root.appendingPathComponent("cold")))
     }
+
+    // MARK: The second round
+
+    func testALinkedTemplatesFolderIsRefused() throws {
+        try write(minimalModel(), to: "models/demo.yaml")
+        let outside = FileManager.default.temporaryDirectory.appendingPathComponent("td-tpl-\(UUID())")
+        try FileManager.default.createDirectory(at: outside.appendingPathComponent("html"), withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: outside) }
+        try "SECRET_CSS{}".write(to: outside.appendingPathComponent("html/x.css"), atomically: true, encoding: .utf8)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("templates"), withDestinationURL: outside)
+        let whole = try run(["render", "--no-project"])
+        XCTAssertEqual(whole.status, 1, whole.stderr)
+        XCTAssertTrue(whole.stderr.contains("is a symbolic link to a folder outside this project"), whole.stderr)
+        try FileManager.default.removeItem(at: root.appendingPathComponent("templates"))
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("templates/html"), withDestinationURL: outside.appendingPathComponent("html"))
+        let format = try run(["render", "--no-project"])
+        XCTAssertEqual(format.status, 1, format.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("output").path))
+    }
+
+    /// `diff git:REF` reads a revision's project file; what it names stays inside that revision, and
+    /// diffs running at once never take each other's folders for debris.
+    func testDiffReadsNothingOutsideTheRevisionAndRunsConcurrently() throws {
+        let secret = FileManager.default.temporaryDirectory.appendingPathComponent("td-secret-\(UUID()).yaml")
+        try minimalModel().replacingOccurrences(of: "title: Demo", with: "title: TOP-SECRET-TITLE").replacingOccurrences(of: "id: demo", with: "id: leak")
+            .write(to: secret, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(at: secret) }
+        try write(minimalModel(), to: "models/demo.yaml")
+        func git(_ arguments: [String]) throws {
+            let result = try TestSupport.runProgram(tool: "git", ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "commit.gpgsign=false"] + arguments, in: root)
+            XCTAssertEqual(result.status, 0, result.stderr)
+        }
+        try git(["init", "-q"])
+        try git(["add", "."])
+        try git(["commit", "-qm", "one"])
+        try write("models: [models, \(secret.path)]\n", to: ".threatdoc.yaml")
+        try git(["add", "."])
+        try git(["commit", "-qm", "two"])
+        let diff = try run(["diff", "git:HEAD~1", "git:HEAD"])
+        XCTAssertFalse((diff.stdout + diff.stderr).contains("TOP-SECRET"), diff.stdout + diff.stderr)
+        XCTAssertNotEqual(diff.status, 0, "a revision that names a file outside it cannot be compared")
+
+        let runs = (0..<6).map { _ in Thread.detachNewThreadWithResult { [root] in try? TestSupport.run(["diff", "git:HEAD~1", "git:HEAD~1"], in: root) } }
+        for pending in runs { XCTAssertEqual(pending.value()?.status, 0, pending.value()?.stderr ?? "") }
+    }
+
+    func testRawMarkdownIsJudgedByTheValuesPathNotItsName() throws {
+        try write(minimalModel() + "assets:\n  - { id: a, name: A, sensitivity: high, description: \"<script>x</script>\" }\n", to: "models/demo.yaml")
+        for (template, format) in TemplateSet.builtin["markdown"]! .map({ ($0.key, $0.value) }) {
+            try write(format, to: "templates/markdown/\(template).mustache")
+        }
+        let glance = try XCTUnwrap(TemplateSet.builtin["markdown"]?["glance"])
+        try write(glance + "{{#assets}}{{{description}}}{{/assets}}\n", to: "templates/markdown/glance.mustache")
+        let result = try run(["render", "--no-project"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stderr.contains("error[TD505]: template 'glance' emits 'description' unescaped"), result.stderr)
+    }
+
+    /// A manifest line a pull request adds deletes nothing: a file that no longer gets written is
+    /// removed only if it still reads as threatdoc's page.
+    func testAManifestLineAloneDeletesNothing() throws {
+        try write(minimalModel(), to: "models/demo.yaml")
+        XCTAssertEqual(try run(["render", "--no-project"]).status, 0)
+        try write("# my notes\n", to: "output/NOTES.md")
+        let manifest = root.appendingPathComponent("output/.threatdoc-output")
+        try (String(contentsOf: manifest, encoding: .utf8) + "NOTES.md\n").write(to: manifest, atomically: true, encoding: .utf8)
+        let refused = try run(["render", "--no-project"])
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("output/NOTES.md"), refused.stderr)
+        XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("output/NOTES.md"), encoding: .utf8), "# my notes\n")
+        XCTAssertEqual(try run(["render", "--no-project", "--keep-foreign"]).status, 0)
+        XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("output/NOTES.md"), encoding: .utf8), "# my notes\n")
+    }
 }

@@ -187,15 +187,21 @@ public enum RevisionReader {
         guard !ref.isEmpty, !ref.hasPrefix("-") else { throw Failure(description: "'\(ref)' is not a git revision") }
         removeAbandonedFolders()
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(folderPrefix)\(getpid())-\(UUID().uuidString)")
+        // Made and locked under a name the cleanup ignores, then renamed: another diff can never find
+        // it unlocked. Locked for as long as this process lives (the descriptor stays open), so a
+        // folder whose lock can be taken was left by a process that is gone, whatever its PID says.
+        let making = URL(fileURLWithPath: folder.path + ".making")
         do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: making, withIntermediateDirectories: true)
         } catch {
             throw Failure(description: "cannot create a temporary folder: \(error.localizedDescription)")
         }
-        // Locked for as long as this process lives (the descriptor stays open): a folder whose lock
-        // can be taken was left by a process that is gone, whatever its process ID says.
-        let descriptor = open(folder.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        let descriptor = open(making.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         if descriptor >= 0 { _ = flock(descriptor, LOCK_EX) }
+        guard rename(making.path, folder.path) == 0 else {
+            try? FileManager.default.removeItem(at: making)
+            throw Failure(description: "cannot create a temporary folder: \(String(cString: strerror(errno)))")
+        }
         let archive = folder.appendingPathComponent(".archive.tar")
         let git = run(["git", "-C", repository, "archive", "--format=tar", "-o", archive.path, "\(ref)^{tree}"])
         guard git.status == 0 else {

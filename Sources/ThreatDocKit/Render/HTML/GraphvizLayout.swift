@@ -131,7 +131,7 @@ public struct GraphvizLayout: Sendable {
         return .success(String(decoding: svg, as: UTF8.self))
     }
 
-    static func clean(_ svg: String) -> Result<String, Failure> {
+    public static func clean(_ svg: String) -> Result<String, Failure> {
         guard let start = svg.range(of: "<svg") else { return .failure(.failed("no SVG in the output")) }
         // One pass over the bytes: drop comments, and check every tag's name and attributes.
         // Graphviz escapes text content, so every "<" starts a tag or a comment.

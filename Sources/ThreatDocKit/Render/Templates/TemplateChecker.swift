@@ -151,11 +151,17 @@ public struct TemplateChecker {
         }
     }
 
-    /// Whether `{{{name}}}` may emit the field `name` raw: only what threatdoc made safe itself.
-    func mayEmitRaw(_ field: String) -> Bool {
+    /// Whether `{{{name}}}` may emit a value raw: only what threatdoc made safe itself, judged by the
+    /// value's full path in the context (`threatGroups.threats.description`), not its last name, since
+    /// an asset's `description` is plain model text where a threat's is made-inert prose.
+    func mayEmitRaw(_ path: [String]) -> Bool {
+        guard let field = path.last else { return false }
         switch requiredContentType {
         case "HTML": return field.hasSuffix("HTML") || field.hasSuffix("SVG")
-        case "MARKDOWN": return ["anchor", "file", "mermaid", "summary", "description"].contains(field)
+        case "MARKDOWN":
+            let joined = path.joined(separator: ".")
+            return field == "anchor" || field == "mermaid" || joined == "models.file"
+                || ["threats.description", "mitigations.description", "model.summary"].contains { joined.hasSuffix($0) }
         default: return true
         }
     }
@@ -204,9 +210,8 @@ public struct TemplateChecker {
                 sections.append(tag.name)
             case "{", "&":
                 _ = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
-                let field = tag.name == "." ? (sections.last ?? ".") : tag.name
-                let last = field.split(separator: ".").last.map(String.init) ?? field
-                if !mayEmitRaw(last) {
+                let path = (sections + (tag.name == "." ? [] : [tag.name])).flatMap { $0.split(separator: ".").map(String.init) }
+                if !mayEmitRaw(path) {
                     diagnostics.report(.templateUnescaped,
                         "template '\(template.name)' emits '\(tag.name)' unescaped (\(tag.sigil == "&" ? "{{&…}}" : "{{{…}}}")); "
                             + "it holds text from a model", at: location)

@@ -23,6 +23,18 @@ public struct TemplateSet: Sendable {
         guard FileManager.default.isReadableFile(atPath: directory), (try? FileManager.default.contentsOfDirectory(atPath: directory)) != nil else {
             return "cannot read the templates folder \(directory)"
         }
+        // A folder named inside the project must be inside it for real: a link from `templates` (or
+        // `templates/html`) to elsewhere could publish any file as a stylesheet.
+        for folder in [directory] + ["html", "markdown"].map({ (directory as NSString).appendingPathComponent($0) })
+        where !(folder as NSString).isAbsolutePath && !folder.hasPrefix("..") && ModelLoader.leaves(folder, folder: ".") {
+            return "the templates folder \(folder) is a symbolic link to a folder outside this project"
+        }
+        for format in ["html", "markdown"] {
+            let folder = (directory as NSString).appendingPathComponent(format)
+            if ModelLoader.leaves(folder, folder: directory) {
+                return "\(folder) is a symbolic link to a folder outside \(directory)"
+            }
+        }
         return nil
     }
 

@@ -1,0 +1,60 @@
+// libFuzzer targets for threatdoc. Built and run by `.ci/fuzz [SECONDS]`, which compiles with
+// `-sanitize=fuzzer,address -DFUZZING`; a plain build only explains how to run it.
+//
+//   threatdoc-fuzz TARGET [libFuzzer options] [CORPUS…]
+//   targets: load (model loading, validation, text diagnostics), scan (scan reports), prose (Markdown
+//   prose to HTML and to inert Markdown), template (template parsing, checking and rendering),
+//   svg (the check of Graphviz's SVG before it is inlined)
+import Foundation
+import ThreatDocKit
+
+let targets: [String: (Data) -> Void] = [
+    "load": { data in
+        let text = String(decoding: data, as: UTF8.self)
+        let outcome = Pipeline(options: ValidationOptions(today: CalendarDate("2026-11-26")!)).run(text: text, path: "fuzz.yaml")
+        _ = DiagnosticFormatter(sources: outcome.sources).text(outcome.diagnostics, summary: outcome.summary)
+        _ = DiagnosticFormatter().json(outcome.diagnostics, summary: outcome.summary)
+    },
+    "scan": { data in
+        var diagnostics = DiagnosticBag()
+        _ = ScanReader.parse(data, path: "fuzz.json", label: "fuzz", into: &diagnostics)
+        _ = DiagnosticFormatter().text(diagnostics.diagnostics, summary: Summary(files: 1, models: 0, diagnostics: diagnostics.diagnostics))
+    },
+    "prose": { data in
+        let text = String(decoding: data.prefix(64 << 10), as: UTF8.self)
+        _ = ProseRenderer.html(text)
+        _ = MarkdownProse.sanitize(text)
+        _ = MarkdownEscaping.inline(text)
+    },
+    "template": { data in
+        let text = String(decoding: data.prefix(256 << 10), as: UTF8.self)
+        _ = TemplateProbe.render(text, format: data.first.map { $0 & 1 == 0 } ?? true ? "html" : "markdown")
+    },
+    "svg": { data in
+        _ = GraphvizLayout.clean(String(decoding: data, as: UTF8.self))
+    },
+]
+
+#if FUZZING
+import CFuzzer
+
+nonisolated(unsafe) var selected: ((Data) -> Void)?
+var arguments = CommandLine.arguments
+guard arguments.count > 1, let target = targets[arguments[1]] else {
+    FileHandle.standardError.write(Data("usage: threatdoc-fuzz \(targets.keys.sorted().joined(separator: "|")) [libFuzzer options]\n".utf8))
+    exit(2)
+}
+selected = target
+arguments.remove(at: 1)
+var argc = Int32(arguments.count)
+var cArguments = arguments.map { strdup($0) } + [nil]
+var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = .allocate(capacity: cArguments.count)
+argv!.initialize(from: &cArguments, count: cArguments.count)
+exit(LLVMFuzzerRunDriver(&argc, &argv) { bytes, size in
+    selected!(Data(bytes: bytes!, count: size))
+    return 0
+})
+#else
+FileHandle.standardError.write(Data("threatdoc-fuzz: build with .ci/fuzz (libFuzzer and AddressSanitizer); targets: \(targets.keys.sorted().joined(separator: ", "))\n".utf8))
+exit(2)
+#endif
