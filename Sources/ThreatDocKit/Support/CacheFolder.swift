@@ -156,15 +156,7 @@ public struct CacheFolder: Sendable, Equatable {
         guard descriptor >= 0 else { return }
         // Held while the entry is written: a lock that can be taken means its writer is gone.
         _ = flock(descriptor, LOCK_EX)
-        let written = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 { if errno == EINTR { continue } else { return false } }
-                offset += count
-            }
-            return true
-        }
+        let written = FileStatus.writeAll(data, to: descriptor)
         // Renamed while still locked, so a cleaner never takes a finished entry for debris.
         if !written || rename(temporary, entryPath(kind, key)) != 0 { unlink(temporary) }
         close(descriptor)

@@ -23,3 +23,19 @@ struct FileStatus: Equatable, Sendable {
 
     var modificationDate: Date { Date(timeIntervalSince1970: Double(modified) / 1e9) }
 }
+
+extension FileStatus {
+    /// Writes all of `data` to an open file, retrying short and interrupted writes; false on an error
+    /// (errno says which).
+    static func writeAll(_ data: Data, to descriptor: Int32) -> Bool {
+        data.withUnsafeBytes { buffer -> Bool in
+            var offset = 0
+            while offset < buffer.count {
+                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
+                if count < 0 { if errno == EINTR { continue } else { return false } }
+                offset += count
+            }
+            return true
+        }
+    }
+}

@@ -304,16 +304,7 @@ public struct OutputWriter: Sendable {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw Failure(description: "could not write \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
-        let failed = data.withUnsafeBytes { buffer -> Bool in
-            var offset = 0
-            while offset < buffer.count {
-                let count = write(descriptor, buffer.baseAddress! + offset, buffer.count - offset)
-                if count < 0 { if errno == EINTR { continue } else { return true } }
-                offset += count
-            }
-            return false
-        }
-        if failed { throw Failure(description: "could not write \(path): \(String(cString: strerror(errno)))") }
+        if !FileStatus.writeAll(data, to: descriptor) { throw Failure(description: "could not write \(path): \(String(cString: strerror(errno)))") }
     }
 }
 
