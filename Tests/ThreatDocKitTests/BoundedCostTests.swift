@@ -76,6 +76,44 @@ final class BoundedCostTests: XCTestCase {
         }
     }
 
+    // MARK: Diagrams
+
+    /// A model whose boundaries, elements and flows are spread at random (a fixed seed).
+    static func tangledModel(id: String, elements: Int, flows: Int, boundaries: Int) -> String {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var out = "threatdoc: 1\nid: \(id)\ntitle: Tangled \(id)\nboundaries:\n"
+        for b in 0..<boundaries {
+            out += "  - { id: b\(b), name: Zone \(b)\(b > 0 && b % 5 != 0 ? ", parent: b\(next(b))" : "") }\n"
+        }
+        out += "elements:\n"
+        for e in 0..<elements {
+            out += "  - { id: e\(e), type: \(["process", "datastore", "external"][e % 3]), name: \"Element \(e)\", boundary: b\(next(boundaries)) }\n"
+        }
+        out += "flows:\n"
+        for f in 0..<flows { out += "  - { id: f\(f), from: e\(next(elements)), to: e\(next(elements)), label: \"flow \(f)\" }\n" }
+        return out
+    }
+
+    /// Large and tangled models get a diagram, never a page without one: their size alone picks the
+    /// boundary overview, and a busy overview gets dot's quicker options (it took 49 s with defaults).
+    func testEveryLargeModelGetsADiagram() throws {
+        try write(Self.tangledModel(id: "huge", elements: 600, flows: 600, boundaries: 200), to: "models/huge.yaml")
+        try write(Self.tangledModel(id: "dense", elements: 150, flows: 400, boundaries: 30), to: "models/dense.yaml")
+        let render = try run(["render", "--no-project", "models"])
+        XCTAssertEqual(render.status, 0, String(render.stderr.prefix(400)))
+        XCTAssertFalse(render.stderr.contains("TD511"), String(render.stderr.prefix(400)))
+        for id in ["huge", "dense"] {
+            let page = try String(contentsOf: root.appendingPathComponent("output/html/\(id).html"), encoding: .utf8)
+            XCTAssertTrue(page.contains("class=\"dfd\""), "\(id) has its diagram")
+            XCTAssertTrue(page.contains("the diagram shows the trust boundaries"), id)
+        }
+        XCTAssertEqual(try run(["check", "--no-project", "models"]).status, 0)
+    }
+
     // MARK: Templates
 
     /// A copy of the built-in templates with one file replaced.

@@ -5,12 +5,38 @@
 /// (`&#60;`), which Graphviz decodes and escapes again for SVG; so no name can reach the DOT syntax,
 /// Graphviz's `\N`-style escapes, or the SVG markup. Node IDs are generated.
 public enum DataFlowGraph {
-    /// Above this many elements the diagram shows boundaries and the flows between them, not every
-    /// element: a readable overview instead of an unreadable and slow full layout.
+    /// Above this many elements, or this many elements and flows together, or this many boundaries,
+    /// the diagram shows boundaries and the flows between them, not every element: a readable overview
+    /// instead of an unreadable and slow full layout. dot's cost grows with flows crossing clusters:
+    /// 150 elements with 400 flows across 30 nested boundaries took 10 s of CPU, the overview 0.1 s.
     public static let maxDetailedElements = 150
+    public static let maxDetailedElementsAndFlows = 300
+    public static let maxDetailedBoundaries = 60
+    /// An overview with more edges than this draws them without labels and with a simplified layout
+    /// (see `overview`).
+    public static let maxLabelledOverviewEdges = 60
+    static let simplifiedLayout = "nslimit=1, mclimit=0.1, splines=line"
+
+    /// Whether the overview of `model` is drawn with the simplified layout.
+    public static func simplifiesOverview(_ model: ResolvedModel) -> Bool {
+        var groupOf: [String: String] = [:]
+        for element in model.elements { groupOf[element.id] = element.boundary ?? "" }
+        var edges = Set<String>()
+        for flow in model.flows {
+            guard let a = groupOf[flow.from], let b = groupOf[flow.to] else { continue }
+            edges.insert("\(a)\u{0}\(b)")
+        }
+        return edges.count > maxLabelledOverviewEdges
+    }
+    /// Whether `model` is drawn as the boundary overview: decided by its size alone, so the choice is
+    /// the same on every machine and every run.
+    public static func drawsOverview(_ model: ResolvedModel) -> Bool {
+        model.elements.count > maxDetailedElements || model.elements.count + model.flows.count > maxDetailedElementsAndFlows
+            || model.boundaries.count > maxDetailedBoundaries
+    }
 
     public static func dot(_ model: ResolvedModel) -> (dot: String, overview: Bool) {
-        model.elements.count > maxDetailedElements ? (overview(model), true) : (detailed(model), false)
+        drawsOverview(model) ? (overview(model), true) : (detailed(model), false)
     }
 
     static let header = """
@@ -79,8 +105,23 @@ public enum DataFlowGraph {
             guard let a = groupOf[flow.from], let b = groupOf[flow.to] else { continue }
             edges["\(nodeID[a]!) -> \(nodeID[b]!)", default: 0] += 1
         }
+        // Edge labels become nodes in dot's layout: past a few dozen edges they cost most of the time
+        // (323 labelled edges took 5 s, unlabelled 0.3 s), so a busy overview gives counts as tooltips
+        // and line widths instead.
+        let labelled = edges.count <= maxLabelledOverviewEdges
+        if !labelled {
+            // Straight edges and a short search for ranks and crossings: 200 boundaries with 592 edges
+            // took 49 s with dot's defaults and 0.5 s so. The same graph always gets the same options.
+            out += "  graph [\(simplifiedLayout)];\n"
+        }
         for (edge, count) in edges.sorted(by: { $0.key < $1.key }) {
-            out += "  \(edge) [label=\(label("\(count) flow\(count == 1 ? "" : "s")"))];\n"
+            let text = label("\(count) flow\(count == 1 ? "" : "s")")
+            if labelled {
+                out += "  \(edge) [label=\(text)];\n"
+            } else {
+                let width = min(4.0, 1.0 + Double(count).squareRoot() / 2)
+                out += "  \(edge) [tooltip=\(text), penwidth=\(String(format: "%.1f", width))];\n"
+            }
         }
         return out + "}\n"
     }

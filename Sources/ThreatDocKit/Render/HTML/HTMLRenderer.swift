@@ -80,7 +80,8 @@ public struct HTMLRenderer: Sendable {
         let threats = report.threatGroups.flatMap(\.threats)
         return (HTMLModelPage(
             generator: report.generator, report: report, diagramSVG: svg, diagramFailure: failure,
-            diagramNote: graph.overview ? "With \(model.elements.count) elements, the diagram shows the trust boundaries and the flows between them; the tables list every element." : nil,
+            diagramNote: graph.overview ? "With \(model.elements.count) elements and \(model.flows.count) flows, the diagram shows the trust boundaries and the flows between them; the tables list every element and flow."
+                + (DataFlowGraph.simplifiesOverview(model) ? " There are many such flows, so they are drawn as straight lines without counts (hover a line for its count), with a quicker layout." : "") : nil,
             heatmapSVG: SVGCharts.strideHeatmap(report.strideMatrix, maxRows: Self.heatmapRows),
             heatmapTruncated: report.strideMatrix.rows.count > Self.heatmapRows,
             riskMatrixSVG: SVGCharts.riskMatrix(threats),
@@ -101,8 +102,15 @@ public struct HTMLRenderer: Sendable {
         for (index, model) in models.enumerated() where !model.elements.isEmpty && !kept[index] && !cache.contains(keys[index]) {
             needed.append(index)
         }
-        let graphs = needed.map { DataFlowGraph.dot(models[$0]) }
-        let layouts = StageTimer.shared.measure("html: graphviz layouts (wall)") { layout.svgs(for: graphs.map(\.dot)) }
+        var graphs = needed.map { DataFlowGraph.dot(models[$0]) }
+        var layouts = StageTimer.shared.measure("html: graphviz layouts (wall)") { layout.svgs(for: graphs.map(\.dot)) }
+        // A detailed layout that ran out of its CPU budget is drawn again as the overview, so that no
+        // page goes without a picture.
+        for (offset, index) in needed.enumerated() where !graphs[offset].overview {
+            guard case .failure(.timedOut) = layouts[offset] else { continue }
+            graphs[offset] = (DataFlowGraph.overview(models[index]), true)
+            layouts[offset] = layout.svg(for: graphs[offset].dot)
+        }
         var laidOut: [Int: (graph: (dot: String, overview: Bool), layout: Result<String, GraphvizLayout.Failure>)] = [:]
         for (offset, index) in needed.enumerated() { laidOut[index] = (graphs[offset], layouts[offset]) }
         let layoutFor = laidOut
