@@ -29,7 +29,10 @@ struct ThreatDoc: ParsableCommand {
             Foundation.exit(code.rawValue)
         } catch {
             let code = exitCode(for: error)
-            let message = fullMessage(for: error)
+            // Usage text has line breaks of its own; each line is escaped, so ESC and bidi controls in an
+            // argument are shown, not obeyed.
+            let message = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false)
+                .map { TerminalText.escape(String($0), keepingTabs: true) }.joined(separator: "\n")
             if code == .success {
                 print(message)
                 Foundation.exit(0)
