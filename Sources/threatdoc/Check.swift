@@ -39,6 +39,9 @@ struct Check: ParsableCommand {
         return name
     }
 
+    @Option(help: ArgumentHelp("CPU seconds each diagram's layout may take; a larger one is drawn as the boundary overview.", valueName: "seconds"))
+    var diagramCPUSeconds: Int = GraphvizLayout.defaultCPUSeconds
+
     @Flag(help: "Do not check that the output folder is fresh.")
     var noOutputCheck = false
 
@@ -75,9 +78,10 @@ struct Check: ParsableCommand {
         var freshness = FreshnessReport()
         var renderDiagnostics = DiagnosticBag()
         if !noOutputCheck, outcome.models != nil {
-            let builder = SiteBuilder(formats: formatList, outputDirectory: output,
+            var builder = SiteBuilder(formats: formatList, outputDirectory: output,
                                       templatesFolder: templates ?? SiteBuilder.defaultTemplatesFolder,
                                       cache: try CacheOption.open(nil, disabled: false))
+            builder.diagramCPUSeconds = max(1, diagramCPUSeconds)
             if let files = builder.build(outcome, into: &renderDiagnostics) {
                 freshness = FreshnessReport.compare(expected: files, directory: output)
             }

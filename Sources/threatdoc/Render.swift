@@ -50,6 +50,9 @@ struct Render: ParsableCommand {
     @Flag(help: "Parse, lay out and render everything again instead of using the cache.")
     var noCache = false
 
+    @Option(help: ArgumentHelp("CPU seconds each diagram's layout may take; a larger one is drawn as the boundary overview.", valueName: "seconds"))
+    var diagramCPUSeconds: Int = GraphvizLayout.defaultCPUSeconds
+
     @Flag(help: "Carry files threatdoc did not write (CNAME, a gh-pages checkout's .git) into the new output instead of stopping.")
     var keepForeign = false
 
@@ -122,6 +125,7 @@ struct Render: ParsableCommand {
         var builder = SiteBuilder(formats: formatList.compactMap(SiteBuilder.Format.init(rawValue:)), outputDirectory: output,
                                   templatesFolder: templateFolder, cache: cache)
         builder.keepForeign = keepForeign
+        builder.diagramCPUSeconds = max(1, diagramCPUSeconds)
         // Held from reading what the last render wrote to the swap, so two renders never interleave.
         let lock: OutputLock
         do {

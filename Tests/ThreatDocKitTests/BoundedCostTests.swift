@@ -114,6 +114,19 @@ final class BoundedCostTests: XCTestCase {
         XCTAssertEqual(try run(["check", "--no-project", "models"]).status, 0)
     }
 
+    /// dot is limited by CPU time: a detailed layout past its budget fails as timed out (and the
+    /// renderer then draws the overview); the limit does not depend on how busy the machine is.
+    func testALayoutPastItsCPUBudgetTimesOut() throws {
+        let outcome = TestSupport.pipeline().run(text: Self.tangledModel(id: "dense", elements: 150, flows: 400, boundaries: 30))
+        let model = try XCTUnwrap(outcome.models?.first, "\(outcome.diagnostics.filter { $0.severity == .error })")
+        var layout = GraphvizLayout(cache: nil)
+        layout.timeoutSeconds = 1
+        guard case .failure(.timedOut(1)) = layout.svg(for: DataFlowGraph.detailed(model)) else {
+            return XCTFail("a 150-element, 400-flow clustered layout should need more than 1 s of CPU")
+        }
+        guard case .success = layout.svg(for: DataFlowGraph.overview(model)) else { return XCTFail("the overview is quick") }
+    }
+
     // MARK: Templates
 
     /// A copy of the built-in templates with one file replaced.
@@ -190,5 +203,67 @@ final class BoundedCostTests: XCTestCase {
         let markdown = try XCTUnwrap(TemplateSet.builtin["markdown"]?["model"])
         try templates("model", markdown.replacingOccurrences(of: "{{model.title}}", with: "{{{model.title}}}"), format: "markdown")
         try assertTemplateError("error[TD505]")
+    }
+
+    // MARK: From the bounded-cost trial
+
+    /// A chain of 4,000 `parent:` links: the cycle check walks it once (it once took 49 s), and the
+    /// Mermaid diagram nests 32 deep at most, so the document grows linearly.
+    func testALongBoundaryChain() throws {
+        var yaml = "threatdoc: 1\nid: chain\ntitle: Chain\nboundaries:\n  - { id: b0, name: B0 }\n"
+        for index in 1..<4_000 { yaml += "  - { id: b\(index), name: B\(index), parent: b\(index - 1) }\n" }
+        yaml += "elements:\n  - { id: e0, type: process, name: E, boundary: b3999 }\n"
+        try write(yaml, to: "models/chain.yaml")
+        XCTAssertEqual(try run(["validate", "--no-project", "models"]).status, 0)
+        XCTAssertEqual(try run(["render", "--no-project", "models"]).status, 0)
+        let document = try Data(contentsOf: root.appendingPathComponent("output/chain.md"))
+        XCTAssertLessThan(document.count, 2 << 20, "the Mermaid block stays linear in the chain")
+        XCTAssertEqual(try run(["check", "--no-project", "models"]).status, 0)
+    }
+
+    /// Thousands of references to unknown IDs: each is reported, but only the printed ones get a
+    /// "did you mean" (an edit distance against every ID each).
+    func testManyUnknownReferences() throws {
+        var yaml = "threatdoc: 1\nid: refs\ntitle: Refs\nelements:\n"
+        for index in 0..<2_000 { yaml += "  - { id: element-\(index), type: process, name: E\(index) }\n" }
+        yaml += "threats:\n"
+        for index in 0..<2_000 {
+            yaml += "  - { id: T\(index), title: t, stride: [S], targets: [missing-\(index)], likelihood: low, impact: low }\n"
+        }
+        try write(yaml, to: "models/refs.yaml")
+        let result = try run(["validate", "--no-project", "--format", "json", "models"])
+        XCTAssertEqual(result.status, 1)
+        XCTAssertTrue(result.stdout.contains("\"code\" : \"TD303\""), String(result.stdout.prefix(300)))
+    }
+
+    /// 1,000 boundaries and 4,000 flows: too many boxes and arrows for dot, so the overview draws
+    /// the outermost boundaries without arrows, and the page says so.
+    func testAnOverviewTooLargeToDrawArrows() throws {
+        var yaml = "threatdoc: 1\nid: wide\ntitle: Wide\nboundaries:\n"
+        for index in 0..<1_000 { yaml += "  - { id: b\(index), name: Zone \(index) }\n" }
+        yaml += "elements:\n"
+        for index in 0..<1_000 { yaml += "  - { id: e\(index), type: process, name: E\(index), boundary: b\(index) }\n" }
+        yaml += "flows:\n"
+        for index in 0..<4_000 { yaml += "  - { id: f\(index), from: e\(index % 1_000), to: e\((index * 7 + 3) % 1_000) }\n" }
+        try write(yaml, to: "models/wide.yaml")
+        let render = try run(["render", "--no-project", "models"])
+        XCTAssertEqual(render.status, 0, String(render.stderr.prefix(300)))
+        XCTAssertFalse(render.stderr.contains("TD511"))
+        let page = try String(contentsOf: root.appendingPathComponent("output/html/wide.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("class=\"dfd\""))
+        XCTAssertTrue(page.contains("too many boundaries and flows to draw the flows"))
+    }
+
+    func testAnInvertedSectionDoesNotHideRawModelText() throws {
+        let markdown = try XCTUnwrap(TemplateSet.builtin["markdown"]?["model"])
+        try templates("model", markdown + "{{#model.title}}{{^model.summary}}RAW:{{{.}}}{{/model.summary}}{{/model.title}}\n", format: "markdown")
+        try assertTemplateError("error[TD505]")
+    }
+
+    func testTemplateInheritanceIsRefused() throws {
+        let markdown = try XCTUnwrap(TemplateSet.builtin["markdown"]?["model"])
+        try templates("model", markdown + "{{<scans}}{{/scans}}\n", format: "markdown")
+        try write("{{{model.owner}}}", to: "tpl/markdown/scans.mustache")
+        try assertTemplateError("template inheritance")
     }
 }

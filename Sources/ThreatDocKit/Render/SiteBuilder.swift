@@ -15,6 +15,8 @@ public struct SiteBuilder: Sendable {
     public var cache: CacheFolder?
     /// Carry files threatdoc did not write into each new output (see `OutputWriter`).
     public var keepForeign = false
+    /// CPU seconds each diagram's layout may take before it is drawn as the overview instead.
+    public var diagramCPUSeconds = GraphvizLayout.defaultCPUSeconds
 
     public init(formats: [Format], outputDirectory: String, templatesFolder: String?, cache: CacheFolder?) {
         self.formats = formats
@@ -97,7 +99,9 @@ public struct SiteBuilder: Sendable {
         var files: [String: String] = [:]
         var failed = false
         if let htmlSet {
-            let site = HTMLRenderer(templates: htmlSet, layout: GraphvizLayout(cache: cache),
+            var layout = GraphvizLayout(cache: cache)
+            layout.timeoutSeconds = diagramCPUSeconds
+            let site = HTMLRenderer(templates: htmlSet, layout: layout,
                                     outputDirectory: outputDirectory, cache: pageCache.scoped("html/"))
             if let html = site.render(models, into: &htmlDiagnostics) {
                 for (path, text) in html { files["html/" + path] = text }

@@ -19,20 +19,87 @@ public enum DataFlowGraph {
 
     /// Whether the overview of `model` is drawn with the simplified layout.
     public static func simplifiesOverview(_ model: ResolvedModel) -> Bool {
-        var groupOf: [String: String] = [:]
-        for element in model.elements { groupOf[element.id] = element.boundary ?? "" }
-        var edges = Set<String>()
-        for flow in model.flows {
-            guard let a = groupOf[flow.from], let b = groupOf[flow.to] else { continue }
-            edges.insert("\(a)\u{0}\(b)")
-        }
-        return edges.count > maxLabelledOverviewEdges
+        let level = overviewLevel(model)
+        return level < 2 && arrows(model, grouping(model, level: level)).count > maxLabelledOverviewEdges
     }
     /// Whether `model` is drawn as the boundary overview: decided by its size alone, so the choice is
     /// the same on every machine and every run.
     public static func drawsOverview(_ model: ResolvedModel) -> Bool {
         model.elements.count > maxDetailedElements || model.elements.count + model.flows.count > maxDetailedElementsAndFlows
-            || model.boundaries.count > maxDetailedBoundaries
+            || model.boundaries.count > maxDetailedBoundaries || boundaryDepth(model) >= maxClusterDepth
+    }
+
+    /// Clusters nest at most this deep in a detailed diagram; a deeper model is drawn as the overview.
+    static let maxClusterDepth = 32
+
+    /// The deepest chain of `parent:` links (cycles are errors and never reach rendering).
+    static func boundaryDepth(_ model: ResolvedModel) -> Int {
+        let parent = Dictionary(model.boundaries.compactMap { b in b.parent.map { (b.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        var depth: [String: Int] = [:]
+        func depthOf(_ id: String) -> Int {
+            var chain: [String] = []
+            var current: String? = id
+            while let node = current, depth[node] == nil, chain.count <= model.boundaries.count {
+                chain.append(node)
+                current = parent[node]
+            }
+            var level = current.flatMap { depth[$0] } ?? 0
+            for node in chain.reversed() {
+                level += 1
+                depth[node] = level
+            }
+            return depth[id] ?? level
+        }
+        return model.boundaries.map { depthOf($0.id) }.max() ?? 0
+    }
+
+    /// How coarse the overview is, by size alone: 0, a box per boundary; 1, a box per outermost
+    /// boundary; 2, boxes without arrows. A box per boundary past 200 boxes or 600 arrows took dot
+    /// minutes even with the quicker options (1,000 boundaries and 4,000 flows ran past 200 s).
+    public static func overviewLevel(_ model: ResolvedModel) -> Int {
+        for level in 0...1 {
+            let groups = grouping(model, level: level)
+            if Set(groups.values).count <= maxOverviewBoxes, arrows(model, groups).count <= maxOverviewArrows { return level }
+        }
+        return 2
+    }
+
+    static let maxOverviewBoxes = 200
+    static let maxOverviewArrows = 600
+    static let outside = "(outside any boundary)"
+
+    /// Each element's box in the overview at `level`.
+    static func grouping(_ model: ResolvedModel, level: Int) -> [String: String] {
+        let parent = Dictionary(model.boundaries.compactMap { b in b.parent.map { (b.id, $0) } }, uniquingKeysWith: { a, _ in a })
+        var root: [String: String] = [:]
+        func rootOf(_ id: String) -> String {
+            if let known = root[id] { return known }
+            var chain = [id]
+            var current = id
+            while let next = parent[current], root[next] == nil, chain.count <= model.boundaries.count {
+                chain.append(next)
+                current = next
+            }
+            let top = parent[current].flatMap { root[$0] } ?? current
+            for node in chain { root[node] = top }
+            return top
+        }
+        var groupOf: [String: String] = [:]
+        for element in model.elements {
+            guard let boundary = element.boundary else { groupOf[element.id] = outside; continue }
+            groupOf[element.id] = level == 0 ? boundary : rootOf(boundary)
+        }
+        return groupOf
+    }
+
+    /// The distinct (from box, to box) pairs that flows connect, with their counts.
+    static func arrows(_ model: ResolvedModel, _ groupOf: [String: String]) -> [String: Int] {
+        var edges: [String: Int] = [:]
+        for flow in model.flows {
+            guard let a = groupOf[flow.from], let b = groupOf[flow.to] else { continue }
+            edges["\(a)\u{0}\(b)", default: 0] += 1
+        }
+        return edges
     }
 
     public static func dot(_ model: ResolvedModel) -> (dot: String, overview: Bool) {
@@ -86,9 +153,8 @@ public enum DataFlowGraph {
 
     /// Boundaries as nodes, with their element counts, and the flows between them aggregated.
     static func overview(_ model: ResolvedModel) -> String {
-        let outside = "(outside any boundary)"
-        var groupOf: [String: String] = [:]
-        for element in model.elements { groupOf[element.id] = element.boundary ?? outside }
+        let level = overviewLevel(model)
+        let groupOf = grouping(model, level: min(level, 1))
         let groups = Array(Set(groupOf.values)).sorted()
         let names = Dictionary(uniqueKeysWithValues: model.boundaries.map { ($0.id, $0.name) })
         var nodeID: [String: String] = [:]
@@ -101,9 +167,11 @@ public enum DataFlowGraph {
             out += "  \(nodeID[group]!) [label=\(label("\(title) (\(counts[group] ?? 0) elements)")), shape=box, style=\"filled,dashed,rounded\"\(href)];\n"
         }
         var edges: [String: Int] = [:]
-        for flow in model.flows {
-            guard let a = groupOf[flow.from], let b = groupOf[flow.to] else { continue }
-            edges["\(nodeID[a]!) -> \(nodeID[b]!)", default: 0] += 1
+        if level < 2 {
+            for (pair, count) in arrows(model, groupOf) {
+                let ends = pair.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+                edges["\(nodeID[ends[0]]!) -> \(nodeID[ends[1]]!)"] = count
+            }
         }
         // Edge labels become nodes in dot's layout: past a few dozen edges they cost most of the time
         // (323 labelled edges took 5 s, unlabelled 0.3 s), so a busy overview gives counts as tooltips

@@ -25,7 +25,9 @@ public struct GraphvizLayout: Sendable {
 
     /// Where layouts are cached; nil disables the cache.
     public var cache: CacheFolder?
-    public var timeoutSeconds = 60
+    /// CPU seconds one `dot` may use; past it the diagram is drawn as the overview (see `HTMLRenderer`).
+    public var timeoutSeconds = GraphvizLayout.defaultCPUSeconds
+    public static let defaultCPUSeconds = 10
 
     public init(cache: CacheFolder?) {
         self.cache = cache

@@ -60,6 +60,17 @@ public struct HTMLRenderer: Sendable {
         return page(for: model, graph: graph, layout: model.elements.isEmpty ? nil : layout.svg(for: graph.dot))
     }
 
+    /// What the overview of a large model leaves out, in words for the page.
+    static func overviewNote(_ model: ResolvedModel) -> String {
+        switch DataFlowGraph.overviewLevel(model) {
+        case 0: DataFlowGraph.simplifiesOverview(model)
+            ? " There are many such flows, so they are drawn as straight lines without counts (hover a line for its count), with a quicker layout." : ""
+        case 1: " There are too many boundaries to draw each, so each box is an outermost boundary with everything inside it"
+            + (DataFlowGraph.simplifiesOverview(model) ? "; flows are straight lines without counts (hover a line for its count)." : ".")
+        default: " There are too many boundaries and flows to draw the flows, so the boxes show the outermost boundaries and how many elements each holds."
+        }
+    }
+
     func page(for model: ResolvedModel, graph: (dot: String, overview: Bool),
               layout laidOut: Result<String, GraphvizLayout.Failure>?) -> (page: HTMLModelPage, problem: Diagnostic?) {
         let report = ReportContextBuilder.build(model, file: "\(model.id).html",
@@ -81,7 +92,7 @@ public struct HTMLRenderer: Sendable {
         return (HTMLModelPage(
             generator: report.generator, report: report, diagramSVG: svg, diagramFailure: failure,
             diagramNote: graph.overview ? "With \(model.elements.count) elements and \(model.flows.count) flows, the diagram shows the trust boundaries and the flows between them; the tables list every element and flow."
-                + (DataFlowGraph.simplifiesOverview(model) ? " There are many such flows, so they are drawn as straight lines without counts (hover a line for its count), with a quicker layout." : "") : nil,
+                + Self.overviewNote(model) : nil,
             heatmapSVG: SVGCharts.strideHeatmap(report.strideMatrix, maxRows: Self.heatmapRows),
             heatmapTruncated: report.strideMatrix.rows.count > Self.heatmapRows,
             riskMatrixSVG: SVGCharts.riskMatrix(threats),

@@ -26,7 +26,19 @@ public enum MarkdownProse {
         makeInert(document)
         guard let rendered = cmark_render_commonmark(document, CMARK_OPT_DEFAULT, 0) else { return plain(text) }
         defer { free(rendered) }
-        return ProseRenderer.trimmingNewlines(String(cString: rendered))
+        let output = ProseRenderer.trimmingNewlines(String(cString: rendered))
+        // libcmark's writer does not always write back what it read (a `~~~` fence whose info string
+        // holds a backtick closes early when read again), so the output is read again and must be
+        // inert itself; if not, the text is written as escaped plain paragraphs.
+        let seen = inspect(output)
+        guard seen.rawHTML.allSatisfy(isEndListComment), seen.destinations.allSatisfy({ ReferencesAreSafeURLs.problem(with: $0) == nil }),
+              !seen.hasImages else { return plain(text) }
+        return output
+    }
+
+    /// The comment libcmark writes between two adjacent lists; it is the writer's, not the model's.
+    static func isEndListComment(_ html: String) -> Bool {
+        html.trimmingCharacters(in: .whitespacesAndNewlines) == "<!-- end list -->"
     }
 
     /// Escaped paragraphs, for text libcmark should not see.
@@ -76,26 +88,28 @@ public enum MarkdownProse {
 
     /// What a CommonMark reader would see in `markdown`: every link and image destination (entities
     /// decoded, references resolved) and every piece of raw HTML. What a test checks the output with.
-    static func inspect(_ markdown: String) -> (destinations: [String], rawHTML: [String]) {
+    static func inspect(_ markdown: String) -> (destinations: [String], rawHTML: [String], hasImages: Bool) {
         let bytes = Array(markdown.utf8)
         guard let document = bytes.withUnsafeBufferPointer({ buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(1, buffer.count)) {
                 cmark_parse_document($0, buffer.count, CMARK_OPT_DEFAULT)
             }
-        }) else { return ([], []) }
+        }) else { return ([], [], false) }
         defer { cmark_node_free(document) }
-        var found: [String] = [], html: [String] = []
+        var found: [String] = [], html: [String] = [], images = false
         let iterator = cmark_iter_new(document)
         defer { cmark_iter_free(iterator) }
         while case let event = cmark_iter_next(iterator), event != CMARK_EVENT_DONE {
             guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
             switch cmark_node_get_type(node) {
-            case CMARK_NODE_LINK, CMARK_NODE_IMAGE: found.append(cmark_node_get_url(node).map { String(cString: $0) } ?? "")
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                images = images || cmark_node_get_type(node) == CMARK_NODE_IMAGE
+                found.append(cmark_node_get_url(node).map { String(cString: $0) } ?? "")
             case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE: html.append(literal(of: node))
             default: break
             }
         }
-        return (found, html)
+        return (found, html, images)
     }
 
     private static func literal(of node: OpaquePointer) -> String {

@@ -4,6 +4,8 @@
 /// label is written as a quoted string whose punctuation is entity-encoded (`#35;`), so quotes,
 /// brackets, `|`, `#`, `<`, backticks and emoji cannot break the diagram or the Markdown fence.
 public enum MermaidDiagram {
+    static let maxDepth = 32
+
     public static func flowchart(_ model: ResolvedModel) -> String {
         var nodeID: [String: String] = [:]
         for (index, element) in model.elements.enumerated() { nodeID[element.id] = "n\(index + 1)" }
@@ -22,17 +24,28 @@ public enum MermaidDiagram {
             }
             lines.append("\(indent)\(nodeID[element.id]!)\(shape)")
         }
-        func subgraph(_ boundary: ResolvedModel.Boundary, indent: String, visited: Set<String>) {
-            guard !visited.contains(boundary.id) else { return }
+        // Subgraphs nest at most `maxDepth` deep: a chain of 26,000 `parent:` links would otherwise
+        // recurse that deep and indent every line by its depth (quadratic output). Deeper boundaries
+        // are drawn as subgraphs of their own, after the tree.
+        var deeper: [ResolvedModel.Boundary] = []
+        var emitted = Set<String>()
+        func subgraph(_ boundary: ResolvedModel.Boundary, depth: Int) {
+            guard emitted.insert(boundary.id).inserted else { return }
+            let indent = String(repeating: "  ", count: depth + 1)
             lines.append("\(indent)subgraph \(boundaryID[boundary.id]!)[\(label(boundary.name))]")
             for child in children[boundary.id] ?? [] {
-                subgraph(child, indent: indent + "  ", visited: visited.union([boundary.id]))
+                if depth + 1 < Self.maxDepth { subgraph(child, depth: depth + 1) } else { deeper.append(child) }
             }
             for element in members[boundary.id] ?? [] { node(element, indent: indent + "  ") }
             lines.append("\(indent)end")
         }
         for boundary in model.boundaries where boundary.parent == nil || boundaryID[boundary.parent!] == nil {
-            subgraph(boundary, indent: "  ", visited: [])
+            subgraph(boundary, depth: 0)
+        }
+        while !deeper.isEmpty {
+            let next = deeper
+            deeper = []
+            for boundary in next { subgraph(boundary, depth: 0) }
         }
         for element in model.elements where element.boundary == nil || boundaryID[element.boundary!] == nil {
             node(element, indent: "  ")

@@ -196,6 +196,9 @@ public struct TemplateChecker {
                 continue
             case "=":
                 diagnostics.report(.templateSyntax, "changing delimiters is not supported in threatdoc templates", at: location)
+            case "<", "$":
+                // A parent template's text would be rendered without being checked here.
+                diagnostics.report(.templateSyntax, "template inheritance ({{< parent}}, {{$ block}}) is not supported in threatdoc templates; use partials", at: location)
             case "#":
                 let shape = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
                 switch shape {
@@ -206,18 +209,21 @@ public struct TemplateChecker {
                 sections.append(tag.name)
             case "^":
                 _ = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
-                scopes.append(.scalar)
-                sections.append(tag.name)
+                // An inverted section changes no context: `.` inside it is still the enclosing value.
+                scopes.append(scopes.last ?? .scalar)
+                sections.append("^" + tag.name)
             case "{", "&":
                 _ = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
-                let path = (sections + (tag.name == "." ? [] : [tag.name])).flatMap { $0.split(separator: ".").map(String.init) }
+                // The value's path: the open sections that set the context (inverted ones do not), then the name.
+                let path = (sections.filter { !$0.hasPrefix("^") } + (tag.name == "." ? [] : [tag.name]))
+                    .flatMap { $0.split(separator: ".").map(String.init) }
                 if !mayEmitRaw(path) {
                     diagnostics.report(.templateUnescaped,
                         "template '\(template.name)' emits '\(tag.name)' unescaped (\(tag.sigil == "&" ? "{{&…}}" : "{{{…}}}")); "
                             + "it holds text from a model", at: location)
                 }
             case "/":
-                if sections.count > outer.count, sections.last == tag.name {
+                if sections.count > outer.count, sections.last == tag.name || sections.last == "^" + tag.name {
                     sections.removeLast()
                     scopes.removeLast()
                 }

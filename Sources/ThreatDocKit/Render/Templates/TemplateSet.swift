@@ -131,12 +131,15 @@ public struct TemplateSet: Sendable {
         MarkdownRendering.registerContentTypes
         var library = MustacheLibrary()
         var failed = false
+        // The cap is on the whole set: its cost is per template, so many files would add up.
+        var budget = Self.maxSwiftMustacheBytes * 4
         for template in templates.values.sorted(by: { $0.name < $1.name }) {
-            guard template.text.utf8.count <= Self.maxSwiftMustacheBytes else {
+            budget -= template.text.utf8.count
+            guard template.text.utf8.count <= Self.maxSwiftMustacheBytes, budget >= 0 else {
                 failed = true
                 diagnostics.report(.templateSyntax,
-                    "template '\(template.name)' is malformed or uses a Mustache extension (inheritance, set delimiters, lambdas), "
-                        + "which threatdoc reads only in templates up to 64 KiB",
+                    "template '\(template.name)' is malformed or uses a Mustache extension (transforms, dynamic partials), "
+                        + "which threatdoc reads only in templates up to 64 KiB and sets up to 256 KiB",
                     at: SourceLocation(file: template.path, line: 1, column: 1))
                 continue
             }

@@ -36,6 +36,9 @@ public struct ReferencesResolve: ModelRule {
     private struct Checker {
         let index: ModelIndex
         var diagnostics = DiagnosticBag()
+        /// Suggestions cost an edit distance per ID; past the diagnostics that get printed
+        /// (`Pipeline.maxRepeatsPerCode`), thousands of misses would cost their square for nothing.
+        var suggestionsLeft = Pipeline.maxRepeatsPerCode
 
         mutating func check(_ reference: Located<String>?, field: String, expects kinds: [ReferenceKind]) {
             guard let reference else { return }
@@ -54,7 +57,8 @@ public struct ReferencesResolve: ModelRule {
             if let caseMatch = index.lookupIgnoringCase(reference.value),
                kinds.contains(where: { caseMatch.kind.matches($0) }) {
                 help = "did you mean '\(caseMatch.id)'? IDs must be written with the same case everywhere"
-            } else {
+            } else if suggestionsLeft > 0 {
+                suggestionsLeft -= 1
                 help = Suggestions.didYouMean(reference.value, in: index.ids(of: kinds))
             }
             diagnostics.report(.unresolvedReference,
