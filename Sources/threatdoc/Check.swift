@@ -39,7 +39,7 @@ struct Check: ParsableCommand {
         return name
     }
 
-    @Option(help: ArgumentHelp("CPU seconds each diagram's layout may take; a larger one is drawn as the boundary overview.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("CPU seconds (at least 1) each diagram's layout may take; a larger one is drawn as the boundary overview. Cached layouts are reused without a new limit.", valueName: "seconds"))
     var diagramCPUSeconds: Int = GraphvizLayout.defaultCPUSeconds
 
     @Flag(help: "Do not check that the output folder is fresh.")
@@ -59,6 +59,7 @@ struct Check: ParsableCommand {
     }
 
     func validate() throws {
+        guard diagramCPUSeconds >= 1 else { throw ValidationError("--diagram-cpu-seconds must be at least 1") }
         let names = formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !names.isEmpty, names.allSatisfy({ SiteBuilder.Format(rawValue: $0) != nil }) else {
             throw ValidationError("unknown format in '\(formats)'; formats: markdown, html")
@@ -81,7 +82,7 @@ struct Check: ParsableCommand {
             var builder = SiteBuilder(formats: formatList, outputDirectory: output,
                                       templatesFolder: templates ?? SiteBuilder.defaultTemplatesFolder,
                                       cache: try CacheOption.open(nil, disabled: false))
-            builder.diagramCPUSeconds = max(1, diagramCPUSeconds)
+            builder.diagramCPUSeconds = diagramCPUSeconds
             if let files = builder.build(outcome, into: &renderDiagnostics) {
                 freshness = FreshnessReport.compare(expected: files, directory: output)
             }
@@ -115,7 +116,9 @@ struct Check: ParsableCommand {
         verdict.append(passed ? "threatdoc: check passed (gates: \(gates.map(\.description).joined(separator: ", ")))"
             : "threatdoc: check failed")
         for line in verdict { Console.error(line) }
-        if ExitStatus.for(outcome, strict: false) == ExitStatus.failure { throw ExitCode(ExitStatus.failure) }
+        if ExitStatus.for(outcome, strict: false) == ExitStatus.failure || renderDiagnostics.diagnostics.contains(where: { $0.code == .ioError }) {
+            throw ExitCode(ExitStatus.failure)
+        }
         if !passed { throw ExitCode(ExitStatus.findings) }
     }
 

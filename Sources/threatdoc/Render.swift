@@ -50,7 +50,7 @@ struct Render: ParsableCommand {
     @Flag(help: "Parse, lay out and render everything again instead of using the cache.")
     var noCache = false
 
-    @Option(help: ArgumentHelp("CPU seconds each diagram's layout may take; a larger one is drawn as the boundary overview.", valueName: "seconds"))
+    @Option(help: ArgumentHelp("CPU seconds (at least 1) each diagram's layout may take; a larger one is drawn as the boundary overview. Cached layouts are reused without a new limit.", valueName: "seconds"))
     var diagramCPUSeconds: Int = GraphvizLayout.defaultCPUSeconds
 
     @Flag(help: "Carry files threatdoc did not write (CNAME, a gh-pages checkout's .git) into the new output instead of stopping.")
@@ -66,6 +66,7 @@ struct Render: ParsableCommand {
     var color: ColorMode = .auto
 
     func validate() throws {
+        guard diagramCPUSeconds >= 1 else { throw ValidationError("--diagram-cpu-seconds must be at least 1") }
         let unknown = formatList.filter { !["markdown", "html"].contains($0) }
         guard unknown.isEmpty, !formatList.isEmpty else {
             throw ValidationError("unknown format '\(unknown.first ?? formats)'; formats: markdown, html")
@@ -125,7 +126,7 @@ struct Render: ParsableCommand {
         var builder = SiteBuilder(formats: formatList.compactMap(SiteBuilder.Format.init(rawValue:)), outputDirectory: output,
                                   templatesFolder: templateFolder, cache: cache)
         builder.keepForeign = keepForeign
-        builder.diagramCPUSeconds = max(1, diagramCPUSeconds)
+        builder.diagramCPUSeconds = diagramCPUSeconds
         // Held from reading what the last render wrote to the swap, so two renders never interleave.
         let lock: OutputLock
         do {
@@ -140,8 +141,9 @@ struct Render: ParsableCommand {
         let built = StageTimer.shared.measure("build (wall)") { builder.buildForOutput(outcome, into: &diagnostics) }
         guard let built else {
             report(shown + diagnostics.sorted)
-            Console.error("threatdoc: nothing written; \(outputFolder)/ is unchanged")
-            throw ExitCode(ExitStatus.findings)
+            Console.error(FileManager.default.fileExists(atPath: output) ? "threatdoc: nothing written; \(outputFolder)/ is unchanged" : "threatdoc: nothing written")
+            // A templates folder or template that cannot be read is an I/O failure, like any unreadable input.
+            throw ExitCode(diagnostics.diagnostics.contains { $0.code == .ioError } ? ExitStatus.failure : ExitStatus.findings)
         }
         ProcessLifetime.keep(built)
         do {

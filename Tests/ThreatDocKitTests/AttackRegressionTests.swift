@@ -91,7 +91,7 @@ final class AttackRegressionTests: XCTestCase {
         try write(minimalModel(), to: "models/demo.yaml")
         try write("body{}", to: "templates/html/x\nCNAME\n.css")
         let result = try run(["render", "--no-project"])
-        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertEqual(result.status, 2, result.stderr)
         XCTAssertTrue(result.stderr.contains("error[TD100]"), result.stderr)
     }
 
@@ -157,13 +157,13 @@ final class AttackRegressionTests: XCTestCase {
         try "SECRET_CSS{}".write(to: outside.appendingPathComponent("html/x.css"), atomically: true, encoding: .utf8)
         try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("templates"), withDestinationURL: outside)
         let whole = try run(["render", "--no-project"])
-        XCTAssertEqual(whole.status, 1, whole.stderr)
+        XCTAssertEqual(whole.status, 2, whole.stderr)
         XCTAssertTrue(whole.stderr.contains("is a symbolic link to a folder outside this project"), whole.stderr)
         try FileManager.default.removeItem(at: root.appendingPathComponent("templates"))
         try FileManager.default.createDirectory(at: root.appendingPathComponent("templates"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("templates/html"), withDestinationURL: outside.appendingPathComponent("html"))
         let format = try run(["render", "--no-project"])
-        XCTAssertEqual(format.status, 1, format.stderr)
+        XCTAssertEqual(format.status, 2, format.stderr)
         XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("output").path))
     }
 

@@ -137,11 +137,11 @@ final class BoundedCostTests: XCTestCase {
         try write(text, to: "tpl/\(format)/\(name).mustache")
     }
 
-    func assertTemplateError(_ expected: String, file: StaticString = #filePath, line: UInt = #line) throws {
+    func assertTemplateError(_ expected: String, status: Int32 = 1, file: StaticString = #filePath, line: UInt = #line) throws {
         try write(minimalModel(), to: "models/demo.yaml")
         for command in ["render", "check"] {
             let result = try run([command, "--no-project", "--templates", "tpl", "models"])
-            XCTAssertEqual(result.status, 1, "\(command): \(result.stderr.prefix(400))", file: file, line: line)
+            XCTAssertEqual(result.status, status, "\(command): \(result.stderr.prefix(400))", file: file, line: line)
             XCTAssertTrue((result.stdout + result.stderr).contains(expected), "\(command): \((result.stdout + result.stderr).prefix(600))",
                           file: file, line: line)
         }
@@ -183,13 +183,13 @@ final class BoundedCostTests: XCTestCase {
     }
 
     func testAMissingTemplatesFolder() throws {
-        try assertTemplateError("error[TD100]: no such templates folder: tpl")
+        try assertTemplateError("error[TD100]: no such templates folder: tpl", status: 2)
     }
 
     func testATemplateThatIsNotUTF8() throws {
         try templates("model", "")
         try Data([0x7B, 0x7B, 0x25, 0xFF, 0xFE]).write(to: root.appendingPathComponent("tpl/html/model.mustache"))
-        try assertTemplateError("tpl/html/model.mustache:1:1: error[TD100]: template tpl/html/model.mustache is not UTF-8")
+        try assertTemplateError("tpl/html/model.mustache:1:1: error[TD100]: template tpl/html/model.mustache is not UTF-8", status: 2)
     }
 
     func testEscapingCannotBeSwitchedOff() throws {

@@ -139,7 +139,7 @@ extension DiagnosticCode {
     public static let templateMissingPartial = DiagnosticCode("TD503", "template-missing-partial", .error,
         help: "add the partial to the templates folder, or use a built-in one")
     public static let templateContentType = DiagnosticCode("TD504", "template-content-type", .error,
-        help: "start every Markdown template and partial with {{% CONTENT_TYPE: MARKDOWN }} so values are escaped for Markdown")
+        help: "start every template and partial with its content type, and only with it: {{% CONTENT_TYPE: MARKDOWN }} in markdown/, {{% CONTENT_TYPE: HTML }} in html/, so values are escaped for the format")
     public static let templateUnescaped = DiagnosticCode("TD505", "template-unescaped", .error,
         help: "use {{name}}, which escapes; only values threatdoc has made safe may be emitted raw ({{{…HTML}}} and {{{…SVG}}} in HTML, anchors, files, Mermaid and prose in Markdown)")
     public static let templatePartialCycle = DiagnosticCode("TD506", "template-partial-cycle", .error,

@@ -77,7 +77,8 @@ public struct SiteBuilder: Sendable {
         // A templates folder that cannot be read, or a template in it, stops the build: rendering with
         // the built-in templates instead would publish what the user did not ask for.
         if let templatesFolder, let problem = TemplateSet.problem(withFolder: templatesFolder) {
-            diagnostics.report(.ioError, problem, at: nil)
+            diagnostics.report(.ioError, problem, at: nil,
+                               help: "check the --templates path, or leave the option out to use templates/ (when it exists) or the built-in templates")
             return nil
         }
         let markdownSet = TemplateSet.load(format: "markdown", overrides: templatesFolder, into: &markdownDiagnostics)

@@ -84,7 +84,8 @@ public struct TemplateSet: Sendable {
                     continue
                 }
                 guard let text = String(bytes: bytes, encoding: .utf8) else {
-                    diagnostics.report(.ioError, "template \(path) is not UTF-8", at: SourceLocation(file: path, line: 1, column: 1))
+                    diagnostics.report(.ioError, "template \(path) is not UTF-8", at: SourceLocation(file: path, line: 1, column: 1),
+                                       help: "save the template as UTF-8")
                     continue
                 }
                 let name = String(file.dropLast(".mustache".count))
