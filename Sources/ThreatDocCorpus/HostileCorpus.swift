@@ -84,6 +84,28 @@ public enum HostileCorpus {
 
 /// Large, valid synthetic models for benchmarks.
 public enum SyntheticModel {
+    /// The smallest model with a threat and its mitigation, for tests and the complexity benchmark
+    /// to build on (tests quote its line numbers).
+    public static let minimal = """
+    threatdoc: 1
+    id: demo
+    title: Demo
+    elements:
+      - { id: web, type: process, name: Web }
+    threats:
+      - id: T1
+        title: Spoofed web
+        stride: [S]
+        targets: [web]
+        likelihood: low
+        impact: low
+        mitigations: [m1]
+    mitigations:
+      - { id: m1, title: Auth, status: implemented }
+
+    """
+
+
     /// A valid model with the given counts; every threat targets one element and has one mitigation.
     public static func yaml(id: String = "synthetic", elements: Int, flows: Int, threats: Int, mitigations: Int) -> String {
         var out = """

@@ -219,18 +219,7 @@ if failures > 0 {
     var failures = 0
     print("\nComplexity (release build; each class at n and 4n, best of 3 runs; ratio = time(4n) / time(n)):")
     row(["class", "n", "time n", "time 4n", "ratio", "result"])
-    let minimal = """
-        threatdoc: 1
-        id: demo
-        title: Demo
-        elements:
-          - { id: web, type: process, name: Web }
-        threats:
-          - { id: T1, title: Spoofed web, stride: [S], targets: [web], likelihood: low, impact: low, mitigations: [m1] }
-        mitigations:
-          - { id: m1, title: Auth, status: implemented }
-
-        """
+    let minimal = SyntheticModel.minimal
     func withSummary(_ text: String) -> String {
         minimal.replacingOccurrences(of: "title: Demo\n", with: "title: Demo\nsummary: |\n  " + text.replacingOccurrences(of: "\n", with: "\n  ") + "\n")
     }

@@ -1,4 +1,5 @@
 import Foundation
+import ThreatDocCorpus
 import XCTest
 @testable import ThreatDocKit
 
@@ -122,24 +123,7 @@ extension Array where Element == Diagnostic {
 
 /// A minimal valid model to build rule tests on; `extra` is appended at the top level.
 func minimalModel(_ extra: String = "") -> String {
-    """
-    threatdoc: 1
-    id: demo
-    title: Demo
-    elements:
-      - { id: web, type: process, name: Web }
-    threats:
-      - id: T1
-        title: Spoofed web
-        stride: [S]
-        targets: [web]
-        likelihood: low
-        impact: low
-        mitigations: [m1]
-    mitigations:
-      - { id: m1, title: Auth, status: implemented }
-
-    """ + extra
+    SyntheticModel.minimal + extra
 }
 
 extension Thread {

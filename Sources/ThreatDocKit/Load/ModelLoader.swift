@@ -147,8 +147,7 @@ public struct ModelLoader: Sendable {
         }
         let realRoot = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         if let confinement {
-            let realConfinement = URL(fileURLWithPath: confinement).resolvingSymlinksInPath().path
-            guard realRoot == realConfinement || realRoot.hasPrefix(realConfinement == "/" ? "/" : realConfinement + "/") else {
+            guard !leaves(path, folder: confinement) else {
                 diagnostics.report(.linkOutsideModels, "not read: the project file names a path outside the project's folder",
                                    at: SourceLocation(file: path, line: 1, column: 1))
                 return []
@@ -176,7 +175,7 @@ public struct ModelLoader: Sendable {
                 } else if isModelFile(name) {
                     if type == .typeSymbolicLink {
                         let target = URL(fileURLWithPath: child).resolvingSymlinksInPath().path
-                        guard target.hasPrefix(realRoot + "/") else {
+                        guard !leaves(child, folder: path) else {
                             diagnostics.report(.linkOutsideModels,
                                 "not read: this is a symbolic link to a file outside \(path)", at: SourceLocation(file: child, line: 1, column: 1))
                             continue

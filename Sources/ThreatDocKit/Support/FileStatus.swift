@@ -7,12 +7,6 @@ struct FileStatus: Equatable, Sendable {
     var modified: Int64
     var inode: UInt64
 
-    init(size: Int64, modified: Int64, inode: UInt64) {
-        self.size = size
-        self.modified = modified
-        self.inode = inode
-    }
-
     init?(path: String) {
         var info = stat()
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }

@@ -95,16 +95,6 @@ public struct OutputWriter: Sendable {
         }
     }
 
-    /// What is in the current output folder that threatdoc did not write, by relative path: regular
-    /// files, links and folders that hold none of threatdoc's files.
-    public func foreignEntries() -> [String] {
-        guard FileStatus.isFolder(directory) else { return [] }
-        let owned = Self.ownedFiles(in: directory) ?? []
-        return OutputTree.entries(in: directory).filter { entry in
-            entry.path != Self.marker && !owned.contains(entry.path) && entry.kind != .folder
-        }.map(\.path)
-    }
-
     /// Replaces `directory` with exactly `files` (relative path → content), the `kept` files of the
     /// current folder (hard-linked, so neither read nor written; `keptText` gives their text if a link
     /// fails), the manifest, and, with `keepForeign`, the files threatdoc did not write. Returns the

@@ -17,10 +17,16 @@ public enum DataFlowGraph {
     public static let maxLabelledOverviewEdges = 60
     static let simplifiedLayout = "nslimit=1, mclimit=0.1, splines=line"
 
-    /// Whether the overview of `model` is drawn with the simplified layout.
-    public static func simplifiesOverview(_ model: ResolvedModel) -> Bool {
-        let level = overviewLevel(model)
-        return level < 2 && arrows(model, grouping(model, level: level)).count > maxLabelledOverviewEdges
+    /// How a model's overview is drawn, worked out once: its level, each element's box, and the
+    /// arrows between boxes (none at level 2).
+    public struct OverviewPlan {
+        /// 0, a box per boundary; 1, a box per outermost boundary; 2, boxes without arrows.
+        public let level: Int
+        let groupOf: [String: String]
+        let arrows: [String: Int]
+
+        /// Whether the arrows are drawn without labels and with dot's quicker options.
+        public var simplified: Bool { arrows.count > maxLabelledOverviewEdges }
     }
     /// Whether `model` is drawn as the boundary overview: decided by its size alone, so the choice is
     /// the same on every machine and every run.
@@ -53,15 +59,17 @@ public enum DataFlowGraph {
         return model.boundaries.map { depthOf($0.id) }.max() ?? 0
     }
 
-    /// How coarse the overview is, by size alone: 0, a box per boundary; 1, a box per outermost
-    /// boundary; 2, boxes without arrows. A box per boundary past 200 boxes or 600 arrows took dot
-    /// minutes even with the quicker options (1,000 boundaries and 4,000 flows ran past 200 s).
-    public static func overviewLevel(_ model: ResolvedModel) -> Int {
+    /// The coarsest overview needed, by size alone: a box per boundary past 200 boxes or 600 arrows
+    /// took dot minutes even with the quicker options (1,000 boundaries and 4,000 flows ran past 200 s).
+    public static func overviewPlan(_ model: ResolvedModel) -> OverviewPlan {
         for level in 0...1 {
             let groups = grouping(model, level: level)
-            if Set(groups.values).count <= maxOverviewBoxes, arrows(model, groups).count <= maxOverviewArrows { return level }
+            let arrows = arrows(model, groups)
+            if Set(groups.values).count <= maxOverviewBoxes, arrows.count <= maxOverviewArrows {
+                return OverviewPlan(level: level, groupOf: groups, arrows: arrows)
+            }
         }
-        return 2
+        return OverviewPlan(level: 2, groupOf: grouping(model, level: 1), arrows: [:])
     }
 
     static let maxOverviewBoxes = 200
@@ -153,8 +161,8 @@ public enum DataFlowGraph {
 
     /// Boundaries as nodes, with their element counts, and the flows between them aggregated.
     static func overview(_ model: ResolvedModel) -> String {
-        let level = overviewLevel(model)
-        let groupOf = grouping(model, level: min(level, 1))
+        let plan = overviewPlan(model)
+        let groupOf = plan.groupOf
         let groups = Array(Set(groupOf.values)).sorted()
         let names = Dictionary(uniqueKeysWithValues: model.boundaries.map { ($0.id, $0.name) })
         var nodeID: [String: String] = [:]
@@ -167,16 +175,14 @@ public enum DataFlowGraph {
             out += "  \(nodeID[group]!) [label=\(label("\(title) (\(counts[group] ?? 0) elements)")), shape=box, style=\"filled,dashed,rounded\"\(href)];\n"
         }
         var edges: [String: Int] = [:]
-        if level < 2 {
-            for (pair, count) in arrows(model, groupOf) {
-                let ends = pair.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
-                edges["\(nodeID[ends[0]]!) -> \(nodeID[ends[1]]!)"] = count
-            }
+        for (pair, count) in plan.arrows {
+            let ends = pair.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+            edges["\(nodeID[ends[0]]!) -> \(nodeID[ends[1]]!)"] = count
         }
         // Edge labels become nodes in dot's layout: past a few dozen edges they cost most of the time
         // (323 labelled edges took 5 s, unlabelled 0.3 s), so a busy overview gives counts as tooltips
         // and line widths instead.
-        let labelled = edges.count <= maxLabelledOverviewEdges
+        let labelled = !plan.simplified
         if !labelled {
             // Straight edges and a short search for ranks and crossings: 200 boundaries with 592 edges
             // took 49 s with dot's defaults and 0.5 s so. The same graph always gets the same options.

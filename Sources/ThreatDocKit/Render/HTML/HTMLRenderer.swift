@@ -62,11 +62,12 @@ public struct HTMLRenderer: Sendable {
 
     /// What the overview of a large model leaves out, in words for the page.
     static func overviewNote(_ model: ResolvedModel) -> String {
-        switch DataFlowGraph.overviewLevel(model) {
-        case 0: DataFlowGraph.simplifiesOverview(model)
+        let plan = DataFlowGraph.overviewPlan(model)
+        return switch plan.level {
+        case 0: plan.simplified
             ? " There are many such flows, so they are drawn as straight lines without counts (hover a line for its count), with a quicker layout." : ""
         case 1: " There are too many boundaries to draw each, so each box is an outermost boundary with everything inside it"
-            + (DataFlowGraph.simplifiesOverview(model) ? "; flows are straight lines without counts (hover a line for its count)." : ".")
+            + (plan.simplified ? "; flows are straight lines without counts (hover a line for its count)." : ".")
         default: " There are too many boundaries and flows to draw the flows, so the boxes show the outermost boundaries and how many elements each holds."
         }
     }

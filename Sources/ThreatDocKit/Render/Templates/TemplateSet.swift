@@ -49,43 +49,37 @@ public struct TemplateSet: Sendable {
         if let directory {
             let folder = (directory as NSString).appendingPathComponent(format)
             let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+            // One pass: each file is checked, read and decoded once, stylesheet or template alike.
             for file in names.sorted() where file.hasSuffix(".css") || file.hasSuffix(".mustache") {
                 let path = (folder as NSString).appendingPathComponent(file)
+                let at = SourceLocation(file: path, line: 1, column: 1)
+                let isStylesheet = file.hasSuffix(".css")
                 // A link out of the folder could copy any file (/proc/self/environ) into the published site.
                 if ModelLoader.leaves(path, folder: folder) {
-                    diagnostics.report(.linkOutsideModels, "not read: this template file is a symbolic link to a file outside \(folder)",
-                                       at: SourceLocation(file: path, line: 1, column: 1))
+                    diagnostics.report(.linkOutsideModels, "not read: this template file is a symbolic link to a file outside \(folder)", at: at)
+                    continue
                 }
-                if file.hasSuffix(".css"), !OutputWriter.isGeneratedShape("html/" + file) {
-                    diagnostics.report(.ioError, "the stylesheet name '\(file)' is not a plain file name (letters, digits, '.', '_', '-')",
-                                       at: SourceLocation(file: path, line: 1, column: 1))
+                if isStylesheet, !OutputWriter.isGeneratedShape("html/" + file) {
+                    diagnostics.report(.ioError, "the stylesheet name '\(file)' is not a plain file name (letters, digits, '.', '_', '-')", at: at)
+                    continue
                 }
-            }
-            for file in names.sorted() where file.hasSuffix(".css") && !ModelLoader.leaves((folder as NSString).appendingPathComponent(file), folder: folder)
-                && OutputWriter.isGeneratedShape("html/" + file) {
-                let path = (folder as NSString).appendingPathComponent(file)
-                if let bytes = try? FileReading.readRegularFile(path, limit: 1 << 20), let text = String(bytes: bytes, encoding: .utf8) {
-                    assets[file] = text
-                } else {
-                    diagnostics.report(.ioError, "cannot read \(path)", at: SourceLocation(file: path, line: 1, column: 1))
-                }
-            }
-            for file in names.sorted() where file.hasSuffix(".mustache") && !ModelLoader.leaves((folder as NSString).appendingPathComponent(file), folder: folder) {
-                let path = (folder as NSString).appendingPathComponent(file)
                 let bytes: [UInt8]
                 do {
                     guard let read = try FileReading.readRegularFile(path, limit: 1 << 20) else {
-                        diagnostics.report(.ioError, "template \(path) is larger than 1 MiB", at: SourceLocation(file: path, line: 1, column: 1))
+                        diagnostics.report(.ioError, "template \(path) is larger than 1 MiB", at: at)
                         continue
                     }
                     bytes = read
                 } catch {
-                    diagnostics.report(.ioError, "cannot read template \(path): \(error.message)", at: SourceLocation(file: path, line: 1, column: 1))
+                    diagnostics.report(.ioError, "cannot read template \(path): \(error.message)", at: at)
                     continue
                 }
                 guard let text = String(bytes: bytes, encoding: .utf8) else {
-                    diagnostics.report(.ioError, "template \(path) is not UTF-8", at: SourceLocation(file: path, line: 1, column: 1),
-                                       help: "save the template as UTF-8")
+                    diagnostics.report(.ioError, "template \(path) is not UTF-8", at: at, help: "save the template as UTF-8")
+                    continue
+                }
+                if isStylesheet {
+                    assets[file] = text
                     continue
                 }
                 let name = String(file.dropLast(".mustache".count))
