@@ -3,28 +3,7 @@ import XCTest
 @testable import ThreatDocKit
 
 /// What an attacker's trial of the output, cache and log guarantees found, kept from coming back.
-final class AttackRegressionTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("td-attack-\(UUID())")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("models"), withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: root)
-    }
-
-    func write(_ text: String, to path: String) throws {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
-    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> TestSupport.Run {
-        try TestSupport.run(arguments, in: root, environment: ["XDG_CACHE_HOME": root.appendingPathComponent("xdg").path].merging(environment) { $1 })
-    }
-
+final class AttackRegressionTests: ProjectTestCase {
     func assertNoForgedLine(_ text: String, file: StaticString = #filePath, line: UInt = #line) {
         for row in text.split(separator: "\n") {
             XCTAssertFalse(row.hasPrefix("::"), "forged workflow command: \(row)", file: file, line: line)

@@ -5,28 +5,7 @@ import XCTest
 /// Every input that once stalled or crashed threatdoc, run as a contributor's pull request would run
 /// it: each must finish with the right error or output. No timing here: `.ci/bench` keeps the figures
 /// (its complexity table times each class at n and 4n).
-final class BoundedCostTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("td-cost-\(UUID())")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("models"), withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: root)
-    }
-
-    func run(_ arguments: [String]) throws -> TestSupport.Run {
-        try TestSupport.run(arguments, in: root, environment: ["XDG_CACHE_HOME": root.appendingPathComponent("xdg").path])
-    }
-
-    func write(_ text: String, to path: String) throws {
-        let url = root.appendingPathComponent(path)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
-    }
-
+final class BoundedCostTests: ProjectTestCase {
     /// validate (text and JSON), render and check on one model file.
     func assertLocatedError(_ located: String, in file: String, file callerFile: StaticString = #filePath, line: UInt = #line) throws {
         let code = String(located.split(separator: "[").last?.prefix(5) ?? "")

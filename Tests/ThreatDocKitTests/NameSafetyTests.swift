@@ -5,18 +5,7 @@ import XCTest
 /// Nothing overwritten, nothing leaked: model IDs that would replace threatdoc's own files or cannot
 /// be checked out on Windows, links out of the models folder, files that are not scans, and file
 /// names that would forge lines in a CI log.
-final class NameSafetyTests: XCTestCase {
-    var root: URL!
-
-    override func setUpWithError() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("td-names-\(UUID())")
-        try FileManager.default.createDirectory(at: root.appendingPathComponent("models"), withIntermediateDirectories: true)
-    }
-
-    override func tearDownWithError() throws {
-        try? FileManager.default.removeItem(at: root)
-    }
-
+final class NameSafetyTests: ProjectTestCase {
     func model(id: String) -> String {
         minimalModel().replacingOccurrences(of: "\nid: demo\n", with: "\nid: \(id)\n")
     }

@@ -134,3 +134,30 @@ extension Thread {
         return deferred
     }
 }
+
+/// A test with a fresh project folder (`root`, holding an empty `models/`), removed afterwards, and
+/// the ways those tests write files and run threatdoc there with a cache of their own.
+class ProjectTestCase: XCTestCase {
+    var root: URL!
+
+    override func setUpWithError() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("td-\(Self.self)-\(UUID())")
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("models"), withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func write(_ text: String, to path: String) throws {
+        let url = root.appendingPathComponent(path)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    /// Runs threatdoc in `root`, with the default cache folder inside it.
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> TestSupport.Run {
+        try TestSupport.run(arguments, in: root,
+                            environment: ["XDG_CACHE_HOME": root.appendingPathComponent("xdg").path].merging(environment) { $1 })
+    }
+}
