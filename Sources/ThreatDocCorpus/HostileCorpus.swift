@@ -198,3 +198,41 @@ public enum ClusteredCorpus {
         }
     }
 }
+
+/// Models whose diagrams are hard to lay out: many boundaries, long chains of flows, tangles.
+public enum DiagramCorpus {
+    /// Boundaries, elements and flows spread at random (a fixed seed); every fifth boundary is
+    /// outermost, the others nest in an earlier one.
+    public static func tangled(id: String, elements: Int, flows: Int, boundaries: Int) -> String {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        func next(_ bound: Int) -> Int {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Int((state >> 33) % UInt64(bound))
+        }
+        var out = "threatdoc: 1\nid: \(id)\ntitle: Tangled \(id)\nboundaries:\n"
+        for b in 0..<boundaries {
+            out += "  - { id: b\(b), name: Zone \(b)\(b > 0 && b % 5 != 0 ? ", parent: b\(next(b))" : "") }\n"
+        }
+        out += "elements:\n"
+        for e in 0..<elements {
+            out += "  - { id: e\(e), type: \(["process", "datastore", "external"][e % 3]), name: \"Element \(e)\", boundary: b\(next(boundaries)) }\n"
+        }
+        out += "flows:\n"
+        for f in 0..<flows { out += "  - { id: f\(f), from: e\(next(elements)), to: e\(next(elements)), label: \"flow \(f)\" }\n" }
+        return out
+    }
+
+    /// `boundaries` side by side, the elements shared out between them in order, and each element's
+    /// flow to the next: one long chain through every boundary.
+    public static func chain(id: String, elements: Int, boundaries: Int) -> String {
+        var out = "threatdoc: 1\nid: \(id)\ntitle: Chain \(id)\nboundaries:\n"
+        for b in 0..<boundaries { out += "  - { id: b\(b), name: Zone \(b) }\n" }
+        out += "elements:\n"
+        for e in 0..<elements {
+            out += "  - { id: e\(e), type: \(["process", "datastore", "external"][e % 3]), name: \"Element \(e)\", boundary: b\(e * boundaries / elements) }\n"
+        }
+        out += "flows:\n"
+        for f in 0..<elements { out += "  - { id: f\(f), from: e\(f), to: e\((f + 1) % elements), label: \"flow \(f)\" }\n" }
+        return out
+    }
+}

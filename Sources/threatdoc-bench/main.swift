@@ -206,6 +206,23 @@ try scale("(b) re-render, 1 changed", "", prepare: { run in
     try Data(edited.utf8).write(to: changed)
 }, ["render", many.path, "--output", outB, "--cache-dir", cache] + common)
 
+// (c) large diagrams: the overview and its parts, each laid out by its own dot, no cache.
+print("\nLarge diagrams (threatdoc render --no-cache, release build; best and median of 5):")
+row(["model", "size", "best s", "median s", "peak MB", "result"])
+let diagramModels: [(name: String, size: String, yaml: String)] = [
+    ("chain", "600 el, 200 b", DiagramCorpus.chain(id: "chain", elements: 600, boundaries: 200)),
+    ("tangled", "600 el, 600 fl, 200 b", DiagramCorpus.tangled(id: "tangled", elements: 600, flows: 600, boundaries: 200)),
+    ("dense", "150 el, 400 fl, 30 b", DiagramCorpus.tangled(id: "dense", elements: 150, flows: 400, boundaries: 30)),
+    ("tangled x4", "2,400 el, 2,400 fl, 800 b", DiagramCorpus.tangled(id: "tangled4", elements: 2_400, flows: 2_400, boundaries: 800)),
+]
+for entry in diagramModels {
+    let folder = work.appendingPathComponent("diagram-\(entry.name.replacingOccurrences(of: " ", with: "-"))")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try Data(entry.yaml.utf8).write(to: folder.appendingPathComponent("model.yaml"))
+    try scale(entry.name, entry.size, ["render", folder.path, "--no-cache", "--formats", "html",
+                                       "--output", folder.appendingPathComponent("out").path] + common)
+}
+
 failures += try complexity()
 
 if failures > 0 {
@@ -289,6 +306,12 @@ if failures > 0 {
                 .write(to: folder.appendingPathComponent("h.yaml"))
             return ["render", "--no-project", "--no-cache", "--max-file-size", "8M", "--output", folder.appendingPathComponent("out").path,
                     folder.appendingPathComponent("h.yaml").path]
+        },
+        Growth(name: "a diagram in parts", n: 600, unit: "elements") { folder, size in
+            try Data(DiagramCorpus.tangled(id: "parts", elements: size, flows: size, boundaries: size / 3).utf8)
+                .write(to: folder.appendingPathComponent("p.yaml"))
+            return ["render", "--no-project", "--no-cache", "--formats", "html", "--max-file-size", "8M",
+                    "--output", folder.appendingPathComponent("out").path, folder.appendingPathComponent("p.yaml").path]
         },
     ]
     for growth in growths {

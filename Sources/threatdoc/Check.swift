@@ -39,8 +39,8 @@ struct Check: ParsableCommand {
         return name
     }
 
-    @Option(help: ArgumentHelp("CPU seconds (at least 1) each diagram's layout may take; a larger one is drawn as the boundary overview. Cached layouts are reused without a new limit.", valueName: "seconds"))
-    var diagramCPUSeconds: Int = GraphvizLayout.defaultCPUSeconds
+    @Option(help: ArgumentHelp("CPU seconds (at least 1) that all of one model's diagram layouts share; a layout past its share is drawn again the quicker way, and the page says so. Cached layouts are reused.", valueName: "seconds"))
+    var diagramBudget: Int = GraphvizLayout.defaultCPUSeconds
 
     @Flag(help: "Do not check that the output folder is fresh.")
     var noOutputCheck = false
@@ -59,7 +59,7 @@ struct Check: ParsableCommand {
     }
 
     func validate() throws {
-        guard diagramCPUSeconds >= 1 else { throw ValidationError("--diagram-cpu-seconds must be at least 1") }
+        guard diagramBudget >= 1 else { throw ValidationError("--diagram-budget must be at least 1") }
         let names = formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !names.isEmpty, names.allSatisfy({ SiteBuilder.Format(rawValue: $0) != nil }) else {
             throw ValidationError("unknown format in '\(formats)'; formats: markdown, html")
@@ -82,7 +82,7 @@ struct Check: ParsableCommand {
             var builder = SiteBuilder(formats: formatList, outputDirectory: output,
                                       templatesFolder: templates ?? SiteBuilder.defaultTemplatesFolder,
                                       cache: try CacheOption.open(nil, disabled: false))
-            builder.diagramCPUSeconds = diagramCPUSeconds
+            builder.diagramBudget = diagramBudget
             if let files = builder.build(outcome, into: &renderDiagnostics) {
                 freshness = FreshnessReport.compare(expected: files, directory: output)
             }

@@ -50,8 +50,8 @@ struct Render: ParsableCommand {
     @Flag(help: "Parse, lay out and render everything again instead of using the cache.")
     var noCache = false
 
-    @Option(help: ArgumentHelp("CPU seconds (at least 1) each diagram's layout may take; a larger one is drawn as the boundary overview. Cached layouts are reused without a new limit.", valueName: "seconds"))
-    var diagramCPUSeconds: Int = GraphvizLayout.defaultCPUSeconds
+    @Option(help: ArgumentHelp("CPU seconds (at least 1) that all of one model's diagram layouts share; a layout past its share is drawn again the quicker way, and the page says so. Cached layouts are reused.", valueName: "seconds"))
+    var diagramBudget: Int = GraphvizLayout.defaultCPUSeconds
 
     @Flag(help: "Carry files threatdoc did not write (CNAME, a gh-pages checkout's .git) into the new output instead of stopping.")
     var keepForeign = false
@@ -66,7 +66,7 @@ struct Render: ParsableCommand {
     var color: ColorMode = .auto
 
     func validate() throws {
-        guard diagramCPUSeconds >= 1 else { throw ValidationError("--diagram-cpu-seconds must be at least 1") }
+        guard diagramBudget >= 1 else { throw ValidationError("--diagram-budget must be at least 1") }
         let unknown = formatList.filter { !["markdown", "html"].contains($0) }
         guard unknown.isEmpty, !formatList.isEmpty else {
             throw ValidationError("unknown format '\(unknown.first ?? formats)'; formats: markdown, html")
@@ -126,7 +126,7 @@ struct Render: ParsableCommand {
         var builder = SiteBuilder(formats: formatList.compactMap(SiteBuilder.Format.init(rawValue:)), outputDirectory: output,
                                   templatesFolder: templateFolder, cache: cache)
         builder.keepForeign = keepForeign
-        builder.diagramCPUSeconds = diagramCPUSeconds
+        builder.diagramBudget = diagramBudget
         // Held from reading what the last render wrote to the swap, so two renders never interleave.
         let lock: OutputLock
         do {

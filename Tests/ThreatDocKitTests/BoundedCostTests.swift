@@ -1,4 +1,5 @@
 import Foundation
+import ThreatDocCorpus
 import XCTest
 @testable import ThreatDocKit
 
@@ -57,53 +58,156 @@ final class BoundedCostTests: ProjectTestCase {
 
     // MARK: Diagrams
 
-    /// A model whose boundaries, elements and flows are spread at random (a fixed seed).
     static func tangledModel(id: String, elements: Int, flows: Int, boundaries: Int) -> String {
-        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
-        func next(_ bound: Int) -> Int {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return Int((state >> 33) % UInt64(bound))
+        DiagramCorpus.tangled(id: id, elements: elements, flows: flows, boundaries: boundaries)
+    }
+
+    /// The IDs of every diagram element a page draws (`dfd-element-…`), with how often each occurs.
+    static func drawnElements(_ page: String) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for piece in page.components(separatedBy: "id=\"dfd&#45;element&#45;").dropFirst() {
+            counts[String(piece.prefix { $0 != "\"" }), default: 0] += 1
         }
-        var out = "threatdoc: 1\nid: \(id)\ntitle: Tangled \(id)\nboundaries:\n"
-        for b in 0..<boundaries {
-            out += "  - { id: b\(b), name: Zone \(b)\(b > 0 && b % 5 != 0 ? ", parent: b\(next(b))" : "") }\n"
+        return counts
+    }
+
+    /// IDs that occur more than once on a page (several SVGs on one page must keep theirs apart).
+    static func duplicateIDs(_ page: String) -> [String] {
+        var seen = Set<String>(), duplicates: [String] = []
+        for piece in page.components(separatedBy: " id=\"").dropFirst() {
+            let id = String(piece.prefix { $0 != "\"" })
+            if !seen.insert(id).inserted { duplicates.append(id) }
         }
-        out += "elements:\n"
-        for e in 0..<elements {
-            out += "  - { id: e\(e), type: \(["process", "datastore", "external"][e % 3]), name: \"Element \(e)\", boundary: b\(next(boundaries)) }\n"
-        }
-        out += "flows:\n"
-        for f in 0..<flows { out += "  - { id: f\(f), from: e\(next(elements)), to: e\(next(elements)), label: \"flow \(f)\" }\n" }
-        return out
+        return duplicates
     }
 
     /// Large and tangled models get a diagram, never a page without one: their size alone picks the
-    /// boundary overview, and a busy overview gets dot's quicker options (it took 49 s with defaults).
+    /// boundary overview, and beside it a detailed diagram per part, which together draw every
+    /// element exactly once; links between parts lead to figures on the page.
     func testEveryLargeModelGetsADiagram() throws {
         try write(Self.tangledModel(id: "huge", elements: 600, flows: 600, boundaries: 200), to: "models/huge.yaml")
         try write(Self.tangledModel(id: "dense", elements: 150, flows: 400, boundaries: 30), to: "models/dense.yaml")
+        try write(DiagramCorpus.chain(id: "chain", elements: 600, boundaries: 200), to: "models/chain.yaml")
         let render = try run(["render", "--no-project", "models"])
         XCTAssertEqual(render.status, 0, String(render.stderr.prefix(400)))
         XCTAssertFalse(render.stderr.contains("TD511"), String(render.stderr.prefix(400)))
-        for id in ["huge", "dense"] {
+        for (id, elements) in [("huge", 600), ("dense", 150), ("chain", 600)] {
             let page = try String(contentsOf: root.appendingPathComponent("output/html/\(id).html"), encoding: .utf8)
             XCTAssertTrue(page.contains("class=\"dfd\""), "\(id) has its diagram")
             XCTAssertTrue(page.contains("the diagram shows the trust boundaries"), id)
+            XCTAssertTrue(page.contains("id=\"diagram-part-1\""), "\(id) has parts")
+            XCTAssertTrue(page.contains("below draw every element inside its boundaries"), id)
+            let drawn = Self.drawnElements(page)
+            XCTAssertEqual(drawn.count, elements, "\(id): every element is drawn in some part")
+            XCTAssertEqual(drawn.values.filter { $0 != 1 }.count, 0, "\(id): each element once")
+            XCTAssertEqual(Self.duplicateIDs(page).prefix(5), [], "\(id): several diagrams on one page keep their IDs apart")
+            for link in Set(page.components(separatedBy: "xlink:href=\"#diagram-part-").dropFirst().map { $0.prefix { $0.isNumber } }) {
+                XCTAssertTrue(page.contains("id=\"diagram-part-\(link)\""), "\(id): a note links to part \(link), which is on the page")
+            }
         }
         XCTAssertEqual(try run(["check", "--no-project", "models"]).status, 0)
     }
 
-    /// dot is limited by CPU time: a detailed layout past its budget fails as timed out (and the
-    /// renderer then draws the overview); the limit does not depend on how busy the machine is.
-    func testALayoutPastItsCPUBudgetTimesOut() throws {
+    /// The split into parts: every element in exactly one part, each part within its limits, a
+    /// boundary's subtree that fits kept whole, and the same plan every time.
+    func testTheSplitIntoParts() throws {
+        for yaml in [Self.tangledModel(id: "huge", elements: 600, flows: 600, boundaries: 200),
+                     DiagramCorpus.chain(id: "chain", elements: 600, boundaries: 200),
+                     Self.tangledModel(id: "wide", elements: 1_500, flows: 1_500, boundaries: 40)] {
+            let outcome = TestSupport.pipeline().run(text: yaml)
+            let model = try XCTUnwrap(outcome.models?.first, "\(outcome.diagnostics.filter { $0.severity == .error })")
+            let plan = DiagramParts.plan(model)
+            XCTAssertEqual(plan.leftOut, 0, model.id)
+            XCTAssertTrue(plan.parts.flatMap(\.elements).sorted() == model.elements.map(\.id).sorted(), "\(model.id): each element once")
+            for part in plan.parts {
+                XCTAssertLessThanOrEqual(part.elements.count, DiagramParts.maxElements, model.id)
+                XCTAssertLessThanOrEqual(part.boundaries.count, DiagramParts.maxBoundaries, model.id)
+                for element in part.elements { XCTAssertEqual(plan.partOf[element], part.number - 1) }
+            }
+            XCTAssertEqual(DiagramParts.plan(model).parts, plan.parts, "the plan depends on the model alone")
+        }
+        // Three small boundaries nested in one: the subtree fits, so one part draws it whole.
+        let nested = """
+            threatdoc: 1
+            id: nested
+            title: Nested
+            boundaries:
+              - { id: outer, name: Outer }
+              - { id: a, name: A, parent: outer }
+              - { id: b, name: B, parent: a }
+            elements:
+              - { id: x, type: process, name: X, boundary: b }
+              - { id: y, type: process, name: Y, boundary: outer }
+              - { id: z, type: external, name: Z }
+            """
+        let model = try XCTUnwrap(TestSupport.pipeline().run(text: nested).models?.first)
+        let plan = DiagramParts.plan(model)
+        XCTAssertEqual(plan.parts.count, 1)
+        XCTAssertEqual(plan.parts.first?.boundaries, ["outer", "a", "b"])
+        XCTAssertEqual(DiagramParts.title(of: plan.parts[0], names: ["outer": "Outer"]), "Outer, and elements outside any boundary")
+    }
+
+    /// Past the part cap, the parts that are not drawn are named on the page, and the plan stays
+    /// linear: 12,000 elements in 6,000 boundaries.
+    func testPartsPastTheCapAreNotDrawnButSaid() throws {
+        let yaml = DiagramCorpus.chain(id: "long", elements: 12_000, boundaries: 6_000)
+        var limits = LoadLimits.default
+        limits.maxFileBytes = 8 << 20
+        let outcome = TestSupport.pipeline(limits: limits).run(text: yaml)
+        let model = try XCTUnwrap(outcome.models?.first, "\(outcome.diagnostics.filter { $0.severity == .error }.prefix(3))")
+        let plan = DiagramParts.plan(model)
+        XCTAssertEqual(plan.parts.count, DiagramParts.maxParts)
+        XCTAssertEqual(plan.leftOut, 12_000 / DiagramParts.maxElements - DiagramParts.maxParts)
+        var ignored = DiagnosticBag()
+        let page = HTMLRenderer(templates: TemplateSet.load(format: "html", overrides: nil, into: &ignored),
+                                layout: GraphvizLayout(cache: nil), outputDirectory: "output")
+            .page(for: model, diagrams: ModelDiagrams(model, every: .success("<svg></svg>"))).page
+        XCTAssertEqual(page.diagramParts.count, DiagramParts.maxParts)
+        XCTAssertTrue(page.diagramNote?.contains("the other \(plan.leftOut) parts are not drawn") == true, page.diagramNote ?? "")
+    }
+
+    /// dot is limited by CPU time: a layout past its share of the budget fails as timed out, and the
+    /// page then draws the overview and its parts, and says why; the limit does not depend on how busy
+    /// the machine is.
+    func testALayoutPastItsShareOfTheBudgetIsDrawnAnotherWay() throws {
         let outcome = TestSupport.pipeline().run(text: Self.tangledModel(id: "dense", elements: 150, flows: 400, boundaries: 30))
         let model = try XCTUnwrap(outcome.models?.first, "\(outcome.diagnostics.filter { $0.severity == .error })")
-        var layout = GraphvizLayout(cache: nil)
-        layout.timeoutSeconds = 1
-        guard case .failure(.timedOut(1)) = layout.svg(for: DataFlowGraph.detailed(model)) else {
+        let layout = GraphvizLayout(cache: nil)
+        guard case .failure(.timedOut(1)) = layout.svg(for: .init(dot: DataFlowGraph.detailed(model), cpuSeconds: 1)) else {
             return XCTFail("a 150-element, 400-flow clustered layout should need more than 1 s of CPU")
         }
-        guard case .success = layout.svg(for: DataFlowGraph.overview(model)) else { return XCTFail("the overview is quick") }
+        var sets = [ModelDiagrams(model, budget: 1, overview: false)]
+        ModelDiagrams.layOut(&sets, models: [model], budget: 1, with: layout)
+        XCTAssertTrue(sets[0].overview)
+        XCTAssertEqual(sets[0].wholeTimedOut, 1)
+        guard case .success = sets[0].main.result else { return XCTFail("the overview is quick") }
+        XCTAssertFalse(sets[0].partDrawings.isEmpty)
+        for part in sets[0].partDrawings { guard case .success = part.result else { return XCTFail("\(part.result as Any)") } }
+        var ignored = DiagnosticBag()
+        let renderer = HTMLRenderer(templates: TemplateSet.load(format: "html", overrides: nil, into: &ignored),
+                                    layout: layout, outputDirectory: "output")
+        let note = renderer.page(for: model, diagrams: sets[0]).page.diagramNote ?? ""
+        XCTAssertTrue(note.hasPrefix("The whole diagram needed more than 1 s of CPU time"), note)
+
+        // A part past its share is laid out again without labels and with dot's quicker options.
+        var quick = ModelDiagrams(model, budget: 1, overview: true)
+        quick.main.result = .success("<svg></svg>")
+        for index in quick.partDrawings.indices { quick.partDrawings[index].result = .success("<svg></svg>") }
+        quick.partDrawings[0].result = .failure(.timedOut(1))
+        quick.main.result = .failure(.timedOut(5))
+        var quickSets = [quick]
+        ModelDiagrams.layOut(&quickSets, models: [model], budget: 1, with: layout)
+        XCTAssertTrue(quickSets[0].partDrawings[0].quick)
+        XCTAssertTrue(quickSets[0].partDrawings[0].job.dot.contains(DataFlowGraph.simplifiedLayout))
+        guard case .success = quickSets[0].partDrawings[0].result else { return XCTFail("the quick layout is drawn") }
+        let quickPage = renderer.page(for: model, diagrams: quickSets[0]).page
+        XCTAssertTrue(quickPage.diagramParts[0].note?.contains("Its full layout needed more than 1 s of CPU time") == true,
+                      quickPage.diagramParts[0].note ?? "")
+        // An overview past its share is drawn again as boxes without arrows; the parts keep the flows.
+        XCTAssertFalse(quickSets[0].main.job.dot.contains("->"), "the quick overview has no arrows")
+        guard case .success = quickSets[0].main.result else { return XCTFail("the quick overview is drawn") }
+        XCTAssertTrue(quickPage.diagramNote?.contains("needed more than 5 s of CPU time (its share of the diagram budget), so the boxes are drawn without them") == true,
+                      quickPage.diagramNote ?? "")
     }
 
     // MARK: Templates

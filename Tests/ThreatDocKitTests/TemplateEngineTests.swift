@@ -100,8 +100,7 @@ final class TemplateEngineTests: XCTestCase {
                 let context: TemplateValue
                 if format == "html" {
                     let renderer = HTMLRenderer(templates: set, layout: GraphvizLayout(cache: nil), outputDirectory: "output")
-                    context = TemplateValue.encode(renderer.page(for: model, graph: (dot: "", overview: false),
-                                                                 layout: .success("<svg><title>x</title></svg>")).page)
+                    context = TemplateValue.encode(renderer.page(for: model, diagrams: ModelDiagrams(model, every: .success("<svg><title>x</title></svg>"))).page)
                 } else {
                     context = TemplateValue.encode(ReportContextBuilder.build(model, file: "x.md", sourceLink: "../x.yaml", prose: .markdown))
                 }

@@ -15,8 +15,8 @@ public struct SiteBuilder: Sendable {
     public var cache: CacheFolder?
     /// Carry files threatdoc did not write into each new output (see `OutputWriter`).
     public var keepForeign = false
-    /// CPU seconds each diagram's layout may take before it is drawn as the overview instead.
-    public var diagramCPUSeconds = GraphvizLayout.defaultCPUSeconds
+    /// CPU seconds all of one model's diagram layouts share (see `ModelDiagrams`).
+    public var diagramBudget = GraphvizLayout.defaultCPUSeconds
 
     public init(formats: [Format], outputDirectory: String, templatesFolder: String?, cache: CacheFolder?) {
         self.formats = formats
@@ -100,10 +100,9 @@ public struct SiteBuilder: Sendable {
         var files: [String: String] = [:]
         var failed = false
         if let htmlSet {
-            var layout = GraphvizLayout(cache: cache)
-            layout.timeoutSeconds = diagramCPUSeconds
-            let site = HTMLRenderer(templates: htmlSet, layout: layout,
+            var site = HTMLRenderer(templates: htmlSet, layout: GraphvizLayout(cache: cache),
                                     outputDirectory: outputDirectory, cache: pageCache.scoped("html/"))
+            site.diagramBudget = diagramBudget
             if let html = site.render(models, into: &htmlDiagnostics) {
                 for (path, text) in html { files["html/" + path] = text }
             } else {

@@ -15,6 +15,9 @@ public enum DataFlowGraph {
     /// An overview with more edges than this draws them without labels and with a simplified layout
     /// (see `overview`).
     public static let maxLabelledOverviewEdges = 60
+    /// A part (see `DiagramParts`) with more flows and arrows to other parts than this draws them
+    /// without labels, with the quicker options.
+    public static let maxLabelledPartEdges = 150
     static let simplifiedLayout = "nslimit=1, mclimit=0.1, splines=line"
 
     /// How a model's overview is drawn, worked out once: its level, each element's box, and the
@@ -122,14 +125,25 @@ public enum DataFlowGraph {
 
         """
 
-    static func detailed(_ model: ResolvedModel) -> String {
+    static func detailed(_ model: ResolvedModel, quick: Bool = false) -> String {
+        clustered(model, graphID: nil, quick: quick, keepsElement: { _ in true }, keepsBoundary: { _ in true })
+    }
+
+    /// Elements inside their boundaries (nested frames) and the flows between them; `keepsElement`
+    /// and `keepsBoundary` choose a part of the model. `graphID` prefixes Graphviz's generated IDs, so
+    /// that several diagrams can share a page. `quick` draws flows without labels, with the quicker
+    /// options; `stubs` adds nodes and edges of its own.
+    static func clustered(_ model: ResolvedModel, graphID: String?, quick: Bool, unlabelledPast: Int = .max,
+                          keepsElement: (String) -> Bool, keepsBoundary: (String) -> Bool,
+                          stubs: (_ nodeID: [String: String]) -> (nodes: [String], edges: [(String, Int)]) = { _ in ([], []) }) -> String {
         var nodeID: [String: String] = [:]
-        for (index, element) in model.elements.enumerated() { nodeID[element.id] = "n\(index + 1)" }
+        for (index, element) in model.elements.enumerated() where keepsElement(element.id) { nodeID[element.id] = "n\(index + 1)" }
         var clusterID: [String: String] = [:]
-        for (index, boundary) in model.boundaries.enumerated() { clusterID[boundary.id] = "cluster_b\(index + 1)" }
-        let children = Dictionary(grouping: model.boundaries.filter { $0.parent != nil }, by: { $0.parent! })
-        let members = Dictionary(grouping: model.elements.filter { $0.boundary != nil }, by: { $0.boundary! })
+        for (index, boundary) in model.boundaries.enumerated() where keepsBoundary(boundary.id) { clusterID[boundary.id] = "cluster_b\(index + 1)" }
+        let children = Dictionary(grouping: model.boundaries.filter { $0.parent != nil && clusterID[$0.id] != nil }, by: { $0.parent! })
+        let members = Dictionary(grouping: model.elements.filter { $0.boundary != nil && nodeID[$0.id] != nil }, by: { $0.boundary! })
         var out = header
+        if let graphID { out += "  graph [id=\"\(graphID)\"];\n" }
         func node(_ element: ResolvedModel.Element, indent: String) {
             let shape = switch element.kind {
             case .external: "box"
@@ -140,35 +154,87 @@ public enum DataFlowGraph {
         }
         func cluster(_ boundary: ResolvedModel.Boundary, indent: String, depth: Int) {
             guard depth < 32 else { return }
-            out += "\(indent)subgraph \(clusterID[boundary.id]!) {\n"
-            out += "\(indent)  label=\(label(boundary.name)); style=\"dashed,rounded\"; color=\"#b91c1c\"; fontcolor=\"#b91c1c\"; href=\"#boundary-\(boundary.id.lowercased())\";\n"
+            let name = clusterID[boundary.id]!
+            out += "\(indent)subgraph \(name) {\n"
+            // Graphviz gives an unnamed cluster the graph's own ID, so a named graph names its clusters.
+            let id = graphID.map { " id=\"\($0)_\(name.dropFirst("cluster_".count))\";" } ?? ""
+            out += "\(indent)  label=\(label(boundary.name)); style=\"dashed,rounded\"; color=\"#b91c1c\"; fontcolor=\"#b91c1c\"; href=\"#boundary-\(boundary.id.lowercased())\";\(id)\n"
             for child in children[boundary.id] ?? [] { cluster(child, indent: indent + "  ", depth: depth + 1) }
             for element in members[boundary.id] ?? [] { node(element, indent: indent + "  ") }
             out += "\(indent)}\n"
         }
-        for boundary in model.boundaries where boundary.parent == nil || clusterID[boundary.parent!] == nil {
+        for boundary in model.boundaries where clusterID[boundary.id] != nil && (boundary.parent == nil || clusterID[boundary.parent!] == nil) {
             cluster(boundary, indent: "  ", depth: 0)
         }
-        for element in model.elements where element.boundary == nil || clusterID[element.boundary!] == nil {
+        for element in model.elements where nodeID[element.id] != nil && (element.boundary == nil || clusterID[element.boundary!] == nil) {
             node(element, indent: "  ")
         }
-        for flow in model.flows {
-            guard let from = nodeID[flow.from], let to = nodeID[flow.to] else { continue }
-            out += "  \(from) -> \(to) [label=\(label(flow.label ?? flow.id)), href=\"#flow-\(flow.id.lowercased())\", tooltip=\(label("flow \(flow.id)"))];\n"
+        let extra = stubs(nodeID)
+        for line in extra.nodes { out += "  \(line)\n" }
+        let flows = model.flows.filter { nodeID[$0.from] != nil && nodeID[$0.to] != nil }
+        let unlabelled = quick || flows.count + extra.edges.count > unlabelledPast
+        if unlabelled { out += "  graph [\(simplifiedLayout)];\n" }
+        for flow in flows {
+            let text = label(flow.label ?? flow.id)
+            let look = unlabelled ? "" : "label=\(text), "
+            out += "  \(nodeID[flow.from]!) -> \(nodeID[flow.to]!) [\(look)href=\"#flow-\(flow.id.lowercased())\", tooltip=\(unlabelled ? text : label("flow \(flow.id)"))];\n"
+        }
+        for (edge, count) in extra.edges {
+            let text = label("\(count) flow\(count == 1 ? "" : "s")")
+            out += "  \(edge) [\(unlabelled ? "" : "label=\(text), ")tooltip=\(text), style=dashed];\n"
         }
         return out + "}\n"
     }
 
+    /// Part `index` of a large model (see `DiagramParts`): its elements inside their boundaries, the
+    /// flows between them, and for flows to other parts one dashed arrow per element and part, to a
+    /// box that names that part and links to it.
+    static func part(_ model: ResolvedModel, _ plan: DiagramParts, index: Int, quick: Bool = false) -> String {
+        let part = plan.parts[index]
+        let elements = Set(part.elements)
+        let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let known = Set(model.elements.map(\.id))
+        return clustered(model, graphID: "dfd_part\(part.number)", quick: quick, unlabelledPast: maxLabelledPartEdges,
+                         keepsElement: { elements.contains($0) }, keepsBoundary: { part.boundaries.contains($0) }) { nodeID in
+            // (element, other part or -1 for parts not drawn, outgoing) -> flows
+            var counts: [String: Int] = [:]
+            var order: [String] = []
+            for flow in model.flows {
+                let fromHere = elements.contains(flow.from), toHere = elements.contains(flow.to)
+                guard fromHere != toHere else { continue }
+                let inside = fromHere ? flow.from : flow.to, other = fromHere ? flow.to : flow.from
+                guard let node = nodeID[inside], known.contains(other) else { continue }
+                let target = plan.partOf[other].map { "s\(plan.parts[$0].number)" } ?? "s0"
+                let edge = fromHere ? "\(node) -> \(target)" : "\(target) -> \(node)"
+                if counts[edge] == nil { order.append(edge) }
+                counts[edge, default: 0] += 1
+            }
+            let targets = Set(order.flatMap { $0.split(separator: " ").filter { $0.hasPrefix("s") }.map(String.init) })
+            var nodes: [String] = []
+            for other in plan.parts where targets.contains("s\(other.number)") {
+                let title = "Part \(other.number): \(DiagramParts.title(of: other, names: names))"
+                nodes.append("s\(other.number) [label=\(label(title)), shape=note, style=\"filled,dashed\", fillcolor=\"#f1f5f9\", href=\"#diagram-part-\(other.number)\", tooltip=\(label("Go to \(title)"))];")
+            }
+            if targets.contains("s0") {
+                nodes.append("s0 [label=\(label("Parts not drawn")), shape=note, style=\"filled,dashed\", fillcolor=\"#f1f5f9\"];")
+            }
+            return (nodes, order.map { ($0, counts[$0]!) })
+        }
+    }
+
     /// Boundaries as nodes, with their element counts, and the flows between them aggregated.
-    static func overview(_ model: ResolvedModel) -> String {
-        let plan = overviewPlan(model)
+    /// `quick` draws the boxes without arrows (the parts still draw every flow): for an overview
+    /// whose layout ran past its share of the budget.
+    static func overview(_ model: ResolvedModel, quick: Bool = false) -> String {
+        var plan = overviewPlan(model)
+        if quick { plan = OverviewPlan(level: plan.level, groupOf: plan.groupOf, arrows: [:]) }
         let groupOf = plan.groupOf
         let groups = Array(Set(groupOf.values)).sorted()
         let names = Dictionary(uniqueKeysWithValues: model.boundaries.map { ($0.id, $0.name) })
         var nodeID: [String: String] = [:]
         for (index, group) in groups.enumerated() { nodeID[group] = "g\(index + 1)" }
         let counts = Dictionary(grouping: model.elements, by: { groupOf[$0.id]! }).mapValues(\.count)
-        var out = header
+        var out = header + "  graph [id=\"dfd_overview\"];\n"
         for group in groups {
             let title = group == outside ? "Outside any boundary" : (names[group] ?? group)
             let href = group == outside ? "" : ", href=\"#boundary-\(group.lowercased())\""

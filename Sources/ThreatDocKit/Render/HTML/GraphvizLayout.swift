@@ -25,9 +25,23 @@ public struct GraphvizLayout: Sendable {
 
     /// Where layouts are cached; nil disables the cache.
     public var cache: CacheFolder?
-    /// CPU seconds one `dot` may use; past it the diagram is drawn as the overview (see `HTMLRenderer`).
+    /// CPU seconds one `dot` may use when no share is given.
     public var timeoutSeconds = GraphvizLayout.defaultCPUSeconds
     public static let defaultCPUSeconds = 10
+
+    /// One layout: its DOT, the CPU seconds it may take, and the ID of the element that titles it on
+    /// the page (the SVG's `aria-labelledby`).
+    public struct Job: Sendable {
+        public var dot: String
+        public var cpuSeconds: Int
+        public var titleID: String
+
+        public init(dot: String, cpuSeconds: Int, titleID: String = "dfd-title") {
+            self.dot = dot
+            self.cpuSeconds = cpuSeconds
+            self.titleID = titleID
+        }
+    }
 
     public init(cache: CacheFolder?) {
         self.cache = cache
@@ -44,7 +58,11 @@ public struct GraphvizLayout: Sendable {
     /// laid out in a batch could come out with its clusters in another order than the same graph laid
     /// out alone, and the page would depend on which other models were rendered with it.
     public func svgs(for graphs: [String]) -> [Result<String, Failure>] {
-        concurrentMap(graphs.count) { svg(for: graphs[$0]) }
+        svgs(for: graphs.map { Job(dot: $0, cpuSeconds: timeoutSeconds) })
+    }
+
+    public func svgs(for jobs: [Job]) -> [Result<String, Failure>] {
+        concurrentMap(jobs.count) { svg(for: jobs[$0]) }
     }
 
     /// Whether `bytes` holds `literal` at `offset`, ending before `limit` (default: the end), without copying.
@@ -68,32 +86,38 @@ public struct GraphvizLayout: Sendable {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }()
 
-    private static func key(_ dot: String) -> String {
-        Digest.of("graphviz-svg-v2", BuildIdentity.current, graphvizVersion, dot)
+    /// The cache key: a layout is reused whatever CPU share it was given, since a finished layout
+    /// does not depend on it.
+    private static func key(_ job: Job) -> String {
+        Digest.of("graphviz-svg-v3", BuildIdentity.current, graphvizVersion, job.titleID, job.dot)
     }
 
-    private func cached(_ dot: String) -> String? {
-        guard let data = cache?.load(.layouts, Self.key(dot)) else { return nil }
+    private func cached(_ job: Job) -> String? {
+        guard let data = cache?.load(.layouts, Self.key(job)) else { return nil }
         return String(decoding: data, as: UTF8.self)
     }
 
-    private func finish(_ dot: String, raw: String) -> Result<String, Failure> {
-        let result = Self.clean(raw)
-        if case .success(let svg) = result, let cache { cache.store(.layouts, Self.key(dot), Data(svg.utf8)) }
+    private func finish(_ job: Job, raw: String) -> Result<String, Failure> {
+        let result = Self.clean(raw, titleID: job.titleID)
+        if case .success(let svg) = result, let cache { cache.store(.layouts, Self.key(job), Data(svg.utf8)) }
         return result
     }
 
     /// The SVG for `dot`, ready to inline: no XML prolog, comments or fixed size, checked for markup
     /// that could run script.
     public func svg(for dot: String) -> Result<String, Failure> {
-        if let cached = cached(dot) { return .success(cached) }
-        switch run(dot) {
-        case .success(let output): return finish(dot, raw: output)
+        svg(for: Job(dot: dot, cpuSeconds: timeoutSeconds))
+    }
+
+    public func svg(for job: Job) -> Result<String, Failure> {
+        if let cached = cached(job) { return .success(cached) }
+        switch run(job.dot, cpuSeconds: max(1, job.cpuSeconds)) {
+        case .success(let output): return finish(job, raw: output)
         case .failure(let failure): return .failure(failure)
         }
     }
 
-    private func run(_ dot: String) -> Result<String, Failure> {
+    private func run(_ dot: String, cpuSeconds timeoutSeconds: Int) -> Result<String, Failure> {
         guard let executable = Self.locateDot() else { return .failure(.notInstalled) }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: executable)
@@ -133,7 +157,7 @@ public struct GraphvizLayout: Sendable {
         return .success(String(decoding: svg, as: UTF8.self))
     }
 
-    public static func clean(_ svg: String) -> Result<String, Failure> {
+    public static func clean(_ svg: String, titleID: String = "dfd-title") -> Result<String, Failure> {
         guard let start = svg.range(of: "<svg") else { return .failure(.failed("no SVG in the output")) }
         // One pass over the bytes: drop comments, and check every tag's name and attributes.
         // Graphviz escapes text content, so every "<" starts a tag or a comment.
@@ -180,7 +204,7 @@ public struct GraphvizLayout: Sendable {
                         position += 1
                     }
                 }
-                out.append(contentsOf: Array(" class=\"dfd\" role=\"img\" aria-labelledby=\"dfd-title\" focusable=\"false\">".utf8))
+                out.append(contentsOf: Array(" class=\"dfd\" role=\"img\" aria-labelledby=\"\(titleID)\" focusable=\"false\">".utf8))
                 first = false
             } else {
                 out.append(contentsOf: bytes[index...tagEnd])

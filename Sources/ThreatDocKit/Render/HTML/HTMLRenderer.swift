@@ -15,6 +15,23 @@ public struct HTMLModelPage: Encodable, Sendable {
     public var heatmapTruncated: Bool
     public var riskMatrixSVG: String
     public var evidenceSVG: String
+    /// A large model's parts, each a detailed diagram of some of its boundaries, beside the overview.
+    public var diagramParts: [HTMLDiagramPart] = []
+}
+
+/// One part of a large model's diagram (see `DiagramParts`).
+public struct HTMLDiagramPart: Encodable, Sendable {
+    public var number: Int
+    /// The figure's ID, which other parts' notes link to.
+    public var anchor: String
+    /// The ID of the text that titles the SVG.
+    public var titleID: String
+    /// "Part 2 of 9: Payments, Ledger and 12 more boundaries"
+    public var title: String
+    /// The part laid out by Graphviz, inline SVG; nil when it could not be drawn.
+    public var partSVG: String?
+    public var failure: String?
+    public var note: String?
 }
 
 public struct HTMLIndexPage: Encodable, Sendable {
@@ -29,6 +46,8 @@ public struct HTMLRenderer: Sendable {
     public var layout: GraphvizLayout
     public var outputDirectory: String
     public var cache: PageCache
+    /// CPU seconds all of one model's diagram layouts share (see `ModelDiagrams`).
+    public var diagramBudget = GraphvizLayout.defaultCPUSeconds
 
     public init(templates: TemplateSet, layout: GraphvizLayout, outputDirectory: String,
                 cache: PageCache = PageCache(folder: nil)) {
@@ -45,7 +64,8 @@ public struct HTMLRenderer: Sendable {
         guard let model = Exemplar.resolved() else { return (.scalar, .scalar) }
         let report = ReportContextBuilder.build(model, file: "every-feature.html", sourceLink: nil)
         let page = HTMLModelPage(generator: "", report: report, diagramSVG: "", diagramFailure: "", diagramNote: "",
-                                 heatmapSVG: "", heatmapTruncated: true, riskMatrixSVG: "", evidenceSVG: "")
+                                 heatmapSVG: "", heatmapTruncated: true, riskMatrixSVG: "", evidenceSVG: "",
+                                 diagramParts: [HTMLDiagramPart(number: 1, anchor: "", titleID: "", title: "", partSVG: "", failure: "", note: "")])
         let index = HTMLIndexPage(generator: "", report: ReportContextBuilder.index([model], files: ["x.html"]), overviewSVG: "")
         return (TemplateChecker.Shape.of(page), TemplateChecker.Shape.of(index))
     }()
@@ -54,50 +74,89 @@ public struct HTMLRenderer: Sendable {
         templates.checkedRenderer(contentType: "HTML", model: Self.shapes.model, index: Self.shapes.index, into: &diagnostics)
     }
 
-    /// The page for one model (diagram included), and any diagnostic about its diagram.
-    public func page(for model: ResolvedModel) -> (page: HTMLModelPage, problem: Diagnostic?) {
-        let graph = DataFlowGraph.dot(model)
-        return page(for: model, graph: graph, layout: model.elements.isEmpty ? nil : layout.svg(for: graph.dot))
+    /// The page for one model (diagrams included), and any diagnostics about its diagrams.
+    public func page(for model: ResolvedModel) -> (page: HTMLModelPage, problems: [Diagnostic]) {
+        guard !model.elements.isEmpty else { return page(for: model, diagrams: nil) }
+        var sets = [ModelDiagrams(model, budget: diagramBudget)]
+        ModelDiagrams.layOut(&sets, models: [model], budget: diagramBudget, with: layout)
+        return page(for: model, diagrams: sets[0])
     }
 
     /// What the overview of a large model leaves out, in words for the page.
-    static func overviewNote(_ model: ResolvedModel) -> String {
+    static func overviewNote(_ model: ResolvedModel, quickAfter seconds: Int?) -> String {
         let plan = DataFlowGraph.overviewPlan(model)
+        let simplified = plan.simplified
+        if let seconds {
+            return " Its layout with the flows between boundaries needed more than \(seconds) s of CPU time (its share of the diagram budget), so the boxes are drawn without them."
+        }
         return switch plan.level {
-        case 0: plan.simplified
+        case 0: simplified
             ? " There are many such flows, so they are drawn as straight lines without counts (hover a line for its count), with a quicker layout." : ""
         case 1: " There are too many boundaries to draw each, so each box is an outermost boundary with everything inside it"
-            + (plan.simplified ? "; flows are straight lines without counts (hover a line for its count)." : ".")
+            + (simplified ? "; flows are straight lines without counts (hover a line for its count)." : ".")
         default: " There are too many boundaries and flows to draw the flows, so the boxes show the outermost boundaries and how many elements each holds."
         }
     }
 
-    func page(for model: ResolvedModel, graph: (dot: String, overview: Bool),
-              layout laidOut: Result<String, GraphvizLayout.Failure>?) -> (page: HTMLModelPage, problem: Diagnostic?) {
+    static func quickNote(_ seconds: Int?) -> String {
+        guard let seconds else { return "" }
+        return " Its full layout needed more than \(seconds) s of CPU time (its share of the diagram budget), so it is drawn with straight, unlabelled flows and a quicker layout."
+    }
+
+    func page(for model: ResolvedModel, diagrams: ModelDiagrams?) -> (page: HTMLModelPage, problems: [Diagnostic]) {
         let report = ReportContextBuilder.build(model, file: "\(model.id).html",
                                                 sourceLink: MarkdownRenderer.relativeLink(from: outputDirectory + "/html", to: model.sourcePath),
                                                 prose: .html)
-        var svg: String?, failure: String?, problem: Diagnostic?
+        var svg: String?, failure: String?, note: String?
+        var problems: [Diagnostic] = []
+        var parts: [HTMLDiagramPart] = []
+        let location = SourceLocation(file: model.sourcePath, line: 1, column: 1)
         if model.elements.isEmpty {
             failure = "the model has no elements"
-        } else if let laidOut {
-            switch laidOut {
+        } else if let diagrams {
+            switch diagrams.main.result {
             case .success(let text): svg = text
             case .failure(let error):
                 failure = error.description
-                problem = Diagnostic(.diagramFailed, "the data-flow diagram of '\(model.id)' could not be drawn: \(error.description)",
-                                     at: SourceLocation(file: model.sourcePath, line: 1, column: 1))
+                problems.append(Diagnostic(.diagramFailed, "the data-flow diagram of '\(model.id)' could not be drawn: \(error.description)", at: location))
+            case nil: break
+            }
+            if diagrams.overview {
+                let why = diagrams.wholeTimedOut.map { "The whole diagram needed more than \($0) s of CPU time (the diagram budget), so it" }
+                    ?? "With \(model.elements.count) elements and \(model.flows.count) flows, the diagram"
+                note = why + " shows the trust boundaries and the flows between them; the tables list every element and flow."
+                    + Self.overviewNote(model, quickAfter: diagrams.main.fullLayoutTimedOut)
+            }
+            if let plan = diagrams.parts, !plan.parts.isEmpty {
+                let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+                let total = plan.parts.count + plan.leftOut
+                note = (note ?? "") + (plan.leftOut == 0
+                    ? " Parts 1 to \(total) below draw every element inside its boundaries, with the flows between them."
+                    : " Parts 1 to \(plan.parts.count) below draw the elements of the first boundaries; the other \(plan.leftOut) parts are not drawn.")
+                for (part, drawing) in zip(plan.parts, diagrams.partDrawings) {
+                    var view = HTMLDiagramPart(number: part.number, anchor: ModelDiagrams.partAnchor(part.number), titleID: drawing.job.titleID,
+                                               title: "Part \(part.number) of \(total): \(DiagramParts.title(of: part, names: names))",
+                                               partSVG: nil, failure: nil, note: Self.quickNote(drawing.fullLayoutTimedOut).dropFirst().description)
+                    if view.note?.isEmpty == true { view.note = nil }
+                    switch drawing.result {
+                    case .success(let text): view.partSVG = text
+                    case .failure(let error):
+                        view.failure = error.description
+                        problems.append(Diagnostic(.diagramFailed, "part \(part.number) of the data-flow diagram of '\(model.id)' could not be drawn: \(error.description)", at: location))
+                    case nil: break
+                    }
+                    parts.append(view)
+                }
             }
         }
         let threats = report.threatGroups.flatMap(\.threats)
         return (HTMLModelPage(
             generator: report.generator, report: report, diagramSVG: svg, diagramFailure: failure,
-            diagramNote: graph.overview ? "With \(model.elements.count) elements and \(model.flows.count) flows, the diagram shows the trust boundaries and the flows between them; the tables list every element and flow."
-                + Self.overviewNote(model) : nil,
+            diagramNote: note,
             heatmapSVG: SVGCharts.strideHeatmap(report.strideMatrix, maxRows: Self.heatmapRows),
             heatmapTruncated: report.strideMatrix.rows.count > Self.heatmapRows,
             riskMatrixSVG: SVGCharts.riskMatrix(threats),
-            evidenceSVG: SVGCharts.statusEvidence(report.mitigations)), problem)
+            evidenceSVG: SVGCharts.statusEvidence(report.mitigations), diagramParts: parts), problems)
     }
 
     /// The files of the site, by path relative to the site folder. Models are laid out and rendered
@@ -106,7 +165,7 @@ public struct HTMLRenderer: Sendable {
         guard let library = check(into: &diagnostics) else { return nil }
         let cache = self.cache, templates = self.templates, outputDirectory = self.outputDirectory
         let templateDigest = PageCache.digest(of: templates)
-        let extra = outputDirectory + "|" + GraphvizLayout.graphvizVersion
+        let extra = outputDirectory + "|" + GraphvizLayout.graphvizVersion + "|budget \(diagramBudget)"
         // Lay out every diagram a page will need first, each on its own; cached pages need none.
         let keys = models.map { cache.key(format: "html", model: $0, templates: templateDigest, extra: extra) }
         let kept = models.indices.map { cache.keep("\(models[$0].id).html", key: keys[$0]) }
@@ -114,43 +173,39 @@ public struct HTMLRenderer: Sendable {
         for (index, model) in models.enumerated() where !model.elements.isEmpty && !kept[index] && !cache.contains(keys[index]) {
             needed.append(index)
         }
-        var graphs = needed.map { DataFlowGraph.dot(models[$0]) }
-        var layouts = StageTimer.shared.measure("html: graphviz layouts (wall)") { layout.svgs(for: graphs.map(\.dot)) }
-        // A detailed layout that ran out of its CPU budget is drawn again as the overview, so that no
-        // page goes without a picture.
-        for (offset, index) in needed.enumerated() where !graphs[offset].overview {
-            guard case .failure(.timedOut) = layouts[offset] else { continue }
-            graphs[offset] = (DataFlowGraph.overview(models[index]), true)
-            layouts[offset] = layout.svg(for: graphs[offset].dot)
+        let budget = diagramBudget
+        var sets = needed.map { ModelDiagrams(models[$0], budget: budget) }
+        StageTimer.shared.measure("html: graphviz layouts (wall)") {
+            ModelDiagrams.layOut(&sets, models: needed.map { models[$0] }, budget: budget, with: layout)
         }
-        var laidOut: [Int: (graph: (dot: String, overview: Bool), layout: Result<String, GraphvizLayout.Failure>)] = [:]
-        for (offset, index) in needed.enumerated() { laidOut[index] = (graphs[offset], layouts[offset]) }
+        var laidOut: [Int: ModelDiagrams] = [:]
+        for (offset, index) in needed.enumerated() { laidOut[index] = sets[offset] }
         let layoutFor = laidOut
         // A page kept from the previous output has no text here (nil); the writer keeps its file.
-        let results: [(html: String, problem: Diagnostic?)?] = concurrentMap(models.count) { index in
+        let results: [(html: String, problems: [Diagnostic])?] = concurrentMap(models.count) { index in
             guard !kept[index] else { return nil }
             let key = keys[index], path = "\(models[index].id).html"
             if let hit = cache.lookup(key) {
                 cache.record(path, key: key)
-                return (hit, nil)
+                return (hit, [])
             }
             let timer = StageTimer.shared
-            let (page, problem) = timer.measure("html: view model") { layoutFor[index].map { self.page(for: models[index], graph: $0.graph, layout: $0.layout) }
+            let (page, problems) = timer.measure("html: view model") { layoutFor[index].map { self.page(for: models[index], diagrams: $0) }
                 ?? self.page(for: models[index]) }
             let value = timer.measure("html: encode") { TemplateValue.encode(page) }
             let html = timer.measure("html: template") { library.render(value, withTemplate: "model") ?? "" }
             // A page without its diagram is neither cached nor kept, so the next render tries Graphviz again.
-            if problem == nil {
+            if problems.isEmpty {
                 cache.store(key, html)
                 cache.record(path, key: key)
             }
-            return (html, problem)
+            return (html, problems)
         }
         var files: [String: String] = [:]
         for (model, result) in zip(models, results) {
-            guard let (html, problem) = result else { continue }
+            guard let (html, problems) = result else { continue }
             files["\(model.id).html"] = html
-            if let problem { diagnostics.report(problem) }
+            for problem in problems { diagnostics.report(problem) }
         }
         let index = ReportContextBuilder.index(models, files: models.map { "\($0.id).html" })
         files["index.html"] = library.render(

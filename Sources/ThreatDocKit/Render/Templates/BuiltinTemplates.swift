@@ -18,6 +18,14 @@ extension TemplateSet {
 {{#diagramFailure}}
 <p class="notice">The diagram could not be drawn: {{.}}. The text version below describes it.</p>
 {{/diagramFailure}}
+{{#diagramParts}}
+<figure class="diagram-figure" id="{{anchor}}">
+<h3 id="{{titleID}}">{{title}}</h3>
+{{#partSVG}}<div class="diagram-scroll">{{{.}}}</div>{{/partSVG}}
+{{#failure}}<p class="notice">This part could not be drawn: {{.}}. The text version below describes it.</p>{{/failure}}
+<figcaption>Boxes are external entities, ellipses processes, cylinders data stores; dashed frames are trust boundaries. A dashed arrow leads to a note naming another part, with the number of flows; select the note to go to that part.{{#note}} {{.}}{{/note}}</figcaption>
+</figure>
+{{/diagramParts}}
 <details class="text-alternative">
 <summary>The diagram as text</summary>
 <h3>Elements</h3>

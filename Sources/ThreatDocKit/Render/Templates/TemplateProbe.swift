@@ -12,7 +12,7 @@ public enum TemplateProbe {
         if format == "html" {
             let renderer = HTMLRenderer(templates: set, layout: GraphvizLayout(cache: nil), outputDirectory: "output")
             guard let library = renderer.check(into: &diagnostics) else { return (nil, diagnostics.diagnostics) }
-            let page = renderer.page(for: model, graph: DataFlowGraph.dot(model), layout: .failure(.notInstalled)).page
+            let page = renderer.page(for: model, diagrams: ModelDiagrams(model, every: .failure(.notInstalled))).page
             return (library.render(TemplateValue.encode(page), withTemplate: "model"), diagnostics.diagnostics)
         }
         let renderer = MarkdownRenderer(templates: set, outputDirectory: "output")

@@ -1,0 +1,186 @@
+/// A large model's elements split into parts of bounded size, each drawn as its own detailed diagram
+/// beside the boundary overview: the way people draw large systems, one sheet per area.
+///
+/// The split follows the boundary tree and is decided by size alone, so every machine draws the same
+/// parts. A boundary whose whole subtree fits a part stays together; a larger one gives its own
+/// elements a part (or several) and its child boundaries are split the same way. Whole subtrees are
+/// then packed into parts in declaration order, so neighbouring boundaries share a sheet. Each step
+/// visits every boundary, element and flow a bounded number of times: the plan is linear in the model.
+public struct DiagramParts: Sendable {
+    public struct Part: Sendable, Equatable {
+        /// 1-based, as the page numbers them.
+        public let number: Int
+        /// The boundaries that head the part's subtrees, by ID in declaration order, for its title.
+        public let heads: [String]
+        /// Whether the part holds elements outside any boundary.
+        public let holdsOutside: Bool
+        /// Every boundary drawn as a frame in the part.
+        public let boundaries: Set<String>
+        /// The part's elements, in declaration order.
+        public let elements: [String]
+    }
+
+    public let parts: [Part]
+    /// Each element's part, by index into `parts`; an element of a part past `maxParts` has none.
+    public let partOf: [String: Int]
+    /// Parts past `maxParts`, which are not drawn (the tables still list their elements).
+    public let leftOut: Int
+
+    /// A part holds at most this many elements, boundaries, and elements and flows together: dot lays
+    /// such a graph out in well under a second (see the README's Performance section).
+    public static let maxElements = 60
+    public static let maxBoundaries = 30
+    public static let maxWeight = 200
+    /// At most this many parts are drawn, so one model's diagrams stay within its layout budget.
+    public static let maxParts = 40
+
+    /// A run of elements that is drawn together: a boundary's whole subtree, a share of one
+    /// boundary's own elements, or a share of the elements outside any boundary.
+    struct Unit {
+        var head: String?
+        var boundaries: [String]
+        var elements: [String]
+    }
+
+    public static func plan(_ model: ResolvedModel) -> DiagramParts {
+        let known = Set(model.boundaries.map(\.id))
+        var children: [String: [String]] = [:]
+        var roots: [String] = []
+        for boundary in model.boundaries {
+            if let parent = boundary.parent, known.contains(parent), parent != boundary.id {
+                children[parent, default: []].append(boundary.id)
+            } else {
+                roots.append(boundary.id)
+            }
+        }
+        var members: [String: [String]] = [:]
+        var outside: [String] = []
+        for element in model.elements {
+            if let boundary = element.boundary, known.contains(boundary) {
+                members[boundary, default: []].append(element.id)
+            } else {
+                outside.append(element.id)
+            }
+        }
+
+        // Boundaries in pre-order from the roots, without recursion (chains can be thousands deep).
+        // A boundary never reached (only a `parent:` cycle, which validation reports) starts a tree.
+        var preorder: [String] = []
+        var visited = Set<String>()
+        func walk(from root: String) {
+            var stack = [root]
+            while let id = stack.popLast() {
+                guard visited.insert(id).inserted else { continue }
+                preorder.append(id)
+                stack.append(contentsOf: (children[id] ?? []).reversed())
+            }
+        }
+        for root in roots { walk(from: root) }
+        for boundary in model.boundaries where !visited.contains(boundary.id) {
+            roots.append(boundary.id)
+            walk(from: boundary.id)
+        }
+        // Subtree sizes, children before parents.
+        var subtreeElements: [String: Int] = [:], subtreeBoundaries: [String: Int] = [:]
+        for id in preorder.reversed() {
+            var elements = members[id]?.count ?? 0, boundaries = 1
+            for child in children[id] ?? [] where visited.contains(child) {
+                elements += subtreeElements[child] ?? 0
+                boundaries += subtreeBoundaries[child] ?? 0
+            }
+            subtreeElements[id] = elements
+            subtreeBoundaries[id] = boundaries
+        }
+
+        var units: [Unit] = []
+        func chunks(_ elements: [String]) -> [[String]] {
+            stride(from: 0, to: elements.count, by: maxElements).map { Array(elements[$0..<min(elements.count, $0 + maxElements)]) }
+        }
+        var stack = Array(roots.reversed())
+        var placed = Set<String>()
+        while let id = stack.popLast() {
+            guard placed.insert(id).inserted else { continue }
+            if (subtreeElements[id] ?? 0) == 0 { continue }
+            if subtreeElements[id]! <= maxElements, subtreeBoundaries[id]! <= maxBoundaries {
+                var unit = Unit(head: id, boundaries: [], elements: [])
+                var inner = [id]
+                while let next = inner.popLast() {
+                    placed.insert(next)
+                    unit.boundaries.append(next)
+                    unit.elements += members[next] ?? []
+                    inner.append(contentsOf: (children[next] ?? []).reversed())
+                }
+                units.append(unit)
+            } else {
+                for share in chunks(members[id] ?? []) { units.append(Unit(head: id, boundaries: [id], elements: share)) }
+                stack.append(contentsOf: (children[id] ?? []).reversed())
+            }
+        }
+        for share in chunks(outside) { units.append(Unit(head: nil, boundaries: [], elements: share)) }
+
+        // Pack units into parts in order. A flow counts towards a part's weight when both its ends
+        // are in the part; each flow is looked at from each of its two ends once.
+        var flowsAt: [String: [Int]] = [:]
+        for (index, flow) in model.flows.enumerated() {
+            flowsAt[flow.from, default: []].append(index)
+            if flow.to != flow.from { flowsAt[flow.to, default: []].append(index) }
+        }
+        var partOf: [String: Int] = [:]
+        var parts: [Part] = []
+        var current: (heads: [String], outside: Bool, boundaries: [String], elements: [String], weight: Int)?
+        let order = Dictionary(model.elements.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
+        func close() {
+            guard let part = current else { return }
+            parts.append(Part(number: parts.count + 1, heads: part.heads, holdsOutside: part.outside,
+                              boundaries: Set(part.boundaries),
+                              elements: part.elements.sorted { order[$0, default: 0] < order[$1, default: 0] }))
+            current = nil
+        }
+        for unit in units {
+            let inUnit = Set(unit.elements)
+            var withinUnit = 0, toCurrent = 0
+            for element in unit.elements {
+                for index in flowsAt[element] ?? [] {
+                    let flow = model.flows[index]
+                    let other = flow.from == element ? flow.to : flow.from
+                    if inUnit.contains(other) {
+                        if flow.from == element { withinUnit += 1 }
+                    } else if partOf[other] == parts.count, current != nil {
+                        toCurrent += 1
+                    }
+                }
+            }
+            if let part = current,
+               part.elements.count + unit.elements.count > maxElements
+                || part.boundaries.count + unit.boundaries.count > maxBoundaries
+                || part.weight + unit.elements.count + withinUnit + toCurrent > maxWeight {
+                close()
+                toCurrent = 0
+            }
+            var part = current ?? ([], false, [], [], 0)
+            if let head = unit.head { if part.heads.last != head { part.heads.append(head) } } else { part.outside = true }
+            part.boundaries += unit.boundaries
+            part.elements += unit.elements
+            part.weight += unit.elements.count + withinUnit + toCurrent
+            current = part
+            for element in unit.elements { partOf[element] = parts.count }
+        }
+        close()
+        let drawn = Array(parts.prefix(maxParts))
+        return DiagramParts(parts: drawn, partOf: partOf.filter { $0.value < maxParts }, leftOut: parts.count - drawn.count)
+    }
+
+    /// A part's title from the boundaries that head it: "Payments, Ledger and Audit", or for more
+    /// than three "Zone 0, Zone 1 … Zone 115 (20 boundaries)".
+    public static func title(of part: Part, names: [String: String]) -> String {
+        let heads = part.heads.map { names[$0] ?? $0 }
+        var title = switch heads.count {
+        case 0: ""
+        case 1: heads[0]
+        case 2, 3: heads.dropLast().joined(separator: ", ") + " and " + heads.last!
+        default: "\(heads[0]), \(heads[1]) … \(heads.last!) (\(heads.count) boundaries)"
+        }
+        if part.holdsOutside { title += title.isEmpty ? "Elements outside any boundary" : ", and elements outside any boundary" }
+        return title
+    }
+}

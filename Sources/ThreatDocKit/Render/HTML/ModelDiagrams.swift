@@ -1,0 +1,91 @@
+/// Every diagram on one model's page, laid out within the model's budget of CPU time.
+///
+/// A model small enough is drawn whole. A larger one (by size alone, see `DataFlowGraph`) is drawn as
+/// the boundary overview plus a detailed diagram per part (`DiagramParts`), each laid out by its own
+/// `dot`. The overview gets half the budget and the parts share the other half (each at least 1 s, as
+/// the kernel counts CPU limits in seconds). A layout that runs past its share is drawn again the
+/// quicker way, and the page says so: a whole diagram becomes the overview and its parts; an overview
+/// loses its arrows; a part loses its flow labels and gets dot's quicker options.
+struct ModelDiagrams: Sendable {
+    struct Drawing: Sendable {
+        var job: GraphvizLayout.Job
+        var quick: Bool
+        var result: Result<String, GraphvizLayout.Failure>?
+        /// The CPU seconds its full layout ran past, when it is drawn the quicker way.
+        var fullLayoutTimedOut: Int?
+    }
+
+    var overview: Bool
+    /// The CPU seconds the whole diagram ran past, when the overview replaced it.
+    var wholeTimedOut: Int?
+    var main: Drawing
+    var parts: DiagramParts?
+    var partDrawings: [Drawing]
+
+    static func partAnchor(_ number: Int) -> String { "diagram-part-\(number)" }
+
+    init(_ model: ResolvedModel, budget: Int, overview: Bool? = nil) {
+        let overview = overview ?? DataFlowGraph.drawsOverview(model)
+        self.overview = overview
+        guard overview else {
+            main = Drawing(job: .init(dot: DataFlowGraph.detailed(model), cpuSeconds: budget), quick: false)
+            partDrawings = []
+            return
+        }
+        let parts = DiagramParts.plan(model)
+        // The overview, the map of the whole, gets half the budget; the parts share the other half.
+        // A 200-box overview takes dot about 1 s, a 60-element part well under that.
+        let share = max(1, budget / 2 / max(1, parts.parts.count))
+        self.parts = parts
+        main = Drawing(job: .init(dot: DataFlowGraph.overview(model), cpuSeconds: max(1, budget - budget / 2)), quick: false)
+        partDrawings = parts.parts.indices.map { index in
+            Drawing(job: .init(dot: DataFlowGraph.part(model, parts, index: index), cpuSeconds: share,
+                               titleID: Self.partAnchor(parts.parts[index].number) + "-title"), quick: false)
+        }
+    }
+
+    /// Every diagram given the same layout result, without Graphviz: for template checks and tests.
+    init(_ model: ResolvedModel, every result: Result<String, GraphvizLayout.Failure>) {
+        self.init(model, budget: GraphvizLayout.defaultCPUSeconds)
+        main.result = result
+        for index in partDrawings.indices { partDrawings[index].result = result }
+    }
+
+    /// Lays out every model's diagrams together (as many `dot`s at a time as there are cores), then
+    /// draws again the quicker way what ran past its share, at most twice.
+    static func layOut(_ sets: inout [ModelDiagrams], models: [ResolvedModel], budget: Int, with layout: GraphvizLayout) {
+        for _ in 0..<3 {
+            for index in sets.indices { sets[index].fallBack(models[index], budget: budget) }
+            var pending: [(set: Int, part: Int?)] = []
+            for (index, set) in sets.enumerated() {
+                if set.main.result == nil { pending.append((index, nil)) }
+                for (part, drawing) in set.partDrawings.enumerated() where drawing.result == nil { pending.append((index, part)) }
+            }
+            if pending.isEmpty { return }
+            let jobs = pending.map { slot in slot.part.map { sets[slot.set].partDrawings[$0].job } ?? sets[slot.set].main.job }
+            let results = layout.svgs(for: jobs)
+            for (slot, result) in zip(pending, results) {
+                if let part = slot.part { sets[slot.set].partDrawings[part].result = result } else { sets[slot.set].main.result = result }
+            }
+        }
+    }
+
+    private mutating func fallBack(_ model: ResolvedModel, budget: Int) {
+        if !overview, case .failure(.timedOut(let seconds)) = main.result {
+            self = ModelDiagrams(model, budget: budget, overview: true)
+            wholeTimedOut = seconds
+            return
+        }
+        if !main.quick, case .failure(.timedOut(let seconds)) = main.result {
+            main = Drawing(job: .init(dot: DataFlowGraph.overview(model, quick: true), cpuSeconds: main.job.cpuSeconds),
+                           quick: true, fullLayoutTimedOut: seconds)
+        }
+        guard let parts else { return }
+        for index in partDrawings.indices where !partDrawings[index].quick {
+            guard case .failure(.timedOut(let seconds)) = partDrawings[index].result else { continue }
+            var job = partDrawings[index].job
+            job.dot = DataFlowGraph.part(model, parts, index: index, quick: true)
+            partDrawings[index] = Drawing(job: job, quick: true, fullLayoutTimedOut: seconds)
+        }
+    }
+}
