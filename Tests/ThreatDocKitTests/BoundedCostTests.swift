@@ -105,6 +105,25 @@ final class BoundedCostTests: ProjectTestCase {
                 XCTAssertTrue(page.contains("id=\"diagram-part-\(link)\""), "\(id): a note links to part \(link), which is on the page")
             }
         }
+        // The Markdown document splits the same way, into Mermaid blocks within GitHub's limits
+        // (50,000 characters and 500 edges a diagram), and together they draw every element.
+        for (id, elements) in [("huge", 600), ("dense", 150), ("chain", 600)] {
+            let document = try String(contentsOf: root.appendingPathComponent("output/\(id).md"), encoding: .utf8)
+            let blocks = document.components(separatedBy: "```mermaid\n").dropFirst().map { $0.components(separatedBy: "\n```")[0] }
+            XCTAssertGreaterThan(blocks.count, 2, id)
+            for block in blocks {
+                XCTAssertLessThan(block.count, 50_000, id)
+                XCTAssertLessThan(block.components(separatedBy: "-->").count + block.components(separatedBy: "-.->").count - 2, 500, id)
+            }
+            var drawn = Set<String>()
+            for block in blocks.dropFirst() {
+                for line in block.split(separator: "\n") where line.trimmingCharacters(in: .whitespaces).hasPrefix("n") && !line.contains("->") {
+                    drawn.insert(String(line.trimmingCharacters(in: .whitespaces).prefix { $0 != "(" && $0 != "[" }))
+                }
+            }
+            XCTAssertEqual(drawn.count, elements, "\(id): the parts draw every element")
+            XCTAssertTrue(document.contains("### Part 1 of "), id)
+        }
         XCTAssertEqual(try run(["check", "--no-project", "models"]).status, 0)
     }
 

@@ -7,12 +7,19 @@ public enum MermaidDiagram {
     static let maxDepth = 32
 
     public static func flowchart(_ model: ResolvedModel) -> String {
+        flowchart(model, keepsElement: { _ in true }, keepsBoundary: { _ in true })
+    }
+
+    /// Elements inside their boundaries and the flows between them; `keepsElement` and
+    /// `keepsBoundary` choose a part of the model, and `stubs` adds lines of its own.
+    static func flowchart(_ model: ResolvedModel, keepsElement: (String) -> Bool, keepsBoundary: (String) -> Bool,
+                          stubs: (_ nodeID: [String: String]) -> [String] = { _ in [] }) -> String {
         var nodeID: [String: String] = [:]
-        for (index, element) in model.elements.enumerated() { nodeID[element.id] = "n\(index + 1)" }
+        for (index, element) in model.elements.enumerated() where keepsElement(element.id) { nodeID[element.id] = "n\(index + 1)" }
         var boundaryID: [String: String] = [:]
-        for (index, boundary) in model.boundaries.enumerated() { boundaryID[boundary.id] = "b\(index + 1)" }
-        let children = Dictionary(grouping: model.boundaries.filter { $0.parent != nil }, by: { $0.parent! })
-        let members = Dictionary(grouping: model.elements.filter { $0.boundary != nil }, by: { $0.boundary! })
+        for (index, boundary) in model.boundaries.enumerated() where keepsBoundary(boundary.id) { boundaryID[boundary.id] = "b\(index + 1)" }
+        let children = Dictionary(grouping: model.boundaries.filter { $0.parent != nil && boundaryID[$0.id] != nil }, by: { $0.parent! })
+        let members = Dictionary(grouping: model.elements.filter { $0.boundary != nil && nodeID[$0.id] != nil }, by: { $0.boundary! })
 
         var lines = ["flowchart TB"]
         func node(_ element: ResolvedModel.Element, indent: String) {
@@ -39,7 +46,7 @@ public enum MermaidDiagram {
             for element in members[boundary.id] ?? [] { node(element, indent: indent + "  ") }
             lines.append("\(indent)end")
         }
-        for boundary in model.boundaries where boundary.parent == nil || boundaryID[boundary.parent!] == nil {
+        for boundary in model.boundaries where boundaryID[boundary.id] != nil && (boundary.parent == nil || boundaryID[boundary.parent!] == nil) {
             subgraph(boundary, depth: 0)
         }
         while !deeper.isEmpty {
@@ -47,17 +54,108 @@ public enum MermaidDiagram {
             deeper = []
             for boundary in next { subgraph(boundary, depth: 0) }
         }
-        for element in model.elements where element.boundary == nil || boundaryID[element.boundary!] == nil {
+        for element in model.elements where nodeID[element.id] != nil && (element.boundary == nil || boundaryID[element.boundary!] == nil) {
             node(element, indent: "  ")
         }
+        lines += stubs(nodeID)
         for flow in model.flows {
             guard let from = nodeID[flow.from], let to = nodeID[flow.to] else { continue }
             lines.append("  \(from) -->|\(label(flow.label ?? flow.id))| \(to)")
         }
-        for boundary in model.boundaries {
+        for boundary in model.boundaries where boundaryID[boundary.id] != nil {
             lines.append("  style \(boundaryID[boundary.id]!) fill:none,stroke-dasharray:6 4")
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// GitHub renders at most 500 edges in one Mermaid diagram; an overview with more arrows than
+    /// this draws its boxes only.
+    static let maxOverviewArrows = 400
+
+    /// A large model's overview (see `DataFlowGraph.overviewPlan`): a box per boundary, or per
+    /// outermost boundary, with its element count, and the flows between boxes with their counts.
+    static func overview(_ model: ResolvedModel) -> (mermaid: String, arrows: Bool) {
+        let plan = DataFlowGraph.overviewPlan(model)
+        let groups = Array(Set(plan.groupOf.values)).sorted()
+        let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        var nodeID: [String: String] = [:]
+        for (index, group) in groups.enumerated() { nodeID[group] = "g\(index + 1)" }
+        let counts = Dictionary(grouping: model.elements, by: { plan.groupOf[$0.id]! }).mapValues(\.count)
+        var lines = ["flowchart TB"]
+        for group in groups {
+            let title = group == DataFlowGraph.outside ? "Outside any boundary" : (names[group] ?? group)
+            lines.append("  \(nodeID[group]!)[\(label("\(title) (\(counts[group] ?? 0) elements)"))]")
+        }
+        let arrows = plan.arrows.count <= maxOverviewArrows
+        if arrows {
+            var edges: [(String, Int)] = []
+            for (pair, count) in plan.arrows {
+                let ends = pair.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+                edges.append(("\(nodeID[ends[0]]!) -->", count))
+                edges[edges.count - 1].0 += plan.simplified ? " \(nodeID[ends[1]]!)" : "|\(label("\(count) flow\(count == 1 ? "" : "s")"))| \(nodeID[ends[1]]!)"
+            }
+            lines += edges.map { "  " + $0.0 }.sorted()
+        }
+        for group in groups where group != DataFlowGraph.outside {
+            lines.append("  style \(nodeID[group]!) stroke-dasharray:6 4")
+        }
+        return (lines.joined(separator: "\n"), arrows || plan.arrows.isEmpty)
+    }
+
+    /// Part `index` of a large model (see `DiagramParts`), with a dotted arrow per element and other
+    /// part that flows connect, to a box naming that part.
+    static func part(_ model: ResolvedModel, _ plan: DiagramParts, index: Int) -> String {
+        let part = plan.parts[index]
+        let elements = Set(part.elements)
+        let known = Set(model.elements.map(\.id))
+        let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        return flowchart(model, keepsElement: { elements.contains($0) }, keepsBoundary: { part.boundaries.contains($0) }) { nodeID in
+            var counts: [String: Int] = [:], order: [String] = []
+            for flow in model.flows {
+                let fromHere = elements.contains(flow.from), toHere = elements.contains(flow.to)
+                guard fromHere != toHere else { continue }
+                let inside = fromHere ? flow.from : flow.to, other = fromHere ? flow.to : flow.from
+                guard let node = nodeID[inside], known.contains(other) else { continue }
+                let target = plan.partOf[other].map { "s\(plan.parts[$0].number)" } ?? "s0"
+                let edge = fromHere ? "\(node) -.-> \(target)" : "\(target) -.-> \(node)"
+                if counts[edge] == nil { order.append(edge) }
+                counts[edge, default: 0] += 1
+            }
+            let targets = Set(order.flatMap { $0.split(separator: " ").filter { $0.hasPrefix("s") }.map(String.init) })
+            var lines: [String] = []
+            for other in plan.parts where targets.contains("s\(other.number)") {
+                lines.append("  s\(other.number)[/\(label("Part \(other.number): \(DiagramParts.title(of: other, names: names))"))/]")
+            }
+            if targets.contains("s0") { lines.append("  s0[/\(label("Parts not drawn"))/]") }
+            let labelled = order.count <= DataFlowGraph.maxLabelledPartEdges
+            for edge in order {
+                let count = counts[edge]!
+                lines.append(labelled ? "  " + edge.replacingOccurrences(of: " -.-> ", with: " -.->|\(label("\(count) flow\(count == 1 ? "" : "s")"))| ") : "  " + edge)
+            }
+            return lines
+        }
+    }
+
+    /// The Mermaid diagrams of `model`: the whole, or for a large model the overview and its parts,
+    /// split exactly as the HTML site splits them; `note` says what the overview shows.
+    public static func diagrams(_ model: ResolvedModel) -> (main: String, note: String?, parts: [(title: String, mermaid: String)]) {
+        guard DataFlowGraph.drawsOverview(model) else { return (flowchart(model), nil, []) }
+        let overview = overview(model)
+        let plan = DiagramParts.plan(model)
+        let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
+        let total = plan.parts.count + plan.leftOut
+        var note = "With \(model.elements.count) elements and \(model.flows.count) flows, the first diagram shows the trust boundaries"
+            + (overview.arrows ? " and the flows between them" : " (too many flows between them to draw)") + "; the tables list every element and flow."
+        if !plan.parts.isEmpty {
+            note += plan.leftOut == 0
+                ? " Parts 1 to \(total) below draw every element inside its boundaries, with the flows between them; a dotted arrow leads to another part."
+                : " Parts 1 to \(plan.parts.count) below draw the elements of the first boundaries; the other \(plan.leftOut) parts are not drawn."
+        }
+        let parts = plan.parts.indices.map { index in
+            (title: "Part \(plan.parts[index].number) of \(total): \(DiagramParts.title(of: plan.parts[index], names: names))",
+             mermaid: part(model, plan, index: index))
+        }
+        return (overview.mermaid, note, parts)
     }
 
     /// A quoted Mermaid label: letters, digits, spaces and harmless punctuation stay; everything else

@@ -316,8 +316,19 @@ extension TemplateSet {
 {{{mermaid}}}
 ```
 
-Rectangles are external entities, circles are processes, cylinders are data stores; dashed boxes are trust boundaries.
+{{^mermaidNote}}Rectangles are external entities, circles are processes, cylinders are data stores; dashed boxes are trust boundaries.{{/mermaidNote}}{{#mermaidNote}}Each box is a trust boundary. {{.}}{{/mermaidNote}}
 
+{{#mermaidParts}}
+### {{title}}
+
+```mermaid
+{{{mermaid}}}
+```
+
+{{/mermaidParts}}
+{{#mermaidNote}}In the parts, rectangles are external entities, circles are processes, cylinders are data stores; dashed boxes are trust boundaries.
+
+{{/mermaidNote}}
 
 """#,
             "findings": #"""

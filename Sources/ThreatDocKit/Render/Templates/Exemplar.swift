@@ -125,7 +125,10 @@ public enum Exemplar {
     /// The shapes of the model and index contexts, learned from the exemplar.
     public static let shapes: (model: TemplateChecker.Shape, index: TemplateChecker.Shape) = {
         guard let model = resolved() else { return (.scalar, .scalar) }
-        let report = ReportContextBuilder.build(model, file: "every-feature.md", sourceLink: "../\(modelPath)")
+        var report = ReportContextBuilder.build(model, file: "every-feature.md", sourceLink: "../\(modelPath)")
+        // The exemplar is small; a large model's diagram note and parts are in the shape all the same.
+        report.mermaidNote = report.mermaidNote ?? ""
+        if report.mermaidParts.isEmpty { report.mermaidParts = [MermaidPart(title: "", mermaid: "")] }
         let index = ReportContextBuilder.index([model], files: ["every-feature.md"])
         return (TemplateChecker.Shape.of(report), TemplateChecker.Shape.of(index))
     }()

@@ -13,8 +13,13 @@ public struct ModelReport: Codable, Sendable, Equatable {
     public var scans: [ScanInfo]
     public var hasScans: Bool
     public var glance: Glance
-    /// The data-flow diagram as Mermaid `flowchart` source, labels already escaped for Mermaid.
+    /// The data-flow diagram as Mermaid `flowchart` source, labels already escaped for Mermaid; for a
+    /// large model, the boundary overview.
     public var mermaid: String
+    /// What a large model's overview shows; nil when `mermaid` draws every element.
+    public var mermaidNote: String?
+    /// A large model's parts, each drawing some of its boundaries in detail (as on the HTML site).
+    public var mermaidParts: [MermaidPart]
     public var boundaries: [BoundaryRow]
     public var assets: [AssetRow]
     public var elements: [ElementRow]
@@ -30,6 +35,12 @@ public struct ModelReport: Codable, Sendable, Equatable {
     /// Every benchmark check the model links, once, with its results and the mitigations that link it.
     public var checks: [CheckSummary]
     public var hasChecks: Bool
+}
+
+public struct MermaidPart: Codable, Sendable, Equatable {
+    /// "Part 2 of 9: Payments, Ledger and Audit"
+    public var title: String
+    public var mermaid: String
 }
 
 public struct CheckSummary: Codable, Sendable, Equatable {

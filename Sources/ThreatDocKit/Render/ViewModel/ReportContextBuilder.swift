@@ -75,6 +75,7 @@ public enum ReportContextBuilder {
             hasOpenItems: false)
         var finishedGlance = glance
         finishedGlance.hasOpenItems = !glance.openItems.isEmpty
+        let diagrams = MermaidDiagram.diagrams(model)
 
         // STRIDE matrix
         let coverageByTarget = Dictionary(uniqueKeysWithValues: model.coverage.map { ($0.target, $0) })
@@ -194,7 +195,8 @@ public enum ReportContextBuilder {
             },
             hasScans: !model.scans.isEmpty,
             glance: finishedGlance,
-            mermaid: MermaidDiagram.flowchart(model),
+            mermaid: diagrams.main, mermaidNote: diagrams.note,
+            mermaidParts: diagrams.parts.map { MermaidPart(title: $0.title, mermaid: $0.mermaid) },
             boundaries: model.boundaries.map {
                 BoundaryRow(id: $0.id, anchor: anchor("boundary", $0.id), name: $0.name,
                             parent: $0.parent.map(boundaryLink), description: $0.description)
