@@ -95,7 +95,7 @@ try FileManager.default.createDirectory(at: work, withIntermediateDirectories: t
 defer { try? FileManager.default.removeItem(at: work) }
 
 func pad(_ text: String, _ width: Int) -> String { text.padding(toLength: max(width, text.count), withPad: " ", startingAt: 0) }
-func row(_ columns: [String]) { print(pad(columns[0], 24) + columns.dropFirst().map { pad($0, 12) }.joined()) }
+func row(_ columns: [String]) { print(pad(columns[0], 24) + columns.dropFirst().enumerated().map { pad($0.element, $0.offset == 0 ? 15 : 12) }.joined()) }
 
 print("threatdoc-bench: \(threatdoc)")
 if CommandLine.arguments.contains("--complexity") {
@@ -207,13 +207,13 @@ try scale("(b) re-render, 1 changed", "", prepare: { run in
 }, ["render", many.path, "--output", outB, "--cache-dir", cache] + common)
 
 // (c) large diagrams: the overview and its parts, each laid out by its own dot, no cache.
-print("\nLarge diagrams (threatdoc render --no-cache, release build; best and median of 5):")
+print("\nLarge diagrams (threatdoc render --no-cache --formats html, release build; size = elements/flows/boundaries):")
 row(["model", "size", "best s", "median s", "peak MB", "result"])
 let diagramModels: [(name: String, size: String, yaml: String)] = [
-    ("chain", "600 el, 200 b", DiagramCorpus.chain(id: "chain", elements: 600, boundaries: 200)),
-    ("tangled", "600 el, 600 fl, 200 b", DiagramCorpus.tangled(id: "tangled", elements: 600, flows: 600, boundaries: 200)),
-    ("dense", "150 el, 400 fl, 30 b", DiagramCorpus.tangled(id: "dense", elements: 150, flows: 400, boundaries: 30)),
-    ("tangled x4", "2,400 el, 2,400 fl, 800 b", DiagramCorpus.tangled(id: "tangled4", elements: 2_400, flows: 2_400, boundaries: 800)),
+    ("chain", "600/600/200", DiagramCorpus.chain(id: "chain", elements: 600, boundaries: 200)),
+    ("tangled", "600/600/200", DiagramCorpus.tangled(id: "tangled", elements: 600, flows: 600, boundaries: 200)),
+    ("dense", "150/400/30", DiagramCorpus.tangled(id: "dense", elements: 150, flows: 400, boundaries: 30)),
+    ("tangled x4", "2400/2400/800", DiagramCorpus.tangled(id: "tangled4", elements: 2_400, flows: 2_400, boundaries: 800)),
 ]
 for entry in diagramModels {
     let folder = work.appendingPathComponent("diagram-\(entry.name.replacingOccurrences(of: " ", with: "-"))")

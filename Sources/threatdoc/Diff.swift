@@ -7,7 +7,9 @@ struct Diff: ParsableCommand {
         abstract: "Show what changed in meaning between two versions of the threat models.",
         discussion: """
             Each side is a path (a model file or folder) or git:REF, the repository as it was at REF (its \
-            project file, models and scans). Reports, per model, threats, mitigations, elements and flows \
+            project file, models and scans). Both sides are read as `validate` reads them: the project \
+            file (--project, --no-project) and its scans, plus every --scan. A side that is one model file \
+            compares that model only. Reports, per model, threats, mitigations, elements and flows \
             added, removed and changed; changes of status, response, risk and evidence; and coverage gaps \
             opened or closed. IDs are the identity: a rename is a removal plus an addition.
 
@@ -17,6 +19,7 @@ struct Diff: ParsableCommand {
             Examples:
               threatdoc diff git:origin/main git:HEAD                  # a pull request's changes
               threatdoc diff git:HEAD~3 models --format json
+              threatdoc diff git:HEAD models/docker.yaml                # one model against the last commit
               threatdoc diff git:main git:HEAD --fail-on-risk-increase > comment.md
             """)
 
@@ -25,6 +28,8 @@ struct Diff: ParsableCommand {
 
     @Argument(help: "The new side: a path, or git:REF.")
     var head: String
+
+    @OptionGroup var read: ReadOptions
 
     @Option(help: "Output format: markdown or json.")
     var format: DiffFormat = .markdown
@@ -37,55 +42,55 @@ struct Diff: ParsableCommand {
     }
 
     func run() throws {
-        let old = try load(base)
-        let new = try load(head)
-        let diff = ModelDiff.compare(base: old, head: new, baseName: base, headName: head)
+        var old = try load(base)
+        var new = try load(head)
+        // A side that is one model file compares that model only, not the other side's whole project.
+        if let only = new.singleFile { old.models = old.models.filter { only.contains($0.id) } }
+        if let only = old.singleFile { new.models = new.models.filter { only.contains($0.id) } }
+        let diff = ModelDiff.compare(base: old.models, head: new.models, baseName: base, headName: head)
         let text = format == .json ? diff.json() : diff.markdown()
         FileHandle.standardOutput.write(Data(text.utf8))
         if failOnRiskIncrease, diff.riskIncreased { throw ExitCode(ExitStatus.findings) }
     }
 
-    /// The resolved models of one side; a side with errors cannot be compared.
-    func load(_ side: String) throws -> [ResolvedModel] {
-        var folder: URL?
-        var paths: [String]
-        var scans: [Pipeline.ScanInput] = []
-        var confinement: String?
+    /// The resolved models of one side, read exactly as `validate` reads them (the project file, its
+    /// scans and `--scan`), and for a side that is one file the IDs of its models. A side with errors
+    /// cannot be compared.
+    func load(_ side: String) throws -> (models: [ResolvedModel], singleFile: Set<String>?) {
+        var inputs = read.inputs(paths: [])
+        var checkout: URL?
         if side.hasPrefix("git:") {
             do {
-                folder = try RevisionReader.checkout(String(side.dropFirst(4)))
+                checkout = try RevisionReader.checkout(String(side.dropFirst(4)))
             } catch {
                 Console.error("threatdoc: \(error.description)")
                 throw ExitCode(ExitStatus.failure)
             }
-            let root = folder!.path
-            var diagnostics = DiagnosticBag()
-            let projectPath = root + "/" + ProjectFile.defaultPath
             // The revision's files are a pull request's: nothing they name may lie outside the revision.
-            confinement = root
-            if ModelLoader.leaves(projectPath, folder: root) {
-                Console.error("threatdoc: \(side): the project file is a symbolic link to a file outside the repository; not read")
-                throw ExitCode(ExitStatus.failure)
-            }
-            if FileManager.default.fileExists(atPath: projectPath),
-               let project = ProjectFile.load(path: projectPath, into: &diagnostics) {
-                paths = project.models.isEmpty ? [root + "/models"] : project.models
-                scans = project.scans.map { .init(path: $0.file.value, host: $0.host, models: $0.models.map(\.value)) }
-            } else {
-                paths = [root + "/models"]
-            }
+            inputs.root = checkout!.path
+            inputs.confinedToRoot = true
         } else {
-            paths = [side]
+            inputs.paths = [side]
         }
-        defer { if let folder { try? FileManager.default.removeItem(at: folder) } }
-        var pipeline = Pipeline(options: ValidationOptions(today: CalendarDate.today()), scans: scans)
-        pipeline.confinement = confinement
-        let outcome = pipeline.run(paths: paths)
+        defer { if let checkout { try? FileManager.default.removeItem(at: checkout) } }
+        let outcome = inputs.plan().run()
         guard let models = outcome.models else {
             let errors = outcome.diagnostics.filter { $0.severity == .error }
-            Console.error("threatdoc: \(side) has \(errors.count) errors and cannot be compared; the first: \(errors.first?.message ?? "")")
+            let first = errors.first.map { error in
+                let location = error.location.map { "\(Self.display($0.file, checkout: checkout)):\($0.line):\($0.column): " } ?? ""
+                return location + error.message
+            } ?? ""
+            Console.error("threatdoc: \(side) has \(errors.count) error\(errors.count == 1 ? "" : "s") and cannot be compared; the first: \(first)")
             throw ExitCode(ExitStatus.failure)
         }
-        return models
+        var isFolder: ObjCBool = false
+        let single = !side.hasPrefix("git:") && FileManager.default.fileExists(atPath: side, isDirectory: &isFolder) && !isFolder.boolValue
+        return (models, single ? Set(models.map(\.id)) : nil)
+    }
+
+    /// A path in a revision's checkout, as the repository names it.
+    static func display(_ path: String, checkout: URL?) -> String {
+        guard let root = checkout?.path, path.hasPrefix(root + "/") else { return path }
+        return String(path.dropFirst(root.count + 1))
     }
 }

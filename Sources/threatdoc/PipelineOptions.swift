@@ -7,6 +7,24 @@ struct PipelineOptions: ParsableArguments {
     @Argument(help: "Model files or folders (searched recursively). Default: the project file's `models`, or models/.")
     var paths: [String] = []
 
+    @OptionGroup var read: ReadOptions
+
+    /// What these options ask to read.
+    var inputs: Inputs { read.inputs(paths: paths) }
+
+    /// Runs load → validate → link, reading the project file unless told not to.
+    func run(parseCache: ParseCache? = nil) -> Pipeline.Outcome { runWithProject(parseCache: parseCache).outcome }
+
+    /// The outcome and the project file it used, if any.
+    func runWithProject(parseCache: ParseCache? = nil) -> (outcome: Pipeline.Outcome, project: ProjectFile?) {
+        let plan = inputs.plan()
+        return (plan.run(parseCache: parseCache), plan.project)
+    }
+}
+
+/// The scans, project file and limits every command that loads models reads with; `diff` applies
+/// them to both its sides.
+struct ReadOptions: ParsableArguments {
     @Option(name: .customLong("scan"), help: ArgumentHelp(
         "A docker-bench-security or kube-bench JSON report to read as evidence (repeatable).", valueName: "file"))
     var scans: [String] = []
@@ -27,53 +45,16 @@ struct PipelineOptions: ParsableArguments {
         guard maxReviewAge >= 0 else { throw ValidationError("--max-review-age must not be negative") }
     }
 
-    /// Runs load → validate → link, reading the project file unless told not to.
-    func run(parseCache: ParseCache? = nil) -> Pipeline.Outcome { runWithProject(parseCache: parseCache).outcome }
-
-    /// The outcome and the project file it used, if any.
-    func runWithProject(parseCache: ParseCache? = nil) -> (outcome: Pipeline.Outcome, project: ProjectFile?) {
-        var limits = LoadLimits.default
-        limits.maxFileBytes = maxFileSize.bytes
-        var projectDiagnostics = DiagnosticBag()
-        var scanInputs = scans.map { Pipeline.ScanInput(path: $0) }
-        var modelPaths = paths
-        let explicitProject = project != ProjectFile.defaultPath
-        var loadedProject: ProjectFile?
-        var confinement: String?
-        // The default project file is the repository's; a link from it to a file elsewhere is not read.
-        let projectLeaves = !explicitProject && ModelLoader.leaves(project, folder: ".")
-        if projectLeaves {
-            projectDiagnostics.report(.linkOutsideModels, "not read: the project file is a symbolic link to a file outside this folder",
-                                      at: SourceLocation(file: project, line: 1, column: 1))
-        }
-        if !noProject, !projectLeaves, explicitProject || FileManager.default.fileExists(atPath: project),
-           let file = ProjectFile.load(path: project, limits: limits, into: &projectDiagnostics) {
-            loadedProject = file
-            scanInputs += file.scans.map {
-                Pipeline.ScanInput(path: $0.file.value, host: $0.host, models: $0.models.map(\.value),
-                                   location: $0.file.location)
-            }
-            if modelPaths.isEmpty, !file.models.isEmpty {
-                modelPaths = file.models
-                // Paths from the project file, which a pull request can edit, stay inside the project.
-                confinement = (project as NSString).deletingLastPathComponent.isEmpty ? "." : (project as NSString).deletingLastPathComponent
-            }
-        }
-        if modelPaths.isEmpty {
-            modelPaths = ["models"]
-            confinement = "."
-        }
-        var pipeline = Pipeline(
-            limits: limits,
-            options: ValidationOptions(today: CalendarDate.today(), maxReviewAgeDays: maxReviewAge),
-            scans: scanInputs)
-        pipeline.parseCache = parseCache
-        pipeline.confinement = confinement
-        var outcome = pipeline.run(paths: modelPaths)
-        if !projectDiagnostics.diagnostics.isEmpty {
-            outcome.diagnostics = DiagnosticBag(projectDiagnostics.diagnostics + outcome.diagnostics).sorted
-        }
-        return (outcome, loadedProject)
+    func inputs(paths: [String]) -> Inputs {
+        var inputs = Inputs()
+        inputs.paths = paths
+        inputs.scans = scans
+        inputs.project = project
+        inputs.explicitProject = project != ProjectFile.defaultPath
+        inputs.noProject = noProject
+        inputs.limits.maxFileBytes = maxFileSize.bytes
+        inputs.maxReviewAgeDays = maxReviewAge
+        return inputs
     }
 }
 

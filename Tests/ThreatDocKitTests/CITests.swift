@@ -182,6 +182,44 @@ final class CITests: XCTestCase {
         XCTAssertEqual(try TestSupport.run(["diff", "git:no-such-ref", "models"], in: dir).status, 2)
     }
 
+    /// Both sides of `diff` are read as `validate` reads them (the project file, its scans, `--scan`),
+    /// so a clean checkout compared with its own working tree has no changes: the working tree's side
+    /// once read no scans and showed 14 evidence changes that were not real.
+    func testDiffReadsBothSidesAlike() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("td-diff-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        for item in ["models", ".threatdoc.yaml"] {
+            try FileManager.default.copyItem(at: TestSupport.packageRoot.appendingPathComponent(item), to: dir.appendingPathComponent(item))
+        }
+        try git(["init", "-q"], in: dir)
+        try git(["add", "."], in: dir)
+        try git(["commit", "-q", "-m", "models"], in: dir)
+        let scan = "models/scans/docker-bench-docker-host-a.json"
+        for arguments in [["git:HEAD", "models/"], ["git:HEAD", "models"], ["models", "git:HEAD"],
+                          ["git:HEAD", "models/docker.yaml"], ["models/kubernetes.yaml", "git:HEAD"],
+                          ["git:HEAD", "models/", "--no-project"], ["git:HEAD", "models/", "--scan", scan],
+                          ["git:HEAD", "models/", "--no-project", "--scan", scan]] {
+            let result = try TestSupport.run(["diff"] + arguments + ["--format", "json"], in: dir)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(arguments)")
+            let models = try XCTUnwrap(object["models"] as? [[String: Any]])
+            let single = arguments.contains { $0.hasSuffix(".yaml") }
+            XCTAssertEqual(models.count, single ? 1 : 2, "\(arguments): a side that is one file compares that model only")
+            XCTAssertEqual(models.compactMap { $0["status"] as? String }, Array(repeating: "unchanged", count: models.count),
+                           "\(arguments): \(result.stdout.prefix(600))")
+        }
+        let markdown = try TestSupport.run(["diff", "git:HEAD", "models/"], in: dir)
+        XCTAssertTrue(markdown.stdout.contains("No changes in meaning."), markdown.stdout)
+
+        // A side that cannot be loaded is named, with the file and position of its first error.
+        try "threatdoc: 1\nid: bad\ntitle: Bad\nelements:\n  - { id: x, type: bogus, name: X }\n"
+            .write(to: dir.appendingPathComponent("models/bad.yaml"), atomically: true, encoding: .utf8)
+        let broken = try TestSupport.run(["diff", "git:HEAD", "models/"], in: dir)
+        XCTAssertEqual(broken.status, 2)
+        XCTAssertTrue(broken.stderr.contains("models/ has 1 error and cannot be compared; the first: models/bad.yaml:5:"), broken.stderr)
+    }
+
     func python(_ arguments: [String]) throws -> String {
         try TestSupport.runProgram(tool: TestSupport.python,
                                    [TestSupport.fixtures.appendingPathComponent(arguments[0]).path] + arguments.dropFirst()).stdout
