@@ -136,7 +136,7 @@ final class RenderTests: XCTestCase {
     func testGraphvizOutputIsCheckedBeforeItIsInlined() {
         let ok = ##"<?xml version="1.0"?><!-- x --><svg width="10pt" height="20pt" viewBox="0 0 10 20"><g><a xlink:href="#element-a"><text>javascript: onload=1</text></a></g></svg>"##
         guard case .success(let svg) = GraphvizLayout.clean(ok) else { return XCTFail("harmless SVG was refused") }
-        XCTAssertTrue(svg.hasPrefix("<svg viewBox=\"0 0 10 20\" class=\"dfd\""), svg)
+        XCTAssertTrue(svg.hasPrefix("<svg width=\"10pt\" height=\"20pt\" viewBox=\"0 0 10 20\" class=\"dfd\""), svg)
         XCTAssertFalse(svg.contains("<!--"))
         for bad in [#"<svg><script>x</script></svg>"#, #"<svg><g onclick="x"></g></svg>"#,
                     #"<svg><a xlink:href="javascript:x"><text>x</text></a></svg>"#, #"<svg><a href="https://evil.example">x</a></svg>"#,

@@ -146,6 +146,8 @@ extension DiagnosticCode {
         help: "a partial may not include itself, directly or through others, and partials nest at most 16 deep")
     public static let diagramFailed = DiagnosticCode("TD511", "diagram-failed", .warning,
         help: "the page was written without the diagram; its text version is still there")
+    public static let diagramOverBudget = DiagnosticCode("TD512", "diagram-over-budget", .warning,
+        help: "the page says how it was drawn instead; a layout this close to its share may come out differently on another machine, so raise --diagram-budget")
     public static let outputFailure = DiagnosticCode("TD510", "output-failure", .error,
         help: "the previous output was left as it was; fix the cause and render again")
 
@@ -165,6 +167,6 @@ extension DiagnosticCode {
         .unknownCheck, .undeclaredBenchmark, .unknownCatalog, .scanUnreadable, .scanFormatUnknown, .checkRemapped, .scanInModelFolder,
         .evidence, .contradictedEvidence, .threatContradicted, .uncoveredFindings, .statusBehindEvidence,
         .templateSyntax, .templateUnknownName, .templateMissingPartial, .templateContentType, .templateUnescaped,
-        .templatePartialCycle, .outputFailure, .diagramFailed,
+        .templatePartialCycle, .outputFailure, .diagramFailed, .diagramOverBudget,
     ]
 }

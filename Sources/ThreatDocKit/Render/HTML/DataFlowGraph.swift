@@ -103,14 +103,35 @@ public enum DataFlowGraph {
         return groupOf
     }
 
-    /// The distinct (from box, to box) pairs that flows connect, with their counts.
+    /// The distinct (from box, to box) pairs that flows connect, with their counts; flows within one
+    /// box are counted in its label, not drawn as loops.
     static func arrows(_ model: ResolvedModel, _ groupOf: [String: String]) -> [String: Int] {
         var edges: [String: Int] = [:]
         for flow in model.flows {
-            guard let a = groupOf[flow.from], let b = groupOf[flow.to] else { continue }
+            guard let a = groupOf[flow.from], let b = groupOf[flow.to], a != b else { continue }
             edges["\(a)\u{0}\(b)", default: 0] += 1
         }
         return edges
+    }
+
+    /// A box's label: its boundary's name, its element count and the flows within it.
+    static func boxLabel(_ group: String, plan: OverviewPlan, model: ResolvedModel, names: [String: String],
+                         elements: [String: Int], inside: [String: Int]) -> String {
+        let title = group == outside ? "Outside any boundary" : (names[group] ?? group)
+        let count = elements[group] ?? 0, flows = inside[group] ?? 0
+        return "\(title) (\(count) element\(count == 1 ? "" : "s")"
+            + (flows == 0 ? ")" : ", \(flows) flow\(flows == 1 ? "" : "s") inside)")
+    }
+
+    /// Element counts and flows within each box of `plan`.
+    static func boxCounts(_ model: ResolvedModel, _ plan: OverviewPlan) -> (elements: [String: Int], inside: [String: Int]) {
+        let elements = Dictionary(grouping: model.elements, by: { plan.groupOf[$0.id]! }).mapValues(\.count)
+        var inside: [String: Int] = [:]
+        for flow in model.flows {
+            guard let a = plan.groupOf[flow.from], a == plan.groupOf[flow.to] else { continue }
+            inside[a, default: 0] += 1
+        }
+        return (elements, inside)
     }
 
     public static func dot(_ model: ResolvedModel) -> (dot: String, overview: Bool) {
@@ -223,22 +244,41 @@ public enum DataFlowGraph {
     }
 
     /// Boundaries as nodes, with their element counts, and the flows between them aggregated.
-    /// `quick` draws the boxes without arrows (the parts still draw every flow): for an overview
-    /// whose layout ran past its share of the budget.
-    static func overview(_ model: ResolvedModel, quick: Bool = false) -> String {
+    /// Boundaries as boxes, with their element counts, and the flows between them aggregated. Each
+    /// box links to the part that draws its elements when there are `parts`. `quick` draws the boxes
+    /// without arrows (the parts still draw every flow): for an overview past its share of the budget.
+    static func overview(_ model: ResolvedModel, quick: Bool = false, parts: DiagramParts? = nil) -> String {
         var plan = overviewPlan(model)
         if quick { plan = OverviewPlan(level: plan.level, groupOf: plan.groupOf, arrows: [:]) }
         let groupOf = plan.groupOf
         let groups = Array(Set(groupOf.values)).sorted()
-        let names = Dictionary(uniqueKeysWithValues: model.boundaries.map { ($0.id, $0.name) })
+        let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         var nodeID: [String: String] = [:]
         for (index, group) in groups.enumerated() { nodeID[group] = "g\(index + 1)" }
-        let counts = Dictionary(grouping: model.elements, by: { groupOf[$0.id]! }).mapValues(\.count)
+        let (counts, inside) = boxCounts(model, plan)
+        // The part that draws each box's first element.
+        var partOf: [String: Int] = [:]
+        if let parts {
+            for element in model.elements {
+                guard let group = groupOf[element.id], partOf[group] == nil, let part = parts.partOf[element.id] else { continue }
+                partOf[group] = parts.parts[part].number
+            }
+        }
         var out = header + "  graph [id=\"dfd_overview\"];\n"
         for group in groups {
-            let title = group == outside ? "Outside any boundary" : (names[group] ?? group)
-            let href = group == outside ? "" : ", href=\"#boundary-\(group.lowercased())\""
-            out += "  \(nodeID[group]!) [label=\(label("\(title) (\(counts[group] ?? 0) elements)")), shape=box, style=\"filled,dashed,rounded\"\(href)];\n"
+            let text = boxLabel(group, plan: plan, model: model, names: names, elements: counts, inside: inside)
+            let link = partOf[group].map { ", href=\"#diagram-part-\($0)\", tooltip=\(label("\(text): drawn in part \($0)"))" }
+                ?? (group == outside ? "" : ", href=\"#boundary-\(group.lowercased())\"")
+            let style = group == outside ? "filled,rounded" : "filled,dashed,rounded"
+            out += "  \(nodeID[group]!) [label=\(label(text)), shape=box, style=\"\(style)\"\(link)];\n"
+        }
+        if plan.arrows.isEmpty, groups.count > 1 {
+            // Boxes without arrows would all share one rank, a strip thousands of points wide; invisible
+            // edges stack them into columns, a near-square grid.
+            let columns = Int(Double(groups.count).squareRoot().rounded(.up))
+            for index in 0..<(groups.count - columns) {
+                out += "  \(nodeID[groups[index]]!) -> \(nodeID[groups[index + columns]]!) [style=invis];\n"
+            }
         }
         var edges: [String: Int] = [:]
         for (pair, count) in plan.arrows {
@@ -264,6 +304,22 @@ public enum DataFlowGraph {
             }
         }
         return out + "}\n"
+    }
+
+    /// What the overview of a large model leaves out, in words for the page and the document.
+    static func overviewNote(_ model: ResolvedModel, quickAfter seconds: Int? = nil) -> String {
+        let plan = DataFlowGraph.overviewPlan(model)
+        let simplified = plan.simplified
+        if let seconds {
+            return " Its layout with the flows between boundaries needed more than \(seconds) s of CPU time (its share of the diagram budget), so the boxes are drawn without them."
+        }
+        return switch plan.level {
+        case 0: simplified
+            ? " There are many such flows, so they are drawn as straight lines without counts (hover a line for its count), with a quicker layout." : ""
+        case 1: " There are too many boundaries to draw each, so each box is an outermost boundary with everything inside it"
+            + (simplified ? "; flows are straight lines without counts (hover a line for its count)." : ".")
+        default: " There are too many boundaries and flows to draw the flows, so the boxes show the outermost boundaries and how many elements each holds."
+        }
     }
 
     /// A DOT string literal in which only letters, digits and spaces are literal.

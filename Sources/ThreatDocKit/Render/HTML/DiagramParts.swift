@@ -14,8 +14,13 @@ public struct DiagramParts: Sendable {
         public let heads: [String]
         /// Whether the part holds elements outside any boundary.
         public let holdsOutside: Bool
-        /// Every boundary drawn as a frame in the part.
+        /// Every boundary drawn as a frame in the part, with up to `maxAncestors` enclosing
+        /// boundaries of its heads, so that a part shows where it sits.
         public let boundaries: Set<String>
+        /// How many boundaries the part draws in full (without the enclosing frames).
+        public let boundaryCount: Int
+        /// For a part that holds one share of a boundary too large for one part: "elements 61–120 of 150".
+        public let share: String?
         /// The part's elements, in declaration order.
         public let elements: [String]
     }
@@ -40,7 +45,14 @@ public struct DiagramParts: Sendable {
         var head: String?
         var boundaries: [String]
         var elements: [String]
+        var share: String?
+        /// How deep its boundaries nest, counting its head.
+        var height = 1
     }
+
+    /// A part draws at most this many boundaries that enclose it, and never nests frames 32 deep
+    /// (the detailed diagram's limit).
+    public static let maxAncestors = 3
 
     public static func plan(_ model: ResolvedModel) -> DiagramParts {
         let known = Set(model.boundaries.map(\.id))
@@ -81,16 +93,20 @@ public struct DiagramParts: Sendable {
             walk(from: boundary.id)
         }
         // Subtree sizes, children before parents.
-        var subtreeElements: [String: Int] = [:], subtreeBoundaries: [String: Int] = [:]
+        var subtreeElements: [String: Int] = [:], subtreeBoundaries: [String: Int] = [:], height: [String: Int] = [:]
         for id in preorder.reversed() {
-            var elements = members[id]?.count ?? 0, boundaries = 1
+            var elements = members[id]?.count ?? 0, boundaries = 1, levels = 1
             for child in children[id] ?? [] where visited.contains(child) {
                 elements += subtreeElements[child] ?? 0
                 boundaries += subtreeBoundaries[child] ?? 0
+                levels = max(levels, 1 + (height[child] ?? 0))
             }
             subtreeElements[id] = elements
             subtreeBoundaries[id] = boundaries
+            height[id] = levels
         }
+        var parentOf: [String: String] = [:]
+        for (parent, list) in children { for child in list { parentOf[child] = parent } }
 
         var units: [Unit] = []
         func chunks(_ elements: [String]) -> [[String]] {
@@ -102,7 +118,7 @@ public struct DiagramParts: Sendable {
             guard placed.insert(id).inserted else { continue }
             if (subtreeElements[id] ?? 0) == 0 { continue }
             if subtreeElements[id]! <= maxElements, subtreeBoundaries[id]! <= maxBoundaries {
-                var unit = Unit(head: id, boundaries: [], elements: [])
+                var unit = Unit(head: id, boundaries: [], elements: [], height: height[id] ?? 1)
                 var inner = [id]
                 while let next = inner.popLast() {
                     placed.insert(next)
@@ -112,11 +128,20 @@ public struct DiagramParts: Sendable {
                 }
                 units.append(unit)
             } else {
-                for share in chunks(members[id] ?? []) { units.append(Unit(head: id, boundaries: [id], elements: share)) }
+                let own = members[id] ?? []
+                for (index, share) in chunks(own).enumerated() {
+                    let note = own.count > maxElements
+                        ? "elements \(index * maxElements + 1)–\(index * maxElements + share.count) of \(own.count)" : nil
+                    units.append(Unit(head: id, boundaries: [id], elements: share, share: note))
+                }
                 stack.append(contentsOf: (children[id] ?? []).reversed())
             }
         }
-        for share in chunks(outside) { units.append(Unit(head: nil, boundaries: [], elements: share)) }
+        for (index, share) in chunks(outside).enumerated() {
+            let note = outside.count > maxElements
+                ? "elements \(index * maxElements + 1)–\(index * maxElements + share.count) of \(outside.count)" : nil
+            units.append(Unit(head: nil, boundaries: [], elements: share, share: note))
+        }
 
         // Pack units into parts in order. A flow counts towards a part's weight when both its ends
         // are in the part; each flow is looked at from each of its two ends once.
@@ -127,12 +152,23 @@ public struct DiagramParts: Sendable {
         }
         var partOf: [String: Int] = [:]
         var parts: [Part] = []
-        var current: (heads: [String], outside: Bool, boundaries: [String], elements: [String], weight: Int)?
+        var current: (heads: [String], outside: Bool, boundaries: [String], elements: [String], weight: Int, height: Int, share: String?)?
         let order = Dictionary(model.elements.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { a, _ in a })
         func close() {
             guard let part = current else { return }
+            // Enclosing frames: up to `maxAncestors` levels above each head, within the nesting limit.
+            var frames = Set(part.boundaries)
+            let levels = min(maxAncestors, max(0, 31 - part.height))
+            for head in part.heads {
+                var next = parentOf[head]
+                var climbed = 0
+                while let boundary = next, climbed < levels, frames.insert(boundary).inserted {
+                    climbed += 1
+                    next = parentOf[boundary]
+                }
+            }
             parts.append(Part(number: parts.count + 1, heads: part.heads, holdsOutside: part.outside,
-                              boundaries: Set(part.boundaries),
+                              boundaries: frames, boundaryCount: part.boundaries.count, share: part.share,
                               elements: part.elements.sorted { order[$0, default: 0] < order[$1, default: 0] }))
             current = nil
         }
@@ -157,11 +193,13 @@ public struct DiagramParts: Sendable {
                 close()
                 toCurrent = 0
             }
-            var part = current ?? ([], false, [], [], 0)
+            var part = current ?? ([], false, [], [], 0, 1, unit.share)
             if let head = unit.head { if part.heads.last != head { part.heads.append(head) } } else { part.outside = true }
             part.boundaries += unit.boundaries
             part.elements += unit.elements
             part.weight += unit.elements.count + withinUnit + toCurrent
+            part.height = max(part.height, unit.height)
+            if part.elements.count > unit.elements.count || unit.share == nil { part.share = nil }
             current = part
             for element in unit.elements { partOf[element] = parts.count }
         }
@@ -171,16 +209,18 @@ public struct DiagramParts: Sendable {
     }
 
     /// A part's title from the boundaries that head it: "Payments, Ledger and Audit", or for more
-    /// than three "Zone 0, Zone 1 … Zone 115 (20 boundaries)".
+    /// than three "Zone 0, Zone 1 … Zone 115 (20 boundaries)"; a share of one large boundary says
+    /// which elements it holds.
     public static func title(of part: Part, names: [String: String]) -> String {
         let heads = part.heads.map { names[$0] ?? $0 }
         var title = switch heads.count {
         case 0: ""
         case 1: heads[0]
         case 2, 3: heads.dropLast().joined(separator: ", ") + " and " + heads.last!
-        default: "\(heads[0]), \(heads[1]) … \(heads.last!) (\(heads.count) boundaries)"
+        default: "\(heads[0]), \(heads[1]) … \(heads.last!) (\(part.boundaryCount) boundaries)"
         }
         if part.holdsOutside { title += title.isEmpty ? "Elements outside any boundary" : ", and elements outside any boundary" }
+        if let share = part.share { title += " (\(share))" }
         return title
     }
 }

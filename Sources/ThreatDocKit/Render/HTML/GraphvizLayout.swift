@@ -86,10 +86,11 @@ public struct GraphvizLayout: Sendable {
         return text.trimmingCharacters(in: .whitespacesAndNewlines)
     }()
 
-    /// The cache key: a layout is reused whatever CPU share it was given, since a finished layout
-    /// does not depend on it.
+    /// The cache key includes the CPU share: a layout that finished within a larger share must not
+    /// stand in for one that would have run out of a smaller one, or the page would depend on the
+    /// cache's history.
     private static func key(_ job: Job) -> String {
-        Digest.of("graphviz-svg-v3", BuildIdentity.current, graphvizVersion, job.titleID, job.dot)
+        Digest.of("graphviz-svg-v3", BuildIdentity.current, graphvizVersion, "\(job.cpuSeconds)", job.titleID, job.dot)
     }
 
     private func cached(_ job: Job) -> String? {
@@ -193,17 +194,9 @@ public struct GraphvizLayout: Sendable {
             let tagEnd = min(end, bytes.count - 1)
             if let problem = unsafeTag(bytes, from: index, to: tagEnd) { return .failure(.unsafeOutput(problem)) }
             if first {
-                // Fit the page: drop the fixed size (` width="…"`, ` height="…"`), keep the viewBox.
-                var position = index
-                while position < tagEnd {
-                    let attribute = [Self.widthAttribute, Self.heightAttribute].first { matches($0, at: position, before: tagEnd) }
-                    if let attribute, let close = (position + attribute.count..<tagEnd).first(where: { bytes[$0] == 0x22 }) {
-                        position = close + 1
-                    } else {
-                        out.append(bytes[position])
-                        position += 1
-                    }
-                }
+                // Keep Graphviz's natural size (width and height in points): a large diagram is shown at
+                // a readable size and scrolls sideways, a small one is not blown up.
+                out.append(contentsOf: bytes[index..<tagEnd])
                 out.append(contentsOf: Array(" class=\"dfd\" role=\"img\" aria-labelledby=\"\(titleID)\" focusable=\"false\">".utf8))
                 first = false
             } else {
@@ -266,7 +259,6 @@ public struct GraphvizLayout: Sendable {
         return nil
     }
 
-    private static let widthAttribute = Array(" width=\"".utf8), heightAttribute = Array(" height=\"".utf8)
     private static let bannedElements = ["script", "foreignobject", "iframe", "image", "use"].map { ($0, Array($0.utf8)) }
     private static let on = Array("on".utf8), style = Array("style".utf8), href = Array("href".utf8)
     private static let namespacedHref = Array(":href".utf8)

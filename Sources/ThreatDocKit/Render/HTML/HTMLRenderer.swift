@@ -82,22 +82,6 @@ public struct HTMLRenderer: Sendable {
         return page(for: model, diagrams: sets[0])
     }
 
-    /// What the overview of a large model leaves out, in words for the page.
-    static func overviewNote(_ model: ResolvedModel, quickAfter seconds: Int?) -> String {
-        let plan = DataFlowGraph.overviewPlan(model)
-        let simplified = plan.simplified
-        if let seconds {
-            return " Its layout with the flows between boundaries needed more than \(seconds) s of CPU time (its share of the diagram budget), so the boxes are drawn without them."
-        }
-        return switch plan.level {
-        case 0: simplified
-            ? " There are many such flows, so they are drawn as straight lines without counts (hover a line for its count), with a quicker layout." : ""
-        case 1: " There are too many boundaries to draw each, so each box is an outermost boundary with everything inside it"
-            + (simplified ? "; flows are straight lines without counts (hover a line for its count)." : ".")
-        default: " There are too many boundaries and flows to draw the flows, so the boxes show the outermost boundaries and how many elements each holds."
-        }
-    }
-
     static func quickNote(_ seconds: Int?) -> String {
         guard let seconds else { return "" }
         return " Its full layout needed more than \(seconds) s of CPU time (its share of the diagram budget), so it is drawn with straight, unlabelled flows and a quicker layout."
@@ -121,11 +105,19 @@ public struct HTMLRenderer: Sendable {
                 problems.append(Diagnostic(.diagramFailed, "the data-flow diagram of '\(model.id)' could not be drawn: \(error.description)", at: location))
             case nil: break
             }
+            if let seconds = diagrams.wholeTimedOut {
+                problems.append(Diagnostic(.diagramOverBudget, "the data-flow diagram of '\(model.id)' needed more than \(seconds) s of CPU time; it is drawn as the boundary overview and its parts", at: location))
+            }
+            if let seconds = diagrams.main.fullLayoutTimedOut {
+                problems.append(Diagnostic(.diagramOverBudget, "the overview of '\(model.id)' needed more than its \(seconds) s share of CPU time; its boxes are drawn without arrows", at: location))
+            }
             if diagrams.overview {
                 let why = diagrams.wholeTimedOut.map { "The whole diagram needed more than \($0) s of CPU time (the diagram budget), so it" }
                     ?? "With \(model.elements.count) elements and \(model.flows.count) flows, the diagram"
-                note = why + " shows the trust boundaries and the flows between them; the tables list every element and flow."
-                    + Self.overviewNote(model, quickAfter: diagrams.main.fullLayoutTimedOut)
+                let drawsArrows = !diagrams.main.quick && !DataFlowGraph.overviewPlan(model).arrows.isEmpty
+                let arrows = drawsArrows ? " and the flows between them" : ""
+                note = why + " shows the trust boundaries\(arrows); the tables list every element and flow."
+                    + DataFlowGraph.overviewNote(model, quickAfter: diagrams.main.fullLayoutTimedOut)
             }
             if let plan = diagrams.parts, !plan.parts.isEmpty {
                 let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -138,6 +130,9 @@ public struct HTMLRenderer: Sendable {
                                                title: "Part \(part.number) of \(total): \(DiagramParts.title(of: part, names: names))",
                                                partSVG: nil, failure: nil, note: Self.quickNote(drawing.fullLayoutTimedOut).dropFirst().description)
                     if view.note?.isEmpty == true { view.note = nil }
+                    if let seconds = drawing.fullLayoutTimedOut {
+                        problems.append(Diagnostic(.diagramOverBudget, "part \(part.number) of the data-flow diagram of '\(model.id)' needed more than its \(seconds) s share of CPU time; its flows are drawn without labels", at: location))
+                    }
                     switch drawing.result {
                     case .success(let text): view.partSVG = text
                     case .failure(let error):

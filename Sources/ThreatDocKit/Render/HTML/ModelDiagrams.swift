@@ -37,7 +37,7 @@ struct ModelDiagrams: Sendable {
         // A 200-box overview takes dot about 1 s, a 60-element part well under that.
         let share = max(1, budget / 2 / max(1, parts.parts.count))
         self.parts = parts
-        main = Drawing(job: .init(dot: DataFlowGraph.overview(model), cpuSeconds: max(1, budget - budget / 2)), quick: false)
+        main = Drawing(job: .init(dot: DataFlowGraph.overview(model, parts: parts), cpuSeconds: max(1, budget - budget / 2)), quick: false)
         partDrawings = parts.parts.indices.map { index in
             Drawing(job: .init(dot: DataFlowGraph.part(model, parts, index: index), cpuSeconds: share,
                                titleID: Self.partAnchor(parts.parts[index].number) + "-title"), quick: false)
@@ -77,7 +77,7 @@ struct ModelDiagrams: Sendable {
             return
         }
         if !main.quick, case .failure(.timedOut(let seconds)) = main.result {
-            main = Drawing(job: .init(dot: DataFlowGraph.overview(model, quick: true), cpuSeconds: main.job.cpuSeconds),
+            main = Drawing(job: .init(dot: DataFlowGraph.overview(model, quick: true, parts: parts), cpuSeconds: main.job.cpuSeconds),
                            quick: true, fullLayoutTimedOut: seconds)
         }
         guard let parts else { return }

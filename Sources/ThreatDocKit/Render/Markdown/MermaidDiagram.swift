@@ -80,11 +80,11 @@ public enum MermaidDiagram {
         let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         var nodeID: [String: String] = [:]
         for (index, group) in groups.enumerated() { nodeID[group] = "g\(index + 1)" }
-        let counts = Dictionary(grouping: model.elements, by: { plan.groupOf[$0.id]! }).mapValues(\.count)
+        let (counts, inside) = DataFlowGraph.boxCounts(model, plan)
         var lines = ["flowchart TB"]
         for group in groups {
-            let title = group == DataFlowGraph.outside ? "Outside any boundary" : (names[group] ?? group)
-            lines.append("  \(nodeID[group]!)[\(label("\(title) (\(counts[group] ?? 0) elements)"))]")
+            let text = DataFlowGraph.boxLabel(group, plan: plan, model: model, names: names, elements: counts, inside: inside)
+            lines.append("  \(nodeID[group]!)[\(label(text))]")
         }
         let arrows = plan.arrows.count <= maxOverviewArrows
         if arrows {
@@ -141,21 +141,23 @@ public enum MermaidDiagram {
     public static func diagrams(_ model: ResolvedModel) -> (main: String, note: String?, parts: [(title: String, mermaid: String)]) {
         guard DataFlowGraph.drawsOverview(model) else { return (flowchart(model), nil, []) }
         let overview = overview(model)
-        let plan = DiagramParts.plan(model)
+        let parts = DiagramParts.plan(model)
         let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let total = plan.parts.count + plan.leftOut
+        let total = parts.parts.count + parts.leftOut
+        let plan = DataFlowGraph.overviewPlan(model)
         var note = "With \(model.elements.count) elements and \(model.flows.count) flows, the first diagram shows the trust boundaries"
-            + (overview.arrows ? " and the flows between them" : " (too many flows between them to draw)") + "; the tables list every element and flow."
-        if !plan.parts.isEmpty {
-            note += plan.leftOut == 0
+            + (overview.arrows && !plan.arrows.isEmpty ? " and the flows between them" : "") + "; the tables list every element and flow."
+            + (overview.arrows ? DataFlowGraph.overviewNote(model) : " There are too many flows between boundaries to draw them here.")
+        if !parts.parts.isEmpty {
+            note += parts.leftOut == 0
                 ? " Parts 1 to \(total) below draw every element inside its boundaries, with the flows between them; a dotted arrow leads to another part."
-                : " Parts 1 to \(plan.parts.count) below draw the elements of the first boundaries; the other \(plan.leftOut) parts are not drawn."
+                : " Parts 1 to \(parts.parts.count) below draw the elements of the first boundaries; the other \(parts.leftOut) parts are not drawn."
         }
-        let parts = plan.parts.indices.map { index in
-            (title: "Part \(plan.parts[index].number) of \(total): \(DiagramParts.title(of: plan.parts[index], names: names))",
-             mermaid: part(model, plan, index: index))
+        let drawn = parts.parts.indices.map { index in
+            (title: "Part \(parts.parts[index].number) of \(total): \(DiagramParts.title(of: parts.parts[index], names: names))",
+             mermaid: part(model, parts, index: index))
         }
-        return (overview.mermaid, note, parts)
+        return (overview.mermaid, note, drawn)
     }
 
     /// A quoted Mermaid label: letters, digits, spaces and harmless punctuation stay; everything else

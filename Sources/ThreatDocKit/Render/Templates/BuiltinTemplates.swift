@@ -704,7 +704,8 @@ svg.chart .ev-unverified { fill: var(--ack); } svg.chart .ev-failing-as-expected
 svg.chart .empty { fill: var(--na); }
 svg.overview .cell { stroke: none; }
 .diagram-scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: .5rem; padding: .5rem; background: var(--bg); }
-svg.dfd { min-width: 36rem; width: 100%; height: auto; }
+/* Diagrams keep Graphviz's natural size (readable 10pt labels) and scroll sideways when wider. */
+svg.dfd { display: block; max-width: none; height: auto; }
 .text-alternative { margin: .75rem 0; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 @media (max-width: 40rem) {
@@ -721,6 +722,7 @@ svg.dfd { min-width: 36rem; width: 100%; height: auto; }
   a { color: #000; text-decoration: none; }
   .threat, .mitigation, .finding, figure, table { break-inside: avoid; }
   .diagram-scroll { overflow: visible; border: 0; }
+  svg.dfd { max-width: 100%; }
   details.text-alternative > *:not(summary) { display: block; }
 }
 
