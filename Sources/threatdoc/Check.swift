@@ -39,31 +39,16 @@ struct Check: ParsableCommand {
         return name
     }
 
-    @Option(help: ArgumentHelp("CPU seconds (at least 1) that all of one model's diagram layouts share; a layout past its share is drawn again the quicker way, and the page says so. Cached layouts are reused.", valueName: "seconds"))
-    var diagramBudget: Int = GraphvizLayout.defaultCPUSeconds
-
     @Flag(help: "Do not check that the output folder is fresh.")
     var noOutputCheck = false
 
-    @Option(help: ArgumentHelp("Formats the output folder holds, comma-separated: markdown, html (as given to render).", valueName: "list"))
-    var formats: String = "markdown,html"
-
-    @Option(help: ArgumentHelp("A folder of templates that override the built-in ones (default: templates/ when it exists).", valueName: "dir"))
-    var templates: String?
+    /// The options `render` was given; check renders the same way to compare.
+    @OptionGroup var rendering: RenderOptions
 
     @Option(help: "When to use colour in text output: auto, always or never.")
     var color: ColorMode = .auto
 
-    var formatList: [SiteBuilder.Format] {
-        formats.split(separator: ",").compactMap { SiteBuilder.Format(rawValue: $0.trimmingCharacters(in: .whitespaces)) }
-    }
-
     func validate() throws {
-        guard diagramBudget >= 1 else { throw ValidationError("--diagram-budget must be at least 1") }
-        let names = formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !names.isEmpty, names.allSatisfy({ SiteBuilder.Format(rawValue: $0) != nil }) else {
-            throw ValidationError("unknown format in '\(formats)'; formats: markdown, html")
-        }
         for gate in failOn.flatMap({ $0.split(separator: ",").map(String.init) }) where Gate.parse(gate) == nil {
             throw ValidationError("'\(gate)' is not a gate; gates: \(Gate.names)")
         }
@@ -79,10 +64,7 @@ struct Check: ParsableCommand {
         var freshness = FreshnessReport()
         var renderDiagnostics = DiagnosticBag()
         if !noOutputCheck, outcome.models != nil {
-            var builder = SiteBuilder(formats: formatList, outputDirectory: output,
-                                      templatesFolder: templates ?? SiteBuilder.defaultTemplatesFolder,
-                                      cache: try CacheOption.open(nil, disabled: false))
-            builder.diagramBudget = diagramBudget
+            let builder = rendering.builder(output: output, cache: try rendering.openCache())
             if let files = builder.build(outcome, into: &renderDiagnostics) {
                 freshness = FreshnessReport.compare(expected: files, directory: output)
             }

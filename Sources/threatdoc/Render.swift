@@ -35,23 +35,10 @@ struct Render: ParsableCommand {
         return name
     }
 
-    @Option(help: ArgumentHelp("A folder of templates that override the built-in ones (default: templates/ when it exists).", valueName: "dir"))
-    var templates: String?
-
     @Option(help: ArgumentHelp("Print the template context of the model with this ID as JSON, and write nothing.", valueName: "model-id"))
     var dumpContext: String?
 
-    @Option(help: ArgumentHelp("Formats to write, comma-separated: markdown, html.", valueName: "list"))
-    var formats: String = "markdown,html"
-
-    @Option(help: ArgumentHelp("Where parsed models, diagram layouts and pages are cached (default: $XDG_CACHE_HOME/threatdoc or ~/.cache/threatdoc).", valueName: "dir"))
-    var cacheDir: String?
-
-    @Flag(help: "Parse, lay out and render everything again instead of using the cache.")
-    var noCache = false
-
-    @Option(help: ArgumentHelp("CPU seconds (at least 1) that all of one model's diagram layouts share; a layout past its share is drawn again the quicker way, and the page says so. Cached layouts are reused.", valueName: "seconds"))
-    var diagramBudget: Int = GraphvizLayout.defaultCPUSeconds
+    @OptionGroup var rendering: RenderOptions
 
     @Flag(help: "Carry files threatdoc did not write (CNAME, a gh-pages checkout's .git) into the new output instead of stopping.")
     var keepForeign = false
@@ -65,23 +52,11 @@ struct Render: ParsableCommand {
     @Option(help: "When to use colour: auto, always or never. NO_COLOR disables auto.")
     var color: ColorMode = .auto
 
-    func validate() throws {
-        guard diagramBudget >= 1 else { throw ValidationError("--diagram-budget must be at least 1") }
-        let unknown = formatList.filter { !["markdown", "html"].contains($0) }
-        guard unknown.isEmpty, !formatList.isEmpty else {
-            throw ValidationError("unknown format '\(unknown.first ?? formats)'; formats: markdown, html")
-        }
-    }
-
-    var formatList: [String] {
-        formats.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-    }
-
     func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
 
     func run() throws {
         defer { StageTimer.shared.report() }
-        let cache = try CacheOption.open(cacheDir, disabled: noCache)
+        let cache = try rendering.openCache()
         let outcome = StageTimer.shared.measure("pipeline (wall)") { input.run(parseCache: cache.map(ParseCache.init)) }
         ProcessLifetime.keep(outcome)
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardError), sources: outcome.sources)
@@ -97,7 +72,7 @@ struct Render: ParsableCommand {
             throw ExitCode(ExitStatus.for(outcome, strict: strict) == 0 ? 1 : ExitStatus.for(outcome, strict: strict))
         }
         var diagnostics = DiagnosticBag()
-        let templateFolder = templates ?? SiteBuilder.defaultTemplatesFolder
+        let templateFolder = rendering.templatesFolder
 
         if let dumpDot {
             guard let model = models.first(where: { $0.id == dumpDot }) else {
@@ -123,10 +98,8 @@ struct Render: ParsableCommand {
         if interactive, models.count > 20 {
             FileHandle.standardError.write(Data("rendering \(models.count) models…\r".utf8))
         }
-        var builder = SiteBuilder(formats: formatList.compactMap(SiteBuilder.Format.init(rawValue:)), outputDirectory: output,
-                                  templatesFolder: templateFolder, cache: cache)
+        var builder = rendering.builder(output: output, cache: cache)
         builder.keepForeign = keepForeign
-        builder.diagramBudget = diagramBudget
         // Held from reading what the last render wrote to the swap, so two renders never interleave.
         let lock: OutputLock
         do {
@@ -159,10 +132,13 @@ struct Render: ParsableCommand {
         }
         report(shown + diagnostics.sorted)
         for model in models {
-            let written = formatList.map { $0 == "html" ? "\(outputFolder)/html/\(model.id).html" : "\(outputFolder)/\(model.id).md" }
+            let written = rendering.formatList.map { $0 == "html" ? "\(outputFolder)/html/\(model.id).html" : "\(outputFolder)/\(model.id).md" }
             Console.output("rendered \(model.id): \(plural(model.threats.count, "threat")), \(plural(model.mitigations.count, "mitigation")) → \(written.joined(separator: ", "))")
         }
-        Console.output("\(models.count) model\(models.count == 1 ? "" : "s") rendered into \(outputFolder)/ (\(built.files.count + built.kept.count + 1) files); \(outcome.summary.line)")
+        // The summary counts what rendering found too (a diagram that could not be drawn is a warning).
+        var everything = outcome
+        everything.diagnostics += diagnostics.diagnostics
+        Console.output("\(models.count) model\(models.count == 1 ? "" : "s") rendered into \(outputFolder)/ (\(built.files.count + built.kept.count + 1) files); \(everything.summary.line)")
         if strict, (outcome.diagnostics + diagnostics.diagnostics).contains(where: { $0.severity == .warning }) {
             throw ExitCode(ExitStatus.findings)
         }

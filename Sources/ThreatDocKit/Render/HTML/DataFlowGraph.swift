@@ -154,7 +154,7 @@ public enum DataFlowGraph {
     /// and `keepsBoundary` choose a part of the model. `graphID` prefixes Graphviz's generated IDs, so
     /// that several diagrams can share a page. `quick` draws flows without labels, with the quicker
     /// options; `stubs` adds nodes and edges of its own.
-    static func clustered(_ model: ResolvedModel, graphID: String?, quick: Bool, unlabelledPast: Int = .max,
+    static func clustered(_ model: ResolvedModel, graphID: String?, quick: Bool, unlabelledPast: Int = .max, drawsFlows: Bool = true,
                           keepsElement: (String) -> Bool, keepsBoundary: (String) -> Bool,
                           stubs: (_ nodeID: [String: String]) -> (nodes: [String], edges: [(String, Int)]) = { _ in ([], []) }) -> String {
         var nodeID: [String: String] = [:]
@@ -190,9 +190,9 @@ public enum DataFlowGraph {
         for element in model.elements where nodeID[element.id] != nil && (element.boundary == nil || clusterID[element.boundary!] == nil) {
             node(element, indent: "  ")
         }
-        let extra = stubs(nodeID)
+        let extra: (nodes: [String], edges: [(String, Int)]) = drawsFlows ? stubs(nodeID) : ([], [])
         for line in extra.nodes { out += "  \(line)\n" }
-        let flows = model.flows.filter { nodeID[$0.from] != nil && nodeID[$0.to] != nil }
+        let flows = drawsFlows ? model.flows.filter { nodeID[$0.from] != nil && nodeID[$0.to] != nil } : []
         let unlabelled = quick || flows.count + extra.edges.count > unlabelledPast
         if unlabelled { out += "  graph [\(simplifiedLayout)];\n" }
         for flow in flows {
@@ -210,12 +210,46 @@ public enum DataFlowGraph {
     /// Part `index` of a large model (see `DiagramParts`): its elements inside their boundaries, the
     /// flows between them, and for flows to other parts one dashed arrow per element and part, to a
     /// box that names that part and links to it.
-    static func part(_ model: ResolvedModel, _ plan: DiagramParts, index: Int, quick: Bool = false) -> String {
+    /// How a part draws its flows, by their number alone: labelled; unlabelled with the quicker
+    /// options past `maxLabelledPartEdges`; not at all past `maxDrawnPartEdges` (a boundary of 44
+    /// elements with a flow between every pair took dot 1.5 s unlabelled; 400 edges take 0.03 s).
+    public enum PartStyle: Int, Comparable, Sendable {
+        case labelled, unlabelled, withoutFlows
+
+        public static func < (a: PartStyle, b: PartStyle) -> Bool { a.rawValue < b.rawValue }
+        /// The quicker style, for a layout past its share; nil when there is none.
+        var quicker: PartStyle? { PartStyle(rawValue: rawValue + 1) }
+    }
+
+    public static let maxDrawnPartEdges = 400
+
+    /// The part's flows and its arrows to other parts: the edges its diagram would draw.
+    static func partEdges(_ model: ResolvedModel, _ plan: DiagramParts, index: Int) -> Int {
+        let elements = Set(plan.parts[index].elements)
+        var inside = 0
+        var crossings = Set<String>()
+        for flow in model.flows {
+            let fromHere = elements.contains(flow.from), toHere = elements.contains(flow.to)
+            if fromHere, toHere { inside += 1; continue }
+            guard fromHere || toHere else { continue }
+            let other = fromHere ? flow.to : flow.from
+            crossings.insert("\(fromHere ? flow.from : flow.to)\u{0}\(plan.partOf[other] ?? -1)\u{0}\(fromHere)")
+        }
+        return inside + crossings.count
+    }
+
+    static func partStyle(_ model: ResolvedModel, _ plan: DiagramParts, index: Int) -> PartStyle {
+        let edges = partEdges(model, plan, index: index)
+        return edges > maxDrawnPartEdges ? .withoutFlows : edges > maxLabelledPartEdges ? .unlabelled : .labelled
+    }
+
+    static func part(_ model: ResolvedModel, _ plan: DiagramParts, index: Int, style: PartStyle? = nil) -> String {
+        let style = style ?? partStyle(model, plan, index: index)
         let part = plan.parts[index]
         let elements = Set(part.elements)
         let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let known = Set(model.elements.map(\.id))
-        return clustered(model, graphID: "dfd_part\(part.number)", quick: quick, unlabelledPast: maxLabelledPartEdges,
+        return clustered(model, graphID: "dfd_part\(part.number)", quick: style != .labelled, drawsFlows: style != .withoutFlows,
                          keepsElement: { elements.contains($0) }, keepsBoundary: { part.boundaries.contains($0) }) { nodeID in
             // (element, other part or -1 for parts not drawn, outgoing) -> flows
             var counts: [String: Int] = [:]
@@ -243,13 +277,11 @@ public enum DataFlowGraph {
         }
     }
 
-    /// Boundaries as nodes, with their element counts, and the flows between them aggregated.
     /// Boundaries as boxes, with their element counts, and the flows between them aggregated. Each
-    /// box links to the part that draws its elements when there are `parts`. `quick` draws the boxes
-    /// without arrows (the parts still draw every flow): for an overview past its share of the budget.
-    static func overview(_ model: ResolvedModel, quick: Bool = false, parts: DiagramParts? = nil) -> String {
-        var plan = overviewPlan(model)
-        if quick { plan = OverviewPlan(level: plan.level, groupOf: plan.groupOf, arrows: [:]) }
+    /// box links to the part that draws its elements when there are `parts`. (An overview without
+    /// arrows is drawn by `OverviewGrid` instead.)
+    static func overview(_ model: ResolvedModel, parts: DiagramParts? = nil) -> String {
+        let plan = overviewPlan(model)
         let groupOf = plan.groupOf
         let groups = Array(Set(groupOf.values)).sorted()
         let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -271,14 +303,6 @@ public enum DataFlowGraph {
                 ?? (group == outside ? "" : ", href=\"#boundary-\(group.lowercased())\"")
             let style = group == outside ? "filled,rounded" : "filled,dashed,rounded"
             out += "  \(nodeID[group]!) [label=\(label(text)), shape=box, style=\"\(style)\"\(link)];\n"
-        }
-        if plan.arrows.isEmpty, groups.count > 1 {
-            // Boxes without arrows would all share one rank, a strip thousands of points wide; invisible
-            // edges stack them into columns, a near-square grid.
-            let columns = Int(Double(groups.count).squareRoot().rounded(.up))
-            for index in 0..<(groups.count - columns) {
-                out += "  \(nodeID[groups[index]]!) -> \(nodeID[groups[index + columns]]!) [style=invis];\n"
-            }
         }
         var edges: [String: Int] = [:]
         for (pair, count) in plan.arrows {
@@ -325,7 +349,7 @@ public enum DataFlowGraph {
     /// A DOT string literal in which only letters, digits and spaces are literal.
     static func label(_ text: String) -> String {
         var out = "\""
-        for scalar in text.unicodeScalars {
+        for scalar in DiagramText.label(text).unicodeScalars {
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9", " ":
                 out.unicodeScalars.append(scalar)

@@ -212,7 +212,7 @@ public struct DiagramParts: Sendable {
     /// than three "Zone 0, Zone 1 … Zone 115 (20 boundaries)"; a share of one large boundary says
     /// which elements it holds.
     public static func title(of part: Part, names: [String: String]) -> String {
-        let heads = part.heads.map { names[$0] ?? $0 }
+        let heads = part.heads.map { DiagramText.short(names[$0] ?? $0) }
         var title = switch heads.count {
         case 0: ""
         case 1: heads[0]

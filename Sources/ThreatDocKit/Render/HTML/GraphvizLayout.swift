@@ -1,5 +1,8 @@
 import CPlatform
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Lays out DOT with Graphviz's `dot` program, as a child process.
 ///
@@ -133,10 +136,23 @@ public struct GraphvizLayout: Sendable {
         // timer is only a backstop for a dot that waits on something.
         _ = threatdoc_limit_cpu_seconds(process.processIdentifier, timeoutSeconds)
         let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(timeoutSeconds * 4), execute: timer)
-        // Feed stdin on another thread so a full stdout pipe cannot deadlock us.
+        // The backstop is generous: on a machine busy enough, wall time runs far ahead of CPU time.
+        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(60 + timeoutSeconds * 10), execute: timer)
+        // Feed stdin on another thread so a full stdout pipe cannot deadlock us. dot can exit before
+        // reading everything (a syntax error); the write then fails with EPIPE, and SIGPIPE, which
+        // would end threatdoc, is blocked on this thread only (the kernel directs it to the writer).
         let writer = Thread {
-            input.fileHandleForWriting.write(Data(dot.utf8))
+            var blocked = sigset_t()
+            sigemptyset(&blocked)
+            sigaddset(&blocked, SIGPIPE)
+            pthread_sigmask(SIG_BLOCK, &blocked, nil)
+            let descriptor = input.fileHandleForWriting.fileDescriptor
+            var bytes = Array(dot.utf8)[...]
+            while !bytes.isEmpty {
+                let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+                if written < 0 { if errno == EINTR { continue } else { break } }
+                bytes = bytes.dropFirst(written)
+            }
             try? input.fileHandleForWriting.close()
         }
         writer.start()

@@ -82,9 +82,18 @@ public struct HTMLRenderer: Sendable {
         return page(for: model, diagrams: sets[0])
     }
 
-    static func quickNote(_ seconds: Int?) -> String {
-        guard let seconds else { return "" }
-        return " Its full layout needed more than \(seconds) s of CPU time (its share of the diagram budget), so it is drawn with straight, unlabelled flows and a quicker layout."
+    /// What a part's style leaves out, and why, for its caption; nil when it draws everything.
+    static func partNote(_ drawing: ModelDiagrams.Drawing, edges: Int) -> String? {
+        let how = switch drawing.style {
+        case .unlabelled?: "its flows are drawn as straight lines without labels (hover a line for its flow), with a quicker layout"
+        case .withoutFlows?: "its flows are not drawn; the tables list them"
+        default: ""
+        }
+        if let seconds = drawing.fullLayoutTimedOut {
+            return "Its fuller layout needed more than \(seconds) s of CPU time (its share of the diagram budget), so \(how)."
+        }
+        guard !how.isEmpty else { return nil }
+        return "With \(edges) flows and arrows to other parts, \(how)."
     }
 
     func page(for model: ResolvedModel, diagrams: ModelDiagrams?) -> (page: HTMLModelPage, problems: [Diagnostic]) {
@@ -128,10 +137,10 @@ public struct HTMLRenderer: Sendable {
                 for (part, drawing) in zip(plan.parts, diagrams.partDrawings) {
                     var view = HTMLDiagramPart(number: part.number, anchor: ModelDiagrams.partAnchor(part.number), titleID: drawing.job.titleID,
                                                title: "Part \(part.number) of \(total): \(DiagramParts.title(of: part, names: names))",
-                                               partSVG: nil, failure: nil, note: Self.quickNote(drawing.fullLayoutTimedOut).dropFirst().description)
-                    if view.note?.isEmpty == true { view.note = nil }
+                                               partSVG: nil, failure: nil,
+                                               note: Self.partNote(drawing, edges: DataFlowGraph.partEdges(model, plan, index: part.number - 1)))
                     if let seconds = drawing.fullLayoutTimedOut {
-                        problems.append(Diagnostic(.diagramOverBudget, "part \(part.number) of the data-flow diagram of '\(model.id)' needed more than its \(seconds) s share of CPU time; its flows are drawn without labels", at: location))
+                        problems.append(Diagnostic(.diagramOverBudget, "part \(part.number) of the data-flow diagram of '\(model.id)' needed more than its \(seconds) s share of CPU time; it is drawn the quicker way", at: location))
                     }
                     switch drawing.result {
                     case .success(let text): view.partSVG = text

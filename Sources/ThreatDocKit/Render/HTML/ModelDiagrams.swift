@@ -10,6 +10,8 @@ struct ModelDiagrams: Sendable {
     struct Drawing: Sendable {
         var job: GraphvizLayout.Job
         var quick: Bool
+        /// How a part draws its flows (nil for the whole and the overview).
+        var style: DataFlowGraph.PartStyle?
         var result: Result<String, GraphvizLayout.Failure>?
         /// The CPU seconds its full layout ran past, when it is drawn the quicker way.
         var fullLayoutTimedOut: Int?
@@ -24,6 +26,12 @@ struct ModelDiagrams: Sendable {
 
     static func partAnchor(_ number: Int) -> String { "diagram-part-\(number)" }
 
+    /// The overview as threatdoc's own grid of boxes, already drawn: nothing for Graphviz to do.
+    static func grid(_ model: ResolvedModel, parts: DiagramParts?, after seconds: Int?) -> Drawing {
+        Drawing(job: .init(dot: "", cpuSeconds: 0), quick: true, result: .success(OverviewGrid.svg(model, parts: parts)),
+                fullLayoutTimedOut: seconds)
+    }
+
     init(_ model: ResolvedModel, budget: Int, overview: Bool? = nil) {
         let overview = overview ?? DataFlowGraph.drawsOverview(model)
         self.overview = overview
@@ -37,10 +45,15 @@ struct ModelDiagrams: Sendable {
         // A 200-box overview takes dot about 1 s, a 60-element part well under that.
         let share = max(1, budget / 2 / max(1, parts.parts.count))
         self.parts = parts
-        main = Drawing(job: .init(dot: DataFlowGraph.overview(model, parts: parts), cpuSeconds: max(1, budget - budget / 2)), quick: false)
+        if DataFlowGraph.overviewPlan(model).level == 2 {
+            main = Self.grid(model, parts: parts, after: nil)
+        } else {
+            main = Drawing(job: .init(dot: DataFlowGraph.overview(model, parts: parts), cpuSeconds: max(1, budget - budget / 2)), quick: false)
+        }
         partDrawings = parts.parts.indices.map { index in
-            Drawing(job: .init(dot: DataFlowGraph.part(model, parts, index: index), cpuSeconds: share,
-                               titleID: Self.partAnchor(parts.parts[index].number) + "-title"), quick: false)
+            let style = DataFlowGraph.partStyle(model, parts, index: index)
+            return Drawing(job: .init(dot: DataFlowGraph.part(model, parts, index: index, style: style), cpuSeconds: share,
+                                      titleID: Self.partAnchor(parts.parts[index].number) + "-title"), quick: false, style: style)
         }
     }
 
@@ -77,15 +90,16 @@ struct ModelDiagrams: Sendable {
             return
         }
         if !main.quick, case .failure(.timedOut(let seconds)) = main.result {
-            main = Drawing(job: .init(dot: DataFlowGraph.overview(model, quick: true, parts: parts), cpuSeconds: main.job.cpuSeconds),
-                           quick: true, fullLayoutTimedOut: seconds)
+            main = Self.grid(model, parts: parts, after: seconds)
         }
         guard let parts else { return }
+        // A part past its share is drawn in the next quicker style; one already without flows has none.
         for index in partDrawings.indices where !partDrawings[index].quick {
-            guard case .failure(.timedOut(let seconds)) = partDrawings[index].result else { continue }
+            guard case .failure(.timedOut(let seconds)) = partDrawings[index].result,
+                  let quicker = partDrawings[index].style?.quicker else { continue }
             var job = partDrawings[index].job
-            job.dot = DataFlowGraph.part(model, parts, index: index, quick: true)
-            partDrawings[index] = Drawing(job: job, quick: true, fullLayoutTimedOut: seconds)
+            job.dot = DataFlowGraph.part(model, parts, index: index, style: quicker)
+            partDrawings[index] = Drawing(job: job, quick: true, style: quicker, fullLayoutTimedOut: seconds)
         }
     }
 }

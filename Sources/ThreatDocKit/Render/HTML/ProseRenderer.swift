@@ -118,7 +118,8 @@ public enum HTMLEscaping {
                 let v = scalar.value
                 if (v < 0x20 && v != 0x0A && v != 0x09) || (0x7F...0x9F).contains(v) {
                     out += "&#xFFFD;"
-                } else if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C {
+                } else if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
+                            || v == 0x2028 || v == 0x2029 {
                     // Visible instead of reordering the text around it.
                     out += "(U+\(String(v, radix: 16, uppercase: true)))"
                 } else {

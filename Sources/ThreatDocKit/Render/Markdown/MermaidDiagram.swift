@@ -12,7 +12,8 @@ public enum MermaidDiagram {
 
     /// Elements inside their boundaries and the flows between them; `keepsElement` and
     /// `keepsBoundary` choose a part of the model, and `stubs` adds lines of its own.
-    static func flowchart(_ model: ResolvedModel, keepsElement: (String) -> Bool, keepsBoundary: (String) -> Bool,
+    static func flowchart(_ model: ResolvedModel, style: DataFlowGraph.PartStyle = .labelled,
+                          keepsElement: (String) -> Bool, keepsBoundary: (String) -> Bool,
                           stubs: (_ nodeID: [String: String]) -> [String] = { _ in [] }) -> String {
         var nodeID: [String: String] = [:]
         for (index, element) in model.elements.enumerated() where keepsElement(element.id) { nodeID[element.id] = "n\(index + 1)" }
@@ -58,9 +59,9 @@ public enum MermaidDiagram {
             node(element, indent: "  ")
         }
         lines += stubs(nodeID)
-        for flow in model.flows {
+        for flow in model.flows where style != .withoutFlows {
             guard let from = nodeID[flow.from], let to = nodeID[flow.to] else { continue }
-            lines.append("  \(from) -->|\(label(flow.label ?? flow.id))| \(to)")
+            lines.append(style == .labelled ? "  \(from) -->|\(label(flow.label ?? flow.id))| \(to)" : "  \(from) --> \(to)")
         }
         for boundary in model.boundaries where boundaryID[boundary.id] != nil {
             lines.append("  style \(boundaryID[boundary.id]!) fill:none,stroke-dasharray:6 4")
@@ -71,6 +72,7 @@ public enum MermaidDiagram {
     /// GitHub renders at most 500 edges in one Mermaid diagram; an overview with more arrows than
     /// this draws its boxes only.
     static let maxOverviewArrows = 400
+    static let maxBoxesWithoutArrows = 150
 
     /// A large model's overview (see `DataFlowGraph.overviewPlan`): a box per boundary, or per
     /// outermost boundary, with its element count, and the flows between boxes with their counts.
@@ -82,11 +84,17 @@ public enum MermaidDiagram {
         for (index, group) in groups.enumerated() { nodeID[group] = "g\(index + 1)" }
         let (counts, inside) = DataFlowGraph.boxCounts(model, plan)
         var lines = ["flowchart TB"]
-        for group in groups {
+        let arrows = !plan.arrows.isEmpty && plan.arrows.count <= maxOverviewArrows
+        // Without arrows, the boxes alone could run past GitHub's 50,000 characters (13,500 boundaries
+        // made 680,000): at most `maxBoxesWithoutArrows` are listed, then how many more there are.
+        let listed = arrows ? groups : Array(groups.prefix(maxBoxesWithoutArrows))
+        for group in listed {
             let text = DataFlowGraph.boxLabel(group, plan: plan, model: model, names: names, elements: counts, inside: inside)
             lines.append("  \(nodeID[group]!)[\(label(text))]")
         }
-        let arrows = plan.arrows.count <= maxOverviewArrows
+        if listed.count < groups.count {
+            lines.append("  more[\(label("… and \(groups.count - listed.count) more boundaries; the HTML site draws them all"))]")
+        }
         if arrows {
             var edges: [(String, Int)] = []
             for (pair, count) in plan.arrows {
@@ -96,10 +104,10 @@ public enum MermaidDiagram {
             }
             lines += edges.map { "  " + $0.0 }.sorted()
         }
-        for group in groups where group != DataFlowGraph.outside {
+        for group in listed where group != DataFlowGraph.outside {
             lines.append("  style \(nodeID[group]!) stroke-dasharray:6 4")
         }
-        return (lines.joined(separator: "\n"), arrows || plan.arrows.isEmpty)
+        return (lines.joined(separator: "\n"), arrows || plan.arrows.isEmpty)  // false: arrows left out
     }
 
     /// Part `index` of a large model (see `DiagramParts`), with a dotted arrow per element and other
@@ -108,8 +116,9 @@ public enum MermaidDiagram {
         let part = plan.parts[index]
         let elements = Set(part.elements)
         let known = Set(model.elements.map(\.id))
-        let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        return flowchart(model, keepsElement: { elements.contains($0) }, keepsBoundary: { part.boundaries.contains($0) }) { nodeID in
+        let style = DataFlowGraph.partStyle(model, plan, index: index)
+        return flowchart(model, style: style, keepsElement: { elements.contains($0) }, keepsBoundary: { part.boundaries.contains($0) }) { nodeID in
+            guard style != .withoutFlows else { return [] }
             var counts: [String: Int] = [:], order: [String] = []
             for flow in model.flows {
                 let fromHere = elements.contains(flow.from), toHere = elements.contains(flow.to)
@@ -124,10 +133,11 @@ public enum MermaidDiagram {
             let targets = Set(order.flatMap { $0.split(separator: " ").filter { $0.hasPrefix("s") }.map(String.init) })
             var lines: [String] = []
             for other in plan.parts where targets.contains("s\(other.number)") {
-                lines.append("  s\(other.number)[/\(label("Part \(other.number): \(DiagramParts.title(of: other, names: names))"))/]")
+                // The heading names the part; the note stays short, so many of them fit GitHub's limit.
+                lines.append("  s\(other.number)[/\(label("Part \(other.number)"))/]")
             }
             if targets.contains("s0") { lines.append("  s0[/\(label("Parts not drawn"))/]") }
-            let labelled = order.count <= DataFlowGraph.maxLabelledPartEdges
+            let labelled = style == .labelled
             for edge in order {
                 let count = counts[edge]!
                 lines.append(labelled ? "  " + edge.replacingOccurrences(of: " -.-> ", with: " -.->|\(label("\(count) flow\(count == 1 ? "" : "s")"))| ") : "  " + edge)
@@ -164,7 +174,7 @@ public enum MermaidDiagram {
     /// becomes a decimal entity code, which Mermaid decodes for display.
     public static func label(_ text: String) -> String {
         var out = "\""
-        for scalar in text.unicodeScalars {
+        for scalar in DiagramText.label(text).unicodeScalars {
             switch scalar {
             case "a"..."z", "A"..."Z", "0"..."9", " ", ".", ",", ":", "-", "_", "/", "(", ")", "+", "=", "?", "!", "'", "*":
                 out.unicodeScalars.append(scalar)
