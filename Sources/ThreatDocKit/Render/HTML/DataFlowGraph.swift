@@ -62,8 +62,10 @@ public enum DataFlowGraph {
         return model.boundaries.map { depthOf($0.id) }.max() ?? 0
     }
 
-    /// The coarsest overview needed, by size alone: a box per boundary past 200 boxes or 600 arrows
-    /// took dot minutes even with the quicker options (1,000 boundaries and 4,000 flows ran past 200 s).
+    /// The coarsest overview needed, by size alone. The overview is the map; the parts have the
+    /// detail. 200 boxes with 590 arrows was an unreadable tangle 11,000 points wide (and 1,000
+    /// boundaries with 4,000 flows ran dot past 200 s), so past 120 boxes or 300 arrows the overview
+    /// is coarser, and at last threatdoc's grid of boxes.
     public static func overviewPlan(_ model: ResolvedModel) -> OverviewPlan {
         for level in 0...1 {
             let groups = grouping(model, level: level)
@@ -75,8 +77,8 @@ public enum DataFlowGraph {
         return OverviewPlan(level: 2, groupOf: grouping(model, level: 1), arrows: [:])
     }
 
-    static let maxOverviewBoxes = 200
-    static let maxOverviewArrows = 600
+    static let maxOverviewBoxes = 120
+    static let maxOverviewArrows = 300
     static let outside = "(outside any boundary)"
 
     /// Each element's box in the overview at `level`.
