@@ -12,7 +12,7 @@ extension TemplateSet {
 <figure class="diagram-figure">
 <p id="dfd-title" class="visually-hidden">Data-flow diagram of {{model.title}}. A text version follows the figure.</p>
 <div class="diagram-scroll">{{{.}}}</div>
-<figcaption>{{^diagramNote}}Boxes are external entities, ellipses processes, cylinders data stores; dashed frames are trust boundaries. Select an element to go to its description.{{/diagramNote}}{{#diagramNote}}Each box is a trust boundary; select one to go to its description. {{.}}{{/diagramNote}}</figcaption>
+<figcaption>{{^diagramNote}}Boxes are external entities, ellipses processes, cylinders data stores; dashed frames are trust boundaries. Select an element to go to its description.{{/diagramNote}}{{#diagramNote}}Each box is a trust boundary; select one to go to the part that draws it. {{.}}{{/diagramNote}}</figcaption>
 </figure>
 {{/diagramSVG}}
 {{#diagramFailure}}
