@@ -227,16 +227,7 @@ public enum DataFlowGraph {
 
     /// The part's flows and its arrows to other parts: the edges its diagram would draw.
     static func partEdges(_ model: ResolvedModel, _ plan: DiagramParts, index: Int) -> Int {
-        let elements = Set(plan.parts[index].elements)
-        var inside = 0
-        var crossings = Set<String>()
-        for flow in model.flows {
-            let fromHere = elements.contains(flow.from), toHere = elements.contains(flow.to)
-            if fromHere, toHere { inside += 1; continue }
-            guard fromHere || toHere else { continue }
-            let other = fromHere ? flow.to : flow.from
-            crossings.insert("\(fromHere ? flow.from : flow.to)\u{0}\(plan.partOf[other] ?? -1)\u{0}\(fromHere)")
-        }
+        let (crossings, inside) = plan.crossings(of: index, in: model)
         return inside + crossings.count
     }
 
@@ -250,32 +241,23 @@ public enum DataFlowGraph {
         let part = plan.parts[index]
         let elements = Set(part.elements)
         let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
-        let known = Set(model.elements.map(\.id))
         return clustered(model, graphID: "dfd_part\(part.number)", quick: style != .labelled, drawsFlows: style != .withoutFlows,
                          keepsElement: { elements.contains($0) }, keepsBoundary: { part.boundaries.contains($0) }) { nodeID in
-            // (element, other part or -1 for parts not drawn, outgoing) -> flows
-            var counts: [String: Int] = [:]
-            var order: [String] = []
-            for flow in model.flows {
-                let fromHere = elements.contains(flow.from), toHere = elements.contains(flow.to)
-                guard fromHere != toHere else { continue }
-                let inside = fromHere ? flow.from : flow.to, other = fromHere ? flow.to : flow.from
-                guard let node = nodeID[inside], known.contains(other) else { continue }
-                let target = plan.partOf[other].map { "s\(plan.parts[$0].number)" } ?? "s0"
-                let edge = fromHere ? "\(node) -> \(target)" : "\(target) -> \(node)"
-                if counts[edge] == nil { order.append(edge) }
-                counts[edge, default: 0] += 1
-            }
-            let targets = Set(order.flatMap { $0.split(separator: " ").filter { $0.hasPrefix("s") }.map(String.init) })
+            let crossings = plan.crossings(of: index, in: model).crossings
+            let targets = Set(crossings.map { $0.part ?? 0 })
             var nodes: [String] = []
-            for other in plan.parts where targets.contains("s\(other.number)") {
+            for other in plan.parts where targets.contains(other.number) {
                 let title = "Part \(other.number): \(DiagramParts.title(of: other, names: names))"
                 nodes.append("s\(other.number) [label=\(label(title)), shape=note, style=\"filled,dashed\", fillcolor=\"#f1f5f9\", href=\"#diagram-part-\(other.number)\", tooltip=\(label("Go to \(title)"))];")
             }
-            if targets.contains("s0") {
+            if targets.contains(0) {
                 nodes.append("s0 [label=\(label("Parts not drawn")), shape=note, style=\"filled,dashed\", fillcolor=\"#f1f5f9\"];")
             }
-            return (nodes, order.map { ($0, counts[$0]!) })
+            let edges = crossings.map { crossing -> (String, Int) in
+                let node = nodeID[crossing.element]!, note = "s\(crossing.part ?? 0)"
+                return (crossing.outgoing ? "\(node) -> \(note)" : "\(note) -> \(node)", crossing.count)
+            }
+            return (nodes, edges)
         }
     }
 

@@ -208,6 +208,41 @@ public struct DiagramParts: Sendable {
         return DiagramParts(parts: drawn, partOf: partOf.filter { $0.value < maxParts }, leftOut: parts.count - drawn.count)
     }
 
+    /// Flows between a part's elements and another part, one per element, other part and direction.
+    public struct Crossing: Sendable, Equatable {
+        public let element: String
+        /// The other part's number; nil for a part that is not drawn.
+        public let part: Int?
+        public let outgoing: Bool
+        public var count: Int
+    }
+
+    /// The crossings of part `index`, in the order the model's flows first name them, and how many
+    /// flows stay inside the part.
+    public func crossings(of index: Int, in model: ResolvedModel) -> (crossings: [Crossing], inside: Int) {
+        let elements = Set(parts[index].elements)
+        let known = Set(model.elements.map(\.id))
+        var position: [String: Int] = [:]
+        var crossings: [Crossing] = []
+        var inside = 0
+        for flow in model.flows {
+            let fromHere = elements.contains(flow.from), toHere = elements.contains(flow.to)
+            if fromHere, toHere { inside += 1; continue }
+            guard fromHere || toHere else { continue }
+            let element = fromHere ? flow.from : flow.to, other = fromHere ? flow.to : flow.from
+            guard known.contains(other) else { continue }
+            let part = partOf[other].map { parts[$0].number }
+            let key = "\(element)\u{0}\(part ?? 0)\u{0}\(fromHere)"
+            if let at = position[key] {
+                crossings[at].count += 1
+            } else {
+                position[key] = crossings.count
+                crossings.append(Crossing(element: element, part: part, outgoing: fromHere, count: 1))
+            }
+        }
+        return (crossings, inside)
+    }
+
     /// A part's title from the boundaries that head it: "Payments, Ledger and Audit", or for more
     /// than three "Zone 0, Zone 1 … Zone 115 (20 boundaries)"; a share of one large boundary says
     /// which elements it holds.

@@ -115,32 +115,21 @@ public enum MermaidDiagram {
     static func part(_ model: ResolvedModel, _ plan: DiagramParts, index: Int) -> String {
         let part = plan.parts[index]
         let elements = Set(part.elements)
-        let known = Set(model.elements.map(\.id))
         let style = DataFlowGraph.partStyle(model, plan, index: index)
         return flowchart(model, style: style, keepsElement: { elements.contains($0) }, keepsBoundary: { part.boundaries.contains($0) }) { nodeID in
             guard style != .withoutFlows else { return [] }
-            var counts: [String: Int] = [:], order: [String] = []
-            for flow in model.flows {
-                let fromHere = elements.contains(flow.from), toHere = elements.contains(flow.to)
-                guard fromHere != toHere else { continue }
-                let inside = fromHere ? flow.from : flow.to, other = fromHere ? flow.to : flow.from
-                guard let node = nodeID[inside], known.contains(other) else { continue }
-                let target = plan.partOf[other].map { "s\(plan.parts[$0].number)" } ?? "s0"
-                let edge = fromHere ? "\(node) -.-> \(target)" : "\(target) -.-> \(node)"
-                if counts[edge] == nil { order.append(edge) }
-                counts[edge, default: 0] += 1
-            }
-            let targets = Set(order.flatMap { $0.split(separator: " ").filter { $0.hasPrefix("s") }.map(String.init) })
+            let crossings = plan.crossings(of: index, in: model).crossings
+            let targets = Set(crossings.map { $0.part ?? 0 })
             var lines: [String] = []
-            for other in plan.parts where targets.contains("s\(other.number)") {
+            for other in plan.parts where targets.contains(other.number) {
                 // The heading names the part; the note stays short, so many of them fit GitHub's limit.
                 lines.append("  s\(other.number)[/\(label("Part \(other.number)"))/]")
             }
-            if targets.contains("s0") { lines.append("  s0[/\(label("Parts not drawn"))/]") }
-            let labelled = style == .labelled
-            for edge in order {
-                let count = counts[edge]!
-                lines.append(labelled ? "  " + edge.replacingOccurrences(of: " -.-> ", with: " -.->|\(label("\(count) flow\(count == 1 ? "" : "s")"))| ") : "  " + edge)
+            if targets.contains(0) { lines.append("  s0[/\(label("Parts not drawn"))/]") }
+            for crossing in crossings {
+                let node = nodeID[crossing.element]!, note = "s\(crossing.part ?? 0)"
+                let text = style == .labelled ? "|\(label("\(crossing.count) flow\(crossing.count == 1 ? "" : "s")"))| " : " "
+                lines.append(crossing.outgoing ? "  \(node) -.->\(text)\(note)" : "  \(note) -.->\(text)\(node)")
             }
             return lines
         }
