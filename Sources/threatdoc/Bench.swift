@@ -13,7 +13,7 @@ struct Bench: ParsableCommand {
               threatdoc bench list kubernetes --version cis-1.9 --search audit log
               threatdoc bench show docker:2.14
               threatdoc bench show kubernetes@cis-1.23:1.2.19
-              threatdoc bench scan models/scans/docker-host-a.json
+              threatdoc bench scan models/scans/docker-bench-docker-host-a.json
             """,
         subcommands: [List.self, Show.self, Scan.self])
 
@@ -113,8 +113,10 @@ struct Bench: ParsableCommand {
         var files: [String]
 
         func run() throws {
-            var failed = false
+            var failed = false, unreadable = false
             for file in files {
+                // A path that cannot be read is exit 2, as for every command; a report it cannot use is 1.
+                if !FileManager.default.isReadableFile(atPath: file) { unreadable = true }
                 var diagnostics = DiagnosticBag()
                 if let report = ScanReader.read(path: file, label: nil, into: &diagnostics) {
                     let counts = report.counts()
@@ -127,7 +129,8 @@ struct Bench: ParsableCommand {
                     for diagnostic in diagnostics.sorted { print(formatter.text(diagnostic), terminator: "") }
                 }
             }
-            if failed { throw ExitCode(1) }
+            if unreadable { throw ExitCode(ExitStatus.failure) }
+            if failed { throw ExitCode(ExitStatus.findings) }
         }
     }
 }
