@@ -59,9 +59,11 @@ final class BrowserTests: XCTestCase {
             XCTAssertEqual(run.status, 0, "\(page): chromium failed")
             doms[page] = run.stdout
             XCTAssertTrue(run.stdout.contains("</html>"), "\(page): no DOM")
+            var loads = 0
             for line in run.stderr.split(separator: "\n") {
                 if line.contains(":INFO:CONSOLE") { XCTFail("\(page): console message: \(line)") }
                 if let range = line.range(of: "FileURLLoader::Start: ") {
+                    loads += 1
                     let requested = URL(string: String(line[range.upperBound...]).trimmingCharacters(in: .whitespaces))
                     if let path = requested?.path, !FileManager.default.fileExists(atPath: path) {
                         XCTFail("\(page): failed request for \(path)")
@@ -75,6 +77,9 @@ final class BrowserTests: XCTestCase {
                     if !browserService { XCTFail("\(page): request to another host: \(requested)") }
                 }
             }
+            // The checks above read Chromium's verbose log; a Chromium that logs otherwise would pass
+            // them silently. The page and its stylesheet are two loads the log must show.
+            XCTAssertGreaterThanOrEqual(loads, 2, "\(page): Chromium's log showed no file loads; the request checks saw nothing")
         }
         // Links and anchors, in the DOM Chromium built.
         func ids(_ dom: String) -> Set<String> {
