@@ -103,3 +103,14 @@ int threatdoc_limit_cpu_seconds(int pid, long seconds) {
     return -1;
 #endif
 }
+
+int threatdoc_pipe_cloexec(int fds[2]) {
+#if defined(__linux__)
+    return pipe2(fds, O_CLOEXEC);
+#else
+    if (pipe(fds) != 0) return -1;
+    fcntl(fds[0], F_SETFD, FD_CLOEXEC);
+    fcntl(fds[1], F_SETFD, FD_CLOEXEC);
+    return 0;
+#endif
+}

@@ -12,6 +12,10 @@ int threatdoc_rename_noreplace(int from_folder, const char *from, int to_folder,
 /// Limits a child process's CPU time (RLIMIT_CPU, through prlimit); returns 0 or -1 with errno.
 int threatdoc_limit_cpu_seconds(int pid, long seconds);
 
+/// A pipe whose two ends are closed on exec from the start (pipe2 O_CLOEXEC), so that a child started
+/// by another thread at the same moment cannot inherit them; returns 0 or -1 with errno.
+int threatdoc_pipe_cloexec(int fds[2]);
+
 /// The main executable's GNU build ID (a hash of the linked binary), copied into `buffer`; returns its
 /// length, or 0 when the executable has none.
 int threatdoc_build_id(unsigned char *buffer, int capacity);

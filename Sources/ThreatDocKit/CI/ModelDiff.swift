@@ -239,15 +239,10 @@ public enum RevisionReader {
     }
 
     static func run(_ arguments: [String]) -> (status: Int32, errors: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = arguments
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = FileHandle.nullDevice
-        do { try process.run() } catch { return (127, "\(arguments[0]) could not be started: \(error.localizedDescription)") }
-        let text = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitForExit()
-        return (process.terminationStatus, String(decoding: text, as: UTF8.self))
+        guard let executable = ChildProcess.locate(arguments[0]) else { return (127, "\(arguments[0]) was not found") }
+        switch ChildProcess.run(executable, Array(arguments.dropFirst()), wallSeconds: 600) {
+        case .failure(let failure): return (127, failure.description)
+        case .success(let outcome): return (outcome.status ?? 128 + (outcome.signal ?? 0), String(decoding: outcome.errors, as: UTF8.self))
+        }
     }
 }

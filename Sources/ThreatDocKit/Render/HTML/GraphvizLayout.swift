@@ -50,10 +50,7 @@ public struct GraphvizLayout: Sendable {
         self.cache = cache
     }
 
-    static func locateDot() -> String? {
-        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
-        return paths.map { "\($0)/dot" }.first { FileManager.default.isExecutableFile(atPath: $0) }
-    }
+    static func locateDot() -> String? { ChildProcess.locate("dot") }
 
     /// Lays out several graphs, each in its own `dot` process, as many at a time as there are cores.
     ///
@@ -77,16 +74,8 @@ public struct GraphvizLayout: Sendable {
     /// `dot -V`, so that a Graphviz upgrade never reuses layouts the old version drew.
     static let graphvizVersion: String = {
         guard let executable = locateDot() else { return "none" }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-V"]
-        let pipe = Pipe()
-        process.standardError = pipe
-        process.standardOutput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return "unknown" }
-        let text = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitForExit()
-        return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard case .success(let outcome) = ChildProcess.run(executable, ["-V"], wallSeconds: 30) else { return "unknown" }
+        return String(decoding: outcome.errors, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
     }()
 
     /// The cache key includes the CPU share: a layout that finished within a larger share must not
@@ -121,57 +110,27 @@ public struct GraphvizLayout: Sendable {
         }
     }
 
-    private func run(_ dot: String, cpuSeconds timeoutSeconds: Int) -> Result<String, Failure> {
+    private func run(_ dot: String, cpuSeconds: Int) -> Result<String, Failure> {
         guard let executable = Self.locateDot() else { return .failure(.notInstalled) }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = ["-Tsvg"]
-        let input = Pipe(), output = Pipe(), errors = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = errors
-        do { try process.run() } catch { return .failure(.failed(error.localizedDescription)) }
         // The limit is on dot's CPU time, not the wall clock, so that whether a diagram is drawn does
         // not depend on how busy the machine is or how many layouts run beside it. The wall-clock
-        // timer is only a backstop for a dot that waits on something.
-        _ = threatdoc_limit_cpu_seconds(process.processIdentifier, timeoutSeconds)
-        let timer = DispatchWorkItem { if process.isRunning { process.terminate() } }
-        // The backstop is generous: on a machine busy enough, wall time runs far ahead of CPU time.
-        DispatchQueue.global().asyncAfter(deadline: .now() + .seconds(60 + timeoutSeconds * 10), execute: timer)
-        // Feed stdin on another thread so a full stdout pipe cannot deadlock us. dot can exit before
-        // reading everything (a syntax error); the write then fails with EPIPE, and SIGPIPE, which
-        // would end threatdoc, is blocked on this thread only (the kernel directs it to the writer).
-        let writer = Thread {
-            var blocked = sigset_t()
-            sigemptyset(&blocked)
-            sigaddset(&blocked, SIGPIPE)
-            pthread_sigmask(SIG_BLOCK, &blocked, nil)
-            let descriptor = input.fileHandleForWriting.fileDescriptor
-            var bytes = Array(dot.utf8)[...]
-            while !bytes.isEmpty {
-                let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
-                if written < 0 { if errno == EINTR { continue } else { break } }
-                bytes = bytes.dropFirst(written)
+        // backstop is generous, only for a dot that waits on something: on a machine busy enough,
+        // wall time runs far ahead of CPU time.
+        let ran = ChildProcess.run(executable, ["-Tsvg"], input: Data(dot.utf8), cpuSeconds: cpuSeconds,
+                                   wallSeconds: 60 + cpuSeconds * 10)
+        switch ran {
+        case .failure(let failure):
+            return .failure(.failed(failure.description))
+        case .success(let outcome):
+            if let signal = outcome.signal {
+                return signal == SIGXCPU || signal == SIGKILL ? .failure(.timedOut(cpuSeconds)) : .failure(.failed("dot crashed (signal \(signal))"))
             }
-            try? input.fileHandleForWriting.close()
+            guard outcome.status == 0 else {
+                let text = String(decoding: outcome.errors.prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                return .failure(.failed(text.isEmpty ? "exit status \(outcome.status ?? -1)" : text))
+            }
+            return .success(String(decoding: outcome.output, as: UTF8.self))
         }
-        writer.start()
-        // Read standard error while standard output drains: a chatty dot must not block on a full pipe.
-        let message = Deferred<Data>()
-        Thread.detachNewThread { message.set(errors.fileHandleForReading.readDataToEndOfFile()) }
-        let svg = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitForExit()
-        timer.cancel()
-        if process.terminationReason == .uncaughtSignal {
-            return process.terminationStatus == SIGTERM || process.terminationStatus == SIGXCPU || process.terminationStatus == SIGKILL
-                ? .failure(.timedOut(timeoutSeconds))
-                : .failure(.failed("dot crashed (signal \(process.terminationStatus))"))
-        }
-        guard process.terminationStatus == 0 else {
-            let text = String(decoding: message.value().prefix(500), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            return .failure(.failed(text.isEmpty ? "exit status \(process.terminationStatus)" : text))
-        }
-        return .success(String(decoding: svg, as: UTF8.self))
     }
 
     public static func clean(_ svg: String, titleID: String = "dfd-title") -> Result<String, Failure> {
