@@ -90,50 +90,29 @@ public struct SiteBuilder: Sendable {
             return nil
         }
         // The formats are independent: render them at the same time.
-        let markdownResult = Deferred<(files: [String: String]?, diagnostics: DiagnosticBag)>()
         let wantsMarkdown = formats.contains(.markdown)
-        Thread.detachNewThread { [markdownDiagnostics] in
-            var bag = markdownDiagnostics
-            let files = wantsMarkdown ? markdownRenderer.render(models, into: &bag) : [:]
-            markdownResult.set((files, bag))
+        let (markdownStart, htmlStart, budget) = (markdownDiagnostics, htmlDiagnostics, diagramBudget)
+        let rendered: [(files: [String: String]?, diagnostics: DiagnosticBag)] = concurrentMap(2) { index in
+            if index == 0 {
+                var bag = markdownStart
+                return (wantsMarkdown ? markdownRenderer.render(models, into: &bag) : [:], bag)
+            }
+            guard let htmlSet else { return ([:], htmlStart) }
+            var bag = htmlStart
+            var site = HTMLRenderer(templates: htmlSet, layout: GraphvizLayout(cache: cache),
+                                    outputDirectory: outputDirectory, cache: pageCache.scoped("html/"))
+            site.diagramBudget = budget
+            let html = site.render(models, into: &bag)
+            return (html.map { Dictionary(uniqueKeysWithValues: $0.map { ("html/" + $0.key, $0.value) }) }, bag)
         }
         var files: [String: String] = [:]
         var failed = false
-        if let htmlSet {
-            var site = HTMLRenderer(templates: htmlSet, layout: GraphvizLayout(cache: cache),
-                                    outputDirectory: outputDirectory, cache: pageCache.scoped("html/"))
-            site.diagramBudget = diagramBudget
-            if let html = site.render(models, into: &htmlDiagnostics) {
-                for (path, text) in html { files["html/" + path] = text }
-            } else {
-                failed = true
-            }
+        for result in rendered {
+            diagnostics.append(contentsOf: result.diagnostics)
+            if let more = result.files { files.merge(more) { a, _ in a } } else { failed = true }
         }
-        let markdown = markdownResult.value()
-        diagnostics.append(contentsOf: markdown.diagnostics)
-        diagnostics.append(contentsOf: htmlDiagnostics)
-        if let markdownFiles = markdown.files { files.merge(markdownFiles) { a, _ in a } } else { failed = true }
         let pages = pageCache.pages.snapshot
         return failed ? nil : Output(files: files, kept: pages.kept, pages: pages.keys, cache: pageCache)
     }
 }
 
-/// A value produced on another thread; `value()` waits for it.
-final class Deferred<T>: @unchecked Sendable {
-    private var result: T?
-    private let condition = NSCondition()
-
-    func set(_ value: T) {
-        condition.lock()
-        result = value
-        condition.broadcast()
-        condition.unlock()
-    }
-
-    func value() -> T {
-        condition.lock()
-        defer { condition.unlock() }
-        while result == nil { condition.wait() }
-        return result!
-    }
-}

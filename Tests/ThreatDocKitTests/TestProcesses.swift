@@ -14,3 +14,22 @@ extension Process {
         }
     }
 }
+/// A value produced on another thread; `value()` waits for it.
+final class Deferred<T>: @unchecked Sendable {
+    private var result: T?
+    private let condition = NSCondition()
+
+    func set(_ value: T) {
+        condition.lock()
+        result = value
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func value() -> T {
+        condition.lock()
+        defer { condition.unlock() }
+        while result == nil { condition.wait() }
+        return result!
+    }
+}
