@@ -6,17 +6,17 @@ enum DiagramText {
     /// At most this many characters of a name in a diagram; longer ones end in "…".
     static let maxCharacters = 80
 
+    /// Counted in Unicode scalars, not characters: "a" followed by 3,000 combining accents is one
+    /// character and 3,001 scalars, each written out in the DOT.
     static func short(_ text: String) -> String {
-        var count = 0
-        var end = text.startIndex
-        while end < text.endIndex, count < maxCharacters {
-            end = text.index(after: end)
-            count += 1
-        }
-        return end == text.endIndex ? text : String(text[..<end]) + "…"
+        let scalars = text.unicodeScalars
+        guard scalars.count > maxCharacters else { return text }
+        var out = String.UnicodeScalarView()
+        out.append(contentsOf: scalars.prefix(maxCharacters))
+        return String(out) + "…"
     }
 
-    /// `short`, with bidirectional controls, line and paragraph separators shown as "(U+202E)".
+    /// `short`, with hidden characters (`isHidden`) shown by their code, "(U+202E)".
     static func label(_ text: String) -> String {
         let shortened = short(text)
         guard shortened.unicodeScalars.contains(where: isHidden) else { return shortened }
@@ -31,9 +31,13 @@ enum DiagramText {
         return String(out)
     }
 
+    /// Characters that reorder, break or hide text, so that two names could look the same: bidi
+    /// controls, separators, zero-width and invisible characters, tags. (Zero-width joiners stay:
+    /// Persian, Indic scripts and emoji need them.) HTML and Markdown escaping show the same set.
     static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         return (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
-            || v == 0x2028 || v == 0x2029
+            || v == 0x2028 || v == 0x2029 || v == 0x200B || v == 0x2060 || v == 0xFEFF || v == 0x00AD
+            || v == 0x3164 || v == 0x115F || v == 0x1160 || v == 0xFFA0 || (0xE0000...0xE007F).contains(v)
     }
 }

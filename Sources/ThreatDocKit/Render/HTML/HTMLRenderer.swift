@@ -89,8 +89,8 @@ public struct HTMLRenderer: Sendable {
         case .withoutFlows?: "its flows are not drawn; the tables list them"
         default: ""
         }
-        if let seconds = drawing.fullLayoutTimedOut {
-            return "Its fuller layout needed more than \(seconds) s of CPU time (its share of the diagram budget), so \(how)."
+        if let fallback = drawing.fellBack {
+            return "Its fuller layout \(fallback.reason), so \(how)."
         }
         guard !how.isEmpty else { return nil }
         return "With \(edges) flows and arrows to other parts, \(how)."
@@ -114,19 +114,19 @@ public struct HTMLRenderer: Sendable {
                 problems.append(Diagnostic(.diagramFailed, "the data-flow diagram of '\(model.id)' could not be drawn: \(error.description)", at: location))
             case nil: break
             }
-            if let seconds = diagrams.wholeTimedOut {
-                problems.append(Diagnostic(.diagramOverBudget, "the data-flow diagram of '\(model.id)' needed more than \(seconds) s of CPU time; it is drawn as the boundary overview and its parts", at: location))
+            if let fallback = diagrams.wholeFellBack {
+                problems.append(Diagnostic(fallback.code, "the data-flow diagram of '\(model.id)' \(fallback.reason); it is drawn as the boundary overview and its parts", at: location))
             }
-            if let seconds = diagrams.main.fullLayoutTimedOut {
-                problems.append(Diagnostic(.diagramOverBudget, "the overview of '\(model.id)' needed more than its \(seconds) s share of CPU time; its boxes are drawn without arrows", at: location))
+            if let fallback = diagrams.main.fellBack {
+                problems.append(Diagnostic(fallback.code, "the overview of '\(model.id)' \(fallback.reason); its boxes are drawn as a grid without arrows", at: location))
             }
             if diagrams.overview {
-                let why = diagrams.wholeTimedOut.map { "The whole diagram needed more than \($0) s of CPU time (the diagram budget), so it" }
+                let why = diagrams.wholeFellBack.map { "The whole diagram \($0.reason), so it" }
                     ?? "With \(model.elements.count) elements and \(model.flows.count) flows, the diagram"
                 let drawsArrows = !diagrams.main.quick && !DataFlowGraph.overviewPlan(model).arrows.isEmpty
                 let arrows = drawsArrows ? " and the flows between them" : ""
                 note = why + " shows the trust boundaries\(arrows); the tables list every element and flow."
-                    + DataFlowGraph.overviewNote(model, quickAfter: diagrams.main.fullLayoutTimedOut)
+                    + DataFlowGraph.overviewNote(model, fallback: diagrams.main.fellBack?.reason)
             }
             if let plan = diagrams.parts, !plan.parts.isEmpty {
                 let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
@@ -139,8 +139,8 @@ public struct HTMLRenderer: Sendable {
                                                title: "Part \(part.number) of \(total): \(DiagramParts.title(of: part, names: names))",
                                                partSVG: nil, failure: nil,
                                                note: Self.partNote(drawing, edges: DataFlowGraph.partEdges(model, plan, index: part.number - 1)))
-                    if let seconds = drawing.fullLayoutTimedOut {
-                        problems.append(Diagnostic(.diagramOverBudget, "part \(part.number) of the data-flow diagram of '\(model.id)' needed more than its \(seconds) s share of CPU time; it is drawn the quicker way", at: location))
+                    if let fallback = drawing.fellBack {
+                        problems.append(Diagnostic(fallback.code, "part \(part.number) of the data-flow diagram of '\(model.id)' \(fallback.reason); it is drawn the quicker way", at: location))
                     }
                     switch drawing.result {
                     case .success(let text): view.partSVG = text

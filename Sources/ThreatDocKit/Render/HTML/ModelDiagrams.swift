@@ -13,13 +13,44 @@ struct ModelDiagrams: Sendable {
         /// How a part draws its flows (nil for the whole and the overview).
         var style: DataFlowGraph.PartStyle?
         var result: Result<String, GraphvizLayout.Failure>?
-        /// The CPU seconds its full layout ran past, when it is drawn the quicker way.
-        var fullLayoutTimedOut: Int?
+        /// Why it is drawn the quicker way, when it is.
+        var fellBack: Fallback?
     }
 
     var overview: Bool
-    /// The CPU seconds the whole diagram ran past, when the overview replaced it.
-    var wholeTimedOut: Int?
+    /// Why the overview and parts replaced the whole diagram, when they did.
+    var wholeFellBack: Fallback?
+
+    /// Why a layout was drawn again the quicker way.
+    enum Fallback: Sendable, Equatable {
+        /// It ran past its share of CPU seconds.
+        case overBudget(Int)
+        /// Graphviz could not lay it out.
+        case failed(String)
+
+        /// "needed more than 5 s of CPU time (its share of the diagram budget)"
+        var reason: String {
+            switch self {
+            case .overBudget(let seconds): "needed more than \(seconds) s of CPU time (its share of the diagram budget)"
+            case .failed(let message): "could not be laid out by Graphviz (\(message))"
+            }
+        }
+
+        var code: DiagnosticCode {
+            switch self {
+            case .overBudget: .diagramOverBudget
+            case .failed: .diagramFailed
+            }
+        }
+
+        init?(_ result: Result<String, GraphvizLayout.Failure>?) {
+            switch result {
+            case .failure(.timedOut(let seconds))?: self = .overBudget(seconds)
+            case .failure(let failure)?: self = .failed(failure.description)
+            default: return nil
+            }
+        }
+    }
     var main: Drawing
     var parts: DiagramParts?
     var partDrawings: [Drawing]
@@ -27,9 +58,9 @@ struct ModelDiagrams: Sendable {
     static func partAnchor(_ number: Int) -> String { "diagram-part-\(number)" }
 
     /// The overview as threatdoc's own grid of boxes, already drawn: nothing for Graphviz to do.
-    static func grid(_ model: ResolvedModel, parts: DiagramParts?, after seconds: Int?) -> Drawing {
+    static func grid(_ model: ResolvedModel, parts: DiagramParts?, after fallback: Fallback?) -> Drawing {
         Drawing(job: .init(dot: "", cpuSeconds: 0), quick: true, result: .success(OverviewGrid.svg(model, parts: parts)),
-                fullLayoutTimedOut: seconds)
+                fellBack: fallback)
     }
 
     init(_ model: ResolvedModel, budget: Int, overview: Bool? = nil) {
@@ -83,23 +114,24 @@ struct ModelDiagrams: Sendable {
         }
     }
 
+    /// Any failure of a layout, not only a timeout, gets the quicker drawing: the whole diagram becomes
+    /// the overview and its parts, the overview becomes the grid (which needs no Graphviz at all),
+    /// a part gets its next quicker style.
     private mutating func fallBack(_ model: ResolvedModel, budget: Int) {
-        if !overview, case .failure(.timedOut(let seconds)) = main.result {
+        if !overview, let fallback = Fallback(main.result) {
             self = ModelDiagrams(model, budget: budget, overview: true)
-            wholeTimedOut = seconds
+            wholeFellBack = fallback
             return
         }
-        if !main.quick, case .failure(.timedOut(let seconds)) = main.result {
-            main = Self.grid(model, parts: parts, after: seconds)
+        if !main.quick, let fallback = Fallback(main.result) {
+            main = Self.grid(model, parts: parts, after: fallback)
         }
         guard let parts else { return }
-        // A part past its share is drawn in the next quicker style; one already without flows has none.
         for index in partDrawings.indices where !partDrawings[index].quick {
-            guard case .failure(.timedOut(let seconds)) = partDrawings[index].result,
-                  let quicker = partDrawings[index].style?.quicker else { continue }
+            guard let fallback = Fallback(partDrawings[index].result), let quicker = partDrawings[index].style?.quicker else { continue }
             var job = partDrawings[index].job
             job.dot = DataFlowGraph.part(model, parts, index: index, style: quicker)
-            partDrawings[index] = Drawing(job: job, quick: true, style: quicker, fullLayoutTimedOut: seconds)
+            partDrawings[index] = Drawing(job: job, quick: true, style: quicker, fellBack: fallback)
         }
     }
 }

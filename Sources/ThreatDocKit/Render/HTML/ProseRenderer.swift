@@ -101,7 +101,7 @@ public enum HTMLEscaping {
     public static func text(_ text: String) -> String {
         // Most values need nothing: return them without rebuilding the string.
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22
-                || $0 == 0x27 || $0 == 0x60 || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE2 }) {
+                || $0 == 0x27 || $0 == 0x60 || $0 == 0xC2 || $0 == 0xD8 || $0 == 0xE1 || $0 == 0xE2 || $0 == 0xE3 || $0 == 0xEF || $0 == 0xF3 }) {
             return text
         }
         var out = ""
@@ -118,8 +118,7 @@ public enum HTMLEscaping {
                 let v = scalar.value
                 if (v < 0x20 && v != 0x0A && v != 0x09) || (0x7F...0x9F).contains(v) {
                     out += "&#xFFFD;"
-                } else if (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
-                            || v == 0x2028 || v == 0x2029 {
+                } else if DiagramText.isHidden(scalar) {
                     // Visible instead of reordering the text around it.
                     out += "(U+\(String(v, radix: 16, uppercase: true)))"
                 } else {

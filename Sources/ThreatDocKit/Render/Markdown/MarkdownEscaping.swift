@@ -30,8 +30,7 @@ public enum MarkdownEscaping {
                 if atStart { out += "\\" }
                 out.unicodeScalars.append(scalar)
             default:
-                if v < 0x20 || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v)
-                    || v == 0x200E || v == 0x200F || v == 0x061C || v == 0x2028 || v == 0x2029 {
+                if v < 0x20 || (0x7F...0x9F).contains(v) || DiagramText.isHidden(scalar) {
                     out += "(U+\(String(v, radix: 16, uppercase: true)))"
                 } else {
                     out.unicodeScalars.append(scalar)

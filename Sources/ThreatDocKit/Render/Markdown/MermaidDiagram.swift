@@ -7,7 +7,22 @@ public enum MermaidDiagram {
     static let maxDepth = 32
 
     public static func flowchart(_ model: ResolvedModel) -> String {
-        flowchart(model, keepsElement: { _ in true }, keepsBoundary: { _ in true })
+        fitted(from: .labelled) { style in flowchart(model, style: style, keepsElement: { _ in true }, keepsBoundary: { _ in true }) }
+    }
+
+    /// GitHub draws a Mermaid block of at most 50,000 characters; past it the reader sees an error.
+    static let maxBlockCharacters = 50_000
+
+    /// The first of `style` and its quicker styles whose diagram fits GitHub's limit (a name can be
+    /// written out at 8 characters a letter); when none does, a note that says so.
+    static func fitted(from style: DataFlowGraph.PartStyle, _ make: (DataFlowGraph.PartStyle) -> String) -> String {
+        var current: DataFlowGraph.PartStyle? = style
+        while let style = current {
+            let text = make(style)
+            if text.utf8.count <= maxBlockCharacters { return text }
+            current = style.quicker
+        }
+        return "flowchart TB\n  note[\(label("The names here are too long for GitHub's Mermaid to draw; the HTML site draws this diagram, and the tables list everything"))]"
     }
 
     /// Elements inside their boundaries and the flows between them; `keepsElement` and
@@ -87,11 +102,19 @@ public enum MermaidDiagram {
         let arrows = !plan.arrows.isEmpty && plan.arrows.count <= maxOverviewArrows
         // Without arrows, the boxes alone could run past GitHub's 50,000 characters (13,500 boundaries
         // made 680,000): at most `maxBoxesWithoutArrows` are listed, then how many more there are.
-        let listed = arrows ? groups : Array(groups.prefix(maxBoxesWithoutArrows))
-        for group in listed {
+        var listed: [String] = []
+        var size = 0
+        for group in groups {
+            // Boxes stop at `maxBoxesWithoutArrows` without arrows, and before GitHub's character limit.
+            if !arrows, listed.count == maxBoxesWithoutArrows { break }
             let text = DataFlowGraph.boxLabel(group, plan: plan, model: model, names: names, elements: counts, inside: inside)
-            lines.append("  \(nodeID[group]!)[\(label(text))]")
+            let line = "  \(nodeID[group]!)[\(label(text))]"
+            if size + line.utf8.count > maxBlockCharacters * 3 / 5 { break }
+            size += line.utf8.count + 1
+            lines.append(line)
+            listed.append(group)
         }
+        let shown = Set(listed)
         if listed.count < groups.count {
             lines.append("  more[\(label("… and \(groups.count - listed.count) more boundaries; the HTML site draws them all"))]")
         }
@@ -99,6 +122,7 @@ public enum MermaidDiagram {
             var edges: [(String, Int)] = []
             for (pair, count) in plan.arrows {
                 let ends = pair.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
+                guard shown.contains(ends[0]), shown.contains(ends[1]) else { continue }
                 edges.append(("\(nodeID[ends[0]]!) -->", count))
                 edges[edges.count - 1].0 += plan.simplified ? " \(nodeID[ends[1]]!)" : "|\(label("\(count) flow\(count == 1 ? "" : "s")"))| \(nodeID[ends[1]]!)"
             }
@@ -115,7 +139,13 @@ public enum MermaidDiagram {
     static func part(_ model: ResolvedModel, _ plan: DiagramParts, index: Int) -> String {
         let part = plan.parts[index]
         let elements = Set(part.elements)
-        let style = DataFlowGraph.partStyle(model, plan, index: index)
+        return fitted(from: DataFlowGraph.partStyle(model, plan, index: index)) { style in
+            partFlowchart(model, plan, index: index, style: style, elements: elements) }
+    }
+
+    static func partFlowchart(_ model: ResolvedModel, _ plan: DiagramParts, index: Int, style: DataFlowGraph.PartStyle,
+                              elements: Set<String>) -> String {
+        let part = plan.parts[index]
         return flowchart(model, style: style, keepsElement: { elements.contains($0) }, keepsBoundary: { part.boundaries.contains($0) }) { nodeID in
             guard style != .withoutFlows else { return [] }
             let crossings = plan.crossings(of: index, in: model).crossings
@@ -138,7 +168,7 @@ public enum MermaidDiagram {
     /// The Mermaid diagrams of `model`: the whole, or for a large model the overview and its parts,
     /// split exactly as the HTML site splits them; `note` says what the overview shows.
     public static func diagrams(_ model: ResolvedModel) -> (main: String, note: String?, parts: [(title: String, mermaid: String)]) {
-        guard DataFlowGraph.drawsOverview(model) else { return (flowchart(model), nil, []) }
+        guard DataFlowGraph.drawsOverview(model), !model.elements.isEmpty else { return (flowchart(model), nil, []) }
         let overview = overview(model)
         let parts = DiagramParts.plan(model)
         let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
