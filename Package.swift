@@ -26,9 +26,13 @@ let package = Package(
         ),
         // renameat2(RENAME_EXCHANGE) and the build ID, which neither Glibc's module nor swift-system exposes.
         .target(name: "CPlatform"),
+        // The model: values, IDs, source locations and diagnostics. No I/O, no C library, nothing of the
+        // project below it; every other layer depends on it.
+        .target(name: "ThreatDocModel"),
         .target(
             name: "ThreatDocKit",
             dependencies: [
+                "ThreatDocModel",
                 "CMark",
                 "CPlatform",
                 .product(name: "Yams", package: "Yams"),
@@ -56,7 +60,7 @@ let package = Package(
         .executableTarget(name: "threatdoc-fuzz", dependencies: ["ThreatDocKit", "CFuzzer"]),
         .testTarget(
             name: "ThreatDocKitTests",
-            dependencies: ["ThreatDocKit", "ThreatDocCorpus"],
+            dependencies: ["ThreatDocKit", "ThreatDocModel", "ThreatDocCorpus"],
             exclude: ["Fixtures"]
         ),
     ]

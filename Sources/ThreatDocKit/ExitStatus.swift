@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// The documented exit codes.
 public enum ExitStatus {
     public static let success: Int32 = 0

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// What a command reads, decided in one place for every command (validate, render, check and both

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// The pipeline as one call: load → validate → resolve. The command line and the tests use this.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// What an attacker's trial of the output, cache and log guarantees found, kept from coming back.
 final class AttackRegressionTests: ProjectTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// Opens every page of the committed site in headless Chromium (Debian's `chromium`, installed by
 /// .ci/test): no console messages, no request that fails or leaves the machine, and every internal link

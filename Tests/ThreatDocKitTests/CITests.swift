@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// threatdoc in CI: SARIF, GitHub annotations, gates, output freshness and semantic diffs.
 final class CITests: XCTestCase {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// The cache never deletes what threatdoc did not write, wherever `--cache-dir` points, and its keys
 /// name the running build for real.

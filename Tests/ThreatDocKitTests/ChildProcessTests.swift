@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// The one runner for other programs: both pipes drained together, stdin that a child may refuse,
 /// a CPU limit, and a backstop that ends the child's whole process group.

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// The `threatdoc` executable end to end: output, golden diagnostics and exit codes.
 final class CommandLineTests: XCTestCase {

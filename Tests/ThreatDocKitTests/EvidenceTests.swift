@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// Catalog lookups, scan readers for every format variant, and the evidence each mitigation gets.
 final class EvidenceTests: XCTestCase {

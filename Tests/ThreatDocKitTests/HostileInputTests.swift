@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import ThreatDocCorpus
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// Every class of hostile file gets a located error and a clean stop. Speed and memory for the same
 /// corpus are measured by `threatdoc-bench`, not asserted here.

@@ -1,5 +1,6 @@
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 final class LoaderTests: XCTestCase {
     func testLinesCountOnlyLFCRLFAndCR() {

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// Nothing overwritten, nothing leaked: model IDs that would replace threatdoc's own files or cannot
 /// be checked out on Windows, links out of the models folder, files that are not scans, and file

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// Markdown prose in the `.md` reports: links and images a reader could follow to script or data
 /// are gone, however they are spelt, and the cost stays linear.

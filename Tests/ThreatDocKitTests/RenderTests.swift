@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// The Markdown reports: golden files, hostile names, determinism, templates and the output folder.
 final class RenderTests: XCTestCase {

@@ -1,5 +1,6 @@
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// One test (or a few) per validation rule, each on a small inline model.
 final class RuleTests: XCTestCase {

@@ -2,6 +2,7 @@ import Foundation
 import Mustache
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// threatdoc's compiled templates must give exactly the bytes swift-mustache gives.
 final class TemplateEngineTests: XCTestCase {

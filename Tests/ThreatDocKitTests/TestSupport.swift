@@ -2,6 +2,7 @@ import Foundation
 import ThreatDocCorpus
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocModel
 
 /// Paths and helpers shared by the tests.
 enum TestSupport {

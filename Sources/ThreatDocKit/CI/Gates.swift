@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// A condition that fails `threatdoc check`.
 public enum Gate: Equatable, Sendable, CustomStringConvertible {
     /// Any error (the default).

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// What changed in meaning between two sets of models: threats, mitigations, elements and flows added,

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// Diagnostics as SARIF 2.1.0, for GitHub code scanning: one rule per diagnostic code with its help,

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// Renders diagnostics for people (compiler style, with the source line and a caret) or for machines (JSON).

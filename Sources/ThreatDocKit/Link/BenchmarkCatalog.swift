@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// One check of a CIS benchmark, as a benchmark tool numbers and titles it.
 public struct CatalogCheck: Sendable, Hashable, Codable {
     public var id: String

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// A check reference resolved against a bundled catalog.
 public struct ResolvedCheck: Sendable, Hashable {
     public var reference: CheckReference

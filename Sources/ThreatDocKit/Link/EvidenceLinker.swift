@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// The link stage: matches each mitigation's checks to scan results and decides its evidence state.
 ///
 /// A result matches a model check by tool, catalog version and ID, and the title must confirm it.

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// The project file, `.threatdoc.yaml` at the repository root: where the models are and which scan

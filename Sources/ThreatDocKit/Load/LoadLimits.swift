@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Bounds that keep hostile files from costing time or memory. Every one is reported, never silently applied.
 public struct LoadLimits: Sendable, Equatable {
     /// Largest model file read, in bytes (`--max-file-size`).
@@ -13,5 +14,12 @@ public struct LoadLimits: Sendable, Equatable {
         self.maxFileBytes = maxFileBytes
         self.maxScalarBytes = maxScalarBytes
         self.maxDepth = maxDepth
+    }
+}
+
+extension SourceFile {
+    /// SHA-256 of the file's bytes as read, in hex: part of every cache key that depends on this file.
+    var digest: String {
+        Digest.ofBytes((bomLength == 3 ? [0xEF, 0xBB, 0xBF] : []) + Array(text.utf8))
     }
 }

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Turns a `YAMLNode` tree into a `ModelSyntax`, reporting every shape error it can continue past:
 /// unknown keys (with suggestions), wrong types, missing fields and values outside their vocabulary.
 /// Strings stay strings: a plain `no` or `0755` in a text field is read as written.

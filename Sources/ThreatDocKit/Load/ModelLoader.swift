@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// The load stage: finds model files, reads them within limits, and decodes them into `ModelSyntax`.

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// Decoded models kept between runs, keyed by a digest of the file's bytes, its path, the load limits

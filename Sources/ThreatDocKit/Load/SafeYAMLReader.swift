@@ -1,3 +1,4 @@
+import ThreatDocModel
 import CYaml
 
 /// Reads untrusted YAML into `YAMLNode`s straight from libyaml's event stream.

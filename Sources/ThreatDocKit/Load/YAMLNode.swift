@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// A YAML node as threatdoc reads it: no aliases, scalar keys only, every node located.
 ///
 /// This is deliberately smaller than Yams' `Node`: it cannot express the constructs that make

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Text as a diagram shows it: short enough to lay out and to stay within Graphviz's 16,384-character
 /// limit on a quoted string and GitHub's 50,000 characters a Mermaid diagram (a 2,800-character name
 /// once made dot quit mid-input), and with characters that would reorder or break the text around

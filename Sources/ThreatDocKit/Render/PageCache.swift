@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// Rendered pages cached by a hash of everything that shapes them: the resolved model, the

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// Renders every requested format of a set of models into files, in memory: `render` writes them,

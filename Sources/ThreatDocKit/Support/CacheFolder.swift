@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// A cache folder that threatdoc created and marked, and the only place its caches read and write.

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Crypto
 import Foundation
 

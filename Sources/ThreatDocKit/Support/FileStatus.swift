@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// What `lstat` says of a regular file: nil for anything else (missing, a folder, a symbolic link).

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// One result slot per parallel worker, written under a lock and read once all are done.

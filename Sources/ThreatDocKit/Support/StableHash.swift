@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// FNV-1a, 64-bit: a hash that is the same in every process, for cache keys and fingerprints
 /// (Swift's `Hasher` is seeded per process).
 enum StableHash {

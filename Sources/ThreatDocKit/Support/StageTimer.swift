@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// Stage timings for profiling, enabled by `THREATDOC_TIMINGS=1` and printed to standard error when

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Which applicable STRIDE categories each element and flow has threats for.
 /// Shared by the coverage rule and the resolved model, so reports and diagnostics agree.
 public struct Coverage: Sendable {

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// The kinds of thing an ID can name within a model.
 public enum DefinitionKind: Hashable, Sendable {
     case asset, boundary, element(ElementKind?), flow, threat, mitigation

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// The validate stage: runs every rule over every model and collects all diagnostics in one pass.

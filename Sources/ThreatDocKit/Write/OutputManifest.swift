@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// What the last render wrote into an output folder: each cached page's cache key, and the SHA-256

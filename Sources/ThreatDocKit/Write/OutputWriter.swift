@@ -1,3 +1,4 @@
+import ThreatDocModel
 import CPlatform
 import Foundation
 

@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// The scan stage: reads docker-bench-security and kube-bench JSON, recognising the format by content.

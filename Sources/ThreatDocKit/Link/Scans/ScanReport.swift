@@ -1,32 +1,4 @@
-/// What one benchmark result means for evidence, normalised across tools.
-public enum ScanStatus: String, Sendable, Codable, Comparable {
-    /// The check is satisfied.
-    case pass
-    /// The check failed (docker-bench WARN, kube-bench FAIL).
-    case fail
-    /// kube-bench WARN on an automated check: an unscored test failed or could not run; review it.
-    case warn
-    /// A manual check (docker-bench NOTE, kube-bench manual WARN): only a person can decide.
-    case manual
-    /// Informational, skipped or not applicable (INFO).
-    case info
-
-    /// How bad a result is when several hosts report the same check: the worst one wins.
-    var severity: Int {
-        switch self {
-        case .fail: 4
-        case .warn: 3
-        case .manual: 2
-        case .info: 1
-        case .pass: 0
-        }
-    }
-
-    public static func < (lhs: ScanStatus, rhs: ScanStatus) -> Bool { lhs.severity < rhs.severity }
-
-    /// WARN and FAIL: results that say something is wrong.
-    public var isFinding: Bool { self == .fail || self == .warn }
-}
+import ThreatDocModel
 
 /// One check result in a scan.
 public struct ScanResult: Sendable, Hashable, Codable {

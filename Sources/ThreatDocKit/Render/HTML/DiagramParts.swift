@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// A large model's elements split into parts of bounded size, each drawn as its own detailed diagram
 /// beside the boundary overview: the way people draw large systems, one sheet per area.
 ///

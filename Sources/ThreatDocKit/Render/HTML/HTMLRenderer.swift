@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 import Mustache
 

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Every diagram on one model's page, laid out within the model's budget of CPU time.
 ///
 /// A model small enough is drawn whole. A larger one (by size alone, see `DataFlowGraph`) is drawn as

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// The boundary overview without arrows, drawn by threatdoc instead of Graphviz: boxes in a grid,
 /// each linking to the part that draws it. Its cost is linear in the boxes (dot's grew with their
 /// square: 10,000 boxes took 3 s), it cannot time out, and it is the overview's last resort, so every

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// The data-flow diagram as a Mermaid `flowchart`, which GitHub renders in Markdown.
 ///
 /// Node IDs are generated (`n1`, `b1`, …) so no model ID can collide with Mermaid syntax, and every

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// A small model that uses every feature of the format, with a scan. Its report context is the
 /// example from which `TemplateChecker` learns the context's shape (every list non-empty, every
 /// optional set), and its report is a golden file of the tests.

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Checks templates against the shape of their context before rendering.
 ///
 /// swift-mustache renders a missing name or partial as empty text, so a misspelt `{{modle.title}}`

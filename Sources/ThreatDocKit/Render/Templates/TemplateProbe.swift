@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// One user template taken through everything `render` does with it (load, structure check,
 /// compile, name check, render against the every-feature model), with no files: what the fuzzer and
 /// the template tests drive.

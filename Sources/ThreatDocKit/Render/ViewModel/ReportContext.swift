@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// The template context for one model's report: a stable, documented view model.
 ///
 /// Every count, sort and decision happens while building it (`ReportContextBuilder`), so templates

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Builds the view models from resolved models: all counting, sorting and wording happens here.
 public enum ReportContextBuilder {
     public static var generator: String { "threatdoc \(ThreatDocKit.version)" }

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Trust boundaries nest as a tree: following `parent:` never returns to where it started.
 public struct BoundariesAreAcyclic: ModelRule {
     public static let codes: [DiagnosticCode] = [.boundaryCycle]

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// `checks:` entries name a benchmark tool and a check ID: `docker:2.14`, `kubernetes@cis-1.9:1.2.16`.
 public struct CheckReferencesAreWellFormed: ModelRule {
     public static let codes: [DiagnosticCode] = [.invalidCheckReference]

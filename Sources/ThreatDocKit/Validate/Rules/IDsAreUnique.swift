@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// IDs are unique within a model, ignoring case: they share one anchor namespace in every report.
 public struct IDsAreUnique: ModelRule {
     public static let codes: [DiagnosticCode] = [.duplicateID]

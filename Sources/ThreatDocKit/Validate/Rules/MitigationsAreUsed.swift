@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// A mitigation that answers no threat is either dead weight or a missing link.
 public struct MitigationsAreUsed: ModelRule {
     public static let codes: [DiagnosticCode] = [.unusedMitigation]

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// A model's ID names its output files (`ID.md`, `html/ID.html`), and models travel through git to
 /// every platform. So an ID must not replace a file threatdoc writes for itself (`README.md`,
 /// `html/index.html`, the stylesheet `threatdoc.css`, the manifest), even on a file system that ignores

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Model IDs name output files and cross-model links, so no two models share one (ignoring case).
 public struct ModelIDsAreUnique: ProjectRule {
     public static let codes: [DiagnosticCode] = [.duplicateModelID]

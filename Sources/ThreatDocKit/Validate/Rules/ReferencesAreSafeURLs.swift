@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Reference links allow only http, https, mailto and relative URLs: a `javascript:` link in a
 /// model from a fork must never reach a reader's browser.
 public struct ReferencesAreSafeURLs: ModelRule {

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// Every reference names an ID of the right kind in the same model; misses suggest the closest ID.
 public struct ReferencesResolve: ModelRule {
     public static let codes: [DiagnosticCode] = [.unresolvedReference, .wrongReferenceKind]

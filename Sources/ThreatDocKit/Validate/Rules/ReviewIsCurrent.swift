@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// `reviewed:` is a real date, not in the future, and not older than the allowed review age.
 public struct ReviewIsCurrent: ModelRule {
     public static let codes: [DiagnosticCode] = [.invalidDate, .reviewInFuture, .reviewOverdue]

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// STRIDE per element: a category must apply to the kind of every target a threat names.
 public struct StrideAppliesToTargets: ModelRule {
     public static let codes: [DiagnosticCode] = [.strideNotApplicable]

@@ -1,3 +1,4 @@
+import ThreatDocModel
 /// A threat is answered by mitigations, or by a justified decision to accept, transfer or avoid it.
 public struct ThreatsAreAddressed: ModelRule {
     public static let codes: [DiagnosticCode] = [.unaddressedThreat, .missingJustification]

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A stable diagnostic code. The `id` never changes meaning once released; the README lists every code.
 public struct DiagnosticCode: Sendable, Hashable, Comparable {
     /// Stable identifier, such as `TD303`.
@@ -152,7 +154,7 @@ extension DiagnosticCode {
         help: "the previous output was left as it was; fix the cause and render again")
 
     /// Every code by its ID (`TD101`).
-    static let byID: [String: DiagnosticCode] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+    public static let byID: [String: DiagnosticCode] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
     /// Every code, in order. The README's table and the JSON output come from this list.
     public static let all: [DiagnosticCode] = [

@@ -1,3 +1,5 @@
+import Foundation
+
 /// How serious a diagnostic is. Errors fail `validate`; warnings fail it only with `--strict`.
 public enum Severity: String, Sendable, Codable, Comparable, CaseIterable {
     case error, warning, note
@@ -111,7 +113,7 @@ public struct DiagnosticBag: Sendable {
     /// Keeps the first `limit` diagnostics of each code in each file, in source order, and replaces
     /// the rest with one note that counts them. Severity counts stay honest: the note says how many
     /// were left out, and any error left out still leaves an error shown for that file.
-    mutating func limitRepeats(to limit: Int) {
+    public mutating func limitRepeats(to limit: Int) {
         struct Key: Hashable, Comparable {
             var file: Int, code: Int
             static func < (a: Key, b: Key) -> Bool { (a.file, a.code) < (b.file, b.code) }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What scans say about a mitigation's claim.
 public enum EvidenceState: String, Sendable, Codable, CaseIterable {
     /// Every linked check passes on every host that reported it.
@@ -20,6 +22,14 @@ public struct HostResult: Sendable, Codable, Equatable {
     public var rawStatus: String
     /// The ID the scan used, when it differs from the model's (numbering drift).
     public var scannedAs: String?
+
+    public init(host: String, scan: String, status: ScanStatus, rawStatus: String, scannedAs: String? = nil) {
+        self.host = host
+        self.scan = scan
+        self.status = status
+        self.rawStatus = rawStatus
+        self.scannedAs = scannedAs
+    }
 }
 
 /// Evidence for one linked check, across hosts.
@@ -34,6 +44,16 @@ public struct CheckEvidence: Sendable, Codable, Equatable {
     public var status: ScanStatus?
     /// Results per host, sorted by host.
     public var results: [HostResult]
+
+    public init(reference: String, catalog: String, id: String, title: String, manual: Bool, status: ScanStatus? = nil, results: [HostResult]) {
+        self.reference = reference
+        self.catalog = catalog
+        self.id = id
+        self.title = title
+        self.manual = manual
+        self.status = status
+        self.results = results
+    }
 }
 
 public struct MitigationEvidence: Sendable, Codable, Equatable {
@@ -41,6 +61,12 @@ public struct MitigationEvidence: Sendable, Codable, Equatable {
     /// Why, in a sentence: "2.14 passes on 2 hosts", "no scan covers docker:2.7".
     public var summary: String
     public var checks: [CheckEvidence]
+
+    public init(state: EvidenceState, summary: String, checks: [CheckEvidence]) {
+        self.state = state
+        self.summary = summary
+        self.checks = checks
+    }
 }
 
 /// A scan as a report lists it.
@@ -53,6 +79,20 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     /// The scan's start date (UTC, `YYYY-MM-DD`), when the file records it.
     public var date: String?
     public var pass: Int, fail: Int, warn: Int, manual: Int, info: Int
+
+    public init(host: String, path: String, tool: CheckReference.Tool, format: String, catalog: String? = nil, date: String? = nil, pass: Int, fail: Int, warn: Int, manual: Int, info: Int) {
+        self.host = host
+        self.path = path
+        self.tool = tool
+        self.format = format
+        self.catalog = catalog
+        self.date = date
+        self.pass = pass
+        self.fail = fail
+        self.warn = warn
+        self.manual = manual
+        self.info = info
+    }
 }
 
 /// A WARN or FAIL result that no mitigation references: a gap in the model.
@@ -63,6 +103,15 @@ public struct UncoveredFinding: Sendable, Codable, Equatable {
     public var title: String
     public var status: ScanStatus
     public var rawStatus: String
+
+    public init(host: String, scan: String, id: String, title: String, status: ScanStatus, rawStatus: String) {
+        self.host = host
+        self.scan = scan
+        self.id = id
+        self.title = title
+        self.status = status
+        self.rawStatus = rawStatus
+    }
 }
 
 /// Everything the link stage found for one model.
@@ -75,4 +124,34 @@ public struct ModelEvidence: Sendable {
     public var uncovered: [UncoveredFinding] = []
 
     public init() {}
+}
+
+/// What one benchmark result means for evidence, normalised across tools.
+public enum ScanStatus: String, Sendable, Codable, Comparable {
+    /// The check is satisfied.
+    case pass
+    /// The check failed (docker-bench WARN, kube-bench FAIL).
+    case fail
+    /// kube-bench WARN on an automated check: an unscored test failed or could not run; review it.
+    case warn
+    /// A manual check (docker-bench NOTE, kube-bench manual WARN): only a person can decide.
+    case manual
+    /// Informational, skipped or not applicable (INFO).
+    case info
+
+    /// How bad a result is when several hosts report the same check: the worst one wins.
+    public var severity: Int {
+        switch self {
+        case .fail: 4
+        case .warn: 3
+        case .manual: 2
+        case .info: 1
+        case .pass: 0
+        }
+    }
+
+    public static func < (lhs: ScanStatus, rhs: ScanStatus) -> Bool { lhs.severity < rhs.severity }
+
+    /// WARN and FAIL: results that say something is wrong.
+    public var isFinding: Bool { self == .fail || self == .warn }
 }

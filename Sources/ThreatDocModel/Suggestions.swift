@@ -1,3 +1,5 @@
+import Foundation
+
 /// "Did you mean" suggestions by edit distance, ignoring case.
 public enum Suggestions {
     /// The candidate closest to `word`, if it is close enough to be a plausible typo.
@@ -27,7 +29,7 @@ public enum Suggestions {
         closest(to: word, in: candidates).map { "did you mean '\($0)'?" }
     }
 
-    static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+    public static func editDistance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
         var previous = Array(0...b.count)

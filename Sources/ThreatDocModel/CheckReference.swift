@@ -1,3 +1,5 @@
+import Foundation
+
 /// A reference to a benchmark check: `docker:2.14`, or with a catalog version, `kubernetes@cis-1.9:1.2.16`.
 public struct CheckReference: Hashable, Sendable, CustomStringConvertible {
     public enum Tool: String, CaseIterable, Sendable, Codable {
@@ -12,6 +14,11 @@ public struct CheckReference: Hashable, Sendable, CustomStringConvertible {
     public struct Problem: Error, Equatable {
         public var reason: String
         public var help: String?
+
+        public init(reason: String, help: String? = nil) {
+            self.reason = reason
+            self.help = help
+        }
     }
 
     public static func parse(_ text: String) -> Result<CheckReference, Problem> {
@@ -49,5 +56,11 @@ public struct CheckReference: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         "\(tool.rawValue)\(version.map { "@\($0)" } ?? ""):\(checkID)"
+    }
+
+    public init(tool: Tool, version: String? = nil, checkID: String) {
+        self.tool = tool
+        self.version = version
+        self.checkID = checkID
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Text bound for a terminal or a CI log. Paths and messages can hold anything a file name or a model
 /// can: a newline would start a line of its own (GitHub Actions runs `::warning …` lines as commands),
 /// ESC drives the terminal, and bidirectional controls make text read differently than it is. Each
@@ -18,7 +20,7 @@ public enum TerminalText {
         return String(out)
     }
 
-    static func isUnsafe(_ value: UInt32, keepingTabs: Bool) -> Bool {
+    public static func isUnsafe(_ value: UInt32, keepingTabs: Bool) -> Bool {
         if value == 0x09 { return !keepingTabs }
         return value < 0x20 || (0x7F...0x9F).contains(value)       // C0 and C1 controls, DEL, NEL
             || (0x202A...0x202E).contains(value) || (0x2066...0x2069).contains(value)  // bidi embeddings, isolates

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A position in a model file, as editors and GitHub count it: 1-based lines split at
 /// `\n`, `\r\n` or `\r` only, and 1-based columns counted in Unicode scalars.
 public struct SourceLocation: Hashable, Sendable, Comparable, Codable {

@@ -1,3 +1,5 @@
+import Foundation
+
 /// A threat model as written: every value keeps where it came from, and nothing is resolved yet.
 /// Produced by `ModelDecoder`, checked by the validation rules, turned into `ResolvedModel` by `ModelResolver`.
 public struct ModelSyntax: Sendable {
@@ -32,6 +34,14 @@ public struct AssetSyntax: Sendable {
     public var name: Located<String>?
     public var description: Located<String>?
     public var sensitivity: Located<Level>?
+
+    public init(location: SourceLocation, id: Located<String>? = nil, name: Located<String>? = nil, description: Located<String>? = nil, sensitivity: Located<Level>? = nil) {
+        self.location = location
+        self.id = id
+        self.name = name
+        self.description = description
+        self.sensitivity = sensitivity
+    }
 }
 
 public struct BoundarySyntax: Sendable {
@@ -40,6 +50,14 @@ public struct BoundarySyntax: Sendable {
     public var name: Located<String>?
     public var description: Located<String>?
     public var parent: Located<String>?
+
+    public init(location: SourceLocation, id: Located<String>? = nil, name: Located<String>? = nil, description: Located<String>? = nil, parent: Located<String>? = nil) {
+        self.location = location
+        self.id = id
+        self.name = name
+        self.description = description
+        self.parent = parent
+    }
 }
 
 public struct ElementSyntax: Sendable {
@@ -51,6 +69,17 @@ public struct ElementSyntax: Sendable {
     public var technology: Located<String>?
     public var boundary: Located<String>?
     public var assets: [Located<String>] = []
+
+    public init(location: SourceLocation, id: Located<String>? = nil, kind: Located<ElementKind>? = nil, name: Located<String>? = nil, description: Located<String>? = nil, technology: Located<String>? = nil, boundary: Located<String>? = nil, assets: [Located<String>] = []) {
+        self.location = location
+        self.id = id
+        self.kind = kind
+        self.name = name
+        self.description = description
+        self.technology = technology
+        self.boundary = boundary
+        self.assets = assets
+    }
 }
 
 public struct FlowSyntax: Sendable {
@@ -62,6 +91,17 @@ public struct FlowSyntax: Sendable {
     public var protocolName: Located<String>?
     public var description: Located<String>?
     public var assets: [Located<String>] = []
+
+    public init(location: SourceLocation, id: Located<String>? = nil, from: Located<String>? = nil, to: Located<String>? = nil, label: Located<String>? = nil, protocolName: Located<String>? = nil, description: Located<String>? = nil, assets: [Located<String>] = []) {
+        self.location = location
+        self.id = id
+        self.from = from
+        self.to = to
+        self.label = label
+        self.protocolName = protocolName
+        self.description = description
+        self.assets = assets
+    }
 }
 
 public struct ThreatSyntax: Sendable {
@@ -78,6 +118,22 @@ public struct ThreatSyntax: Sendable {
     public var mitigations: [Located<String>] = []
     public var note: Located<String>?
     public var references: [Located<String>] = []
+
+    public init(location: SourceLocation, id: Located<String>? = nil, title: Located<String>? = nil, stride: [Located<StrideCategory>] = [], targets: [Located<String>] = [], description: Located<String>? = nil, likelihood: Located<Level>? = nil, impact: Located<Level>? = nil, response: Located<ThreatResponse>? = nil, justification: Located<String>? = nil, mitigations: [Located<String>] = [], note: Located<String>? = nil, references: [Located<String>] = []) {
+        self.location = location
+        self.id = id
+        self.title = title
+        self.stride = stride
+        self.targets = targets
+        self.description = description
+        self.likelihood = likelihood
+        self.impact = impact
+        self.response = response
+        self.justification = justification
+        self.mitigations = mitigations
+        self.note = note
+        self.references = references
+    }
 }
 
 public struct MitigationSyntax: Sendable {
@@ -90,6 +146,18 @@ public struct MitigationSyntax: Sendable {
     public var checks: [Located<String>] = []
     public var note: Located<String>?
     public var references: [Located<String>] = []
+
+    public init(location: SourceLocation, id: Located<String>? = nil, title: Located<String>? = nil, description: Located<String>? = nil, status: Located<MitigationStatus>? = nil, owner: Located<String>? = nil, checks: [Located<String>] = [], note: Located<String>? = nil, references: [Located<String>] = []) {
+        self.location = location
+        self.id = id
+        self.title = title
+        self.description = description
+        self.status = status
+        self.owner = owner
+        self.checks = checks
+        self.note = note
+        self.references = references
+    }
 }
 
 /// A benchmark finding as a person recorded it (the seed's Docker Bench findings, for example).
@@ -101,6 +169,16 @@ public struct FindingSyntax: Sendable {
     public var recommendation: Located<String>?
     public var threats: [Located<String>] = []
     public var note: Located<String>?
+
+    public init(location: SourceLocation, check: Located<String>? = nil, title: Located<String>? = nil, issue: Located<String>? = nil, recommendation: Located<String>? = nil, threats: [Located<String>] = [], note: Located<String>? = nil) {
+        self.location = location
+        self.check = check
+        self.title = title
+        self.issue = issue
+        self.recommendation = recommendation
+        self.threats = threats
+        self.note = note
+    }
 }
 
 /// A coverage gap the authors acknowledge: these STRIDE categories of this target need no threat.
@@ -109,4 +187,11 @@ public struct GapSyntax: Sendable {
     public var target: Located<String>?
     public var stride: [Located<StrideCategory>] = []
     public var reason: Located<String>?
+
+    public init(location: SourceLocation, target: Located<String>? = nil, stride: [Located<StrideCategory>] = [], reason: Located<String>? = nil) {
+        self.location = location
+        self.target = target
+        self.stride = stride
+        self.reason = reason
+    }
 }

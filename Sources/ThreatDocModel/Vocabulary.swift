@@ -1,3 +1,5 @@
+import Foundation
+
 /// A value written as one of a fixed set of words in a model file.
 public protocol ModelKeyword: CaseIterable, Sendable, Hashable, RawRepresentable where RawValue == String {
     /// Other spellings accepted for the same value (for example STRIDE letters).

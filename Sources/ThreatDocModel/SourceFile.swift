@@ -1,3 +1,5 @@
+import Foundation
+
 /// The text of one model file, with a line table that counts lines the way editors do.
 ///
 /// libyaml also breaks lines at U+0085, U+2028 and U+2029, so its line numbers drift from what an
@@ -8,10 +10,7 @@ public struct SourceFile: Sendable {
     /// UTF-8 text without a byte-order mark.
     public let text: String
     /// Number of bytes dropped from the front (a UTF-8 byte-order mark).
-    let bomLength: Int
-    /// FNV-1a of the file's bytes as read: the part of every cache key that says "this file changed".
-    /// SHA-256 of the bytes, in hex: part of every cache key that depends on this file.
-    let digest: String
+    public let bomLength: Int
     /// Unicode-scalar offset at which each line starts.
     private let lineStartScalars: [Int]
     /// UTF-8 byte offset (into `text`) at which each line starts.
@@ -28,7 +27,6 @@ public struct SourceFile: Sendable {
         let bom: [UInt8] = [0xEF, 0xBB, 0xBF]
         let start = bytes.starts(with: bom) ? 3 : 0
         bomLength = start
-        digest = Digest.ofBytes(bytes)
         let body = bytes[start...]
 
         var starts = [0], byteStarts = [0]
