@@ -29,15 +29,25 @@ let package = Package(
         // The model: values, IDs, source locations and diagnostics. No I/O, no C library, nothing of the
         // project below it; every other layer depends on it.
         .target(name: "ThreatDocModel"),
+        // Files, processes, digests and the cache folder: the system beneath the pipeline.
+        .target(
+            name: "ThreatDocSupport",
+            dependencies: ["CPlatform", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        // YAML and JSON to the model as written; the only target that sees libyaml (through Yams).
+        .target(
+            name: "ThreatDocLoad",
+            dependencies: ["ThreatDocModel", "ThreatDocSupport", .product(name: "Yams", package: "Yams")]
+        ),
         .target(
             name: "ThreatDocKit",
             dependencies: [
                 "ThreatDocModel",
+                "ThreatDocSupport",
+                "ThreatDocLoad",
                 "CMark",
                 "CPlatform",
-                .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
-                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .executableTarget(
@@ -60,7 +70,7 @@ let package = Package(
         .executableTarget(name: "threatdoc-fuzz", dependencies: ["ThreatDocKit", "CFuzzer"]),
         .testTarget(
             name: "ThreatDocKitTests",
-            dependencies: ["ThreatDocKit", "ThreatDocModel", "ThreatDocCorpus"],
+            dependencies: ["ThreatDocKit", "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocCorpus"],
             exclude: ["Fixtures"]
         ),
     ]

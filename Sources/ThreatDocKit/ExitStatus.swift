@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// The documented exit codes.
 public enum ExitStatus {
@@ -15,5 +17,3 @@ public enum ExitStatus {
     }
 }
 
-/// The version `threatdoc --version` prints.
-public let version = "0.1.0"

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// What an attacker's trial of the output, cache and log guarantees found, kept from coming back.
 final class AttackRegressionTests: ProjectTestCase {

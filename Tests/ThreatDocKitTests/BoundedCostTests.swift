@@ -3,6 +3,8 @@ import ThreatDocCorpus
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// Every input that once stalled or crashed threatdoc, run as a contributor's pull request would run
 /// it: each must finish with the right error or output. No timing here: `.ci/bench` keeps the figures

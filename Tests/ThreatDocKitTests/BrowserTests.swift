@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// Opens every page of the committed site in headless Chromium (Debian's `chromium`, installed by
 /// .ci/test): no console messages, no request that fails or leaves the machine, and every internal link

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// threatdoc in CI: SARIF, GitHub annotations, gates, output freshness and semantic diffs.
 final class CITests: XCTestCase {

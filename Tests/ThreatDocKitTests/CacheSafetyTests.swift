@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// The cache never deletes what threatdoc did not write, wherever `--cache-dir` points, and its keys
 /// name the running build for real.

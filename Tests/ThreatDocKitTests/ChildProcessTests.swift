@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// The one runner for other programs: both pipes drained together, stdin that a child may refuse,
 /// a CPU limit, and a backstop that ends the child's whole process group.

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// The `threatdoc` executable end to end: output, golden diagnostics and exit codes.
 final class CommandLineTests: XCTestCase {

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// The README is the format's reference: it must name every diagnostic code and every field, and the
 /// shipped models must carry the editor schema line and the seed's content.

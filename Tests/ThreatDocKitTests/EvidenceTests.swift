@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// Catalog lookups, scan readers for every format variant, and the evidence each mitigation gets.
 final class EvidenceTests: XCTestCase {

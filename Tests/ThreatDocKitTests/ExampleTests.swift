@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// Every example a user can copy, from every command's `--help` and from the README's shell blocks,
 /// runs: in a copy of this repository's models, project file and templates, committed to git (so

@@ -3,6 +3,8 @@ import XCTest
 import ThreatDocCorpus
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// Every class of hostile file gets a located error and a clean stop. Speed and memory for the same
 /// corpus are measured by `threatdoc-bench`, not asserted here.

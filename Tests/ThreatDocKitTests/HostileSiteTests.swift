@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// A threat model may come from a fork's pull request: hostile strings go into every field of a model
 /// (and of a scan), the site is rendered, and the DOM of every page is checked by an independent HTML

@@ -1,6 +1,8 @@
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 final class LoaderTests: XCTestCase {
     func testLinesCountOnlyLFCRLFAndCR() {

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// Nothing overwritten, nothing leaked: model IDs that would replace threatdoc's own files or cannot
 /// be checked out on Windows, links out of the models folder, files that are not scans, and file

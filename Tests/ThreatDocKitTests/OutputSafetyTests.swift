@@ -3,6 +3,8 @@ import ThreatDocCorpus
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// Nothing lost: `output/` is always the whole old or the whole new output, a killed render's debris is
 /// cleaned by the next run, files threatdoc did not write are never deleted, and two renders into one

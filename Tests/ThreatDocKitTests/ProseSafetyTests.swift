@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// Markdown prose in the `.md` reports: links and images a reader could follow to script or data
 /// are gone, however they are spelt, and the cost stays linear.

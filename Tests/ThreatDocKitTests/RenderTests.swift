@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// The Markdown reports: golden files, hostile names, determinism, templates and the output folder.
 final class RenderTests: XCTestCase {

@@ -1,6 +1,8 @@
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// One test (or a few) per validation rule, each on a small inline model.
 final class RuleTests: XCTestCase {

@@ -2,6 +2,8 @@ import Foundation
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// The JSON Schema that editors use and threatdoc's own loader must agree: every shipped model passes
 /// both, and every structurally broken fixture fails both. The schema side runs Python's `jsonschema`,

@@ -3,6 +3,8 @@ import Mustache
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// threatdoc's compiled templates must give exactly the bytes swift-mustache gives.
 final class TemplateEngineTests: XCTestCase {

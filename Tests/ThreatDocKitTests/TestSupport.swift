@@ -3,6 +3,8 @@ import ThreatDocCorpus
 import XCTest
 @testable import ThreatDocKit
 @testable import ThreatDocModel
+@testable import ThreatDocSupport
+@testable import ThreatDocLoad
 
 /// Paths and helpers shared by the tests.
 enum TestSupport {

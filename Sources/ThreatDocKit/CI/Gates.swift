@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// A condition that fails `threatdoc check`.
 public enum Gate: Equatable, Sendable, CustomStringConvertible {

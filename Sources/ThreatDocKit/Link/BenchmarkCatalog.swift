@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// One check of a CIS benchmark, as a benchmark tool numbers and titles it.
 public struct CatalogCheck: Sendable, Hashable, Codable {

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// A check reference resolved against a bundled catalog.
 public struct ResolvedCheck: Sendable, Hashable {

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// The link stage: matches each mitigation's checks to scan results and decides its evidence state.
 ///

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Text as a diagram shows it: short enough to lay out and to stay within Graphviz's 16,384-character
 /// limit on a quoted string and GitHub's 50,000 characters a Mermaid diagram (a 2,800-character name

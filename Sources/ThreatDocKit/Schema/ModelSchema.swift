@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// The JSON Schema (draft-07) of model format version 1, printed by `threatdoc schema` and shipped as
 /// `models/threatdoc.schema.json`. A test checks that this schema and the loader agree on every fixture.

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Which applicable STRIDE categories each element and flow has threats for.
 /// Shared by the coverage rule and the resolved model, so reports and diagnostics agree.

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// The kinds of thing an ID can name within a model.
 public enum DefinitionKind: Hashable, Sendable {

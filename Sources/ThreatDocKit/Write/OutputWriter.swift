@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 import CPlatform
 import Foundation
@@ -407,9 +409,3 @@ enum OutputTree {
     }
 }
 
-extension FileStatus {
-    static func isFolder(_ path: String) -> Bool {
-        var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
-    }
-}

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 import Foundation
 
@@ -29,12 +31,7 @@ public enum ScanReader {
 
     /// Whether a file's first bytes look like one of the reports this reader takes. Scan reports often
     /// sit beside the models; the loader uses this to skip them instead of reading them as models.
-    static func looksLikeReport(_ bytes: [UInt8]) -> Bool {
-        let head = String(decoding: bytes.prefix(4096), as: UTF8.self)
-        let trimmed = head.drop { $0.isWhitespace }
-        return trimmed.hasPrefix("[") || ["\"dockerbenchsecurity\"", "\"Controls\"", "\"SummaryControls\"",
-                                          "\"ClusterComplianceReport\"", "\"RelatedResources\""].contains { head.contains($0) }
-    }
+    static func looksLikeReport(_ bytes: [UInt8]) -> Bool { ScanSniffing.looksLikeReport(bytes) }
 
     /// The file name without folders and extension: `scans/host-a.json` → `host-a`.
     public static func defaultLabel(for path: String) -> String {

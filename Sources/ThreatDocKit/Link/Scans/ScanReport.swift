@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 
 /// One check result in a scan.

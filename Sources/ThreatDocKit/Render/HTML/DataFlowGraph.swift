@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// The data-flow diagram as Graphviz DOT: trust boundaries as nested clusters, DFD shapes by element
 /// type, labelled flows, and `newrank=true` (without it, clusters with edge labels crash Graphviz 2.42).

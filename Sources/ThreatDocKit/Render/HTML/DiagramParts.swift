@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// A large model's elements split into parts of bounded size, each drawn as its own detailed diagram
 /// beside the boundary overview: the way people draw large systems, one sheet per area.

@@ -1,5 +1,6 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
-import CPlatform
 import Foundation
 #if canImport(Glibc)
 import Glibc

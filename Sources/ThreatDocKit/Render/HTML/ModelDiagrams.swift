@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Every diagram on one model's page, laid out within the model's budget of CPU time.
 ///

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// The boundary overview without arrows, drawn by threatdoc instead of Graphviz: boxes in a grid,
 /// each linking to the part that draws it. Its cost is linear in the boxes (dot's grew with their

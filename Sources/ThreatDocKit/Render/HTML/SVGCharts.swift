@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Charts drawn by threatdoc as inline SVG. Colours come from CSS classes (so the dark theme and
 /// print styles apply), and every cell also carries text, so colour is never the only signal.

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// The data-flow diagram as a Mermaid `flowchart`, which GitHub renders in Markdown.
 ///

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// A small model that uses every feature of the format, with a scan. Its report context is the
 /// example from which `TemplateChecker` learns the context's shape (every list non-empty, every

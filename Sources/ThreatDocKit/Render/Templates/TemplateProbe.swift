@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// One user template taken through everything `render` does with it (load, structure check,
 /// compile, name check, render against the every-feature model), with no files: what the fuzzer and

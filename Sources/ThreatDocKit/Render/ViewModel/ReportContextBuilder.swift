@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Builds the view models from resolved models: all counting, sorting and wording happens here.
 public enum ReportContextBuilder {

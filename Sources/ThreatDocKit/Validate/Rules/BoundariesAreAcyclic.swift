@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Trust boundaries nest as a tree: following `parent:` never returns to where it started.
 public struct BoundariesAreAcyclic: ModelRule {

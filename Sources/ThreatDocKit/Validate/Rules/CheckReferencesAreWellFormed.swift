@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// `checks:` entries name a benchmark tool and a check ID: `docker:2.14`, `kubernetes@cis-1.9:1.2.16`.
 public struct CheckReferencesAreWellFormed: ModelRule {

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Every `checks:` entry names a check that exists in the catalog the model declares for its tool,
 /// and every catalog named under `benchmarks:` is one threatdoc bundles.

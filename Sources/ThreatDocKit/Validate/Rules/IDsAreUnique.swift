@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// IDs are unique within a model, ignoring case: they share one anchor namespace in every report.
 public struct IDsAreUnique: ModelRule {

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// IDs become anchors and file names, so they follow one strict pattern that can never form a path:
 /// a letter, then up to 63 ASCII letters, digits, `.`, `_` or `-`, and never `..`.

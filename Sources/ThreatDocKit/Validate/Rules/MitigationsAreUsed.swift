@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// A mitigation that answers no threat is either dead weight or a missing link.
 public struct MitigationsAreUsed: ModelRule {

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// A model's ID names its output files (`ID.md`, `html/ID.html`), and models travel through git to
 /// every platform. So an ID must not replace a file threatdoc writes for itself (`README.md`,

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Model IDs name output files and cross-model links, so no two models share one (ignoring case).
 public struct ModelIDsAreUnique: ProjectRule {

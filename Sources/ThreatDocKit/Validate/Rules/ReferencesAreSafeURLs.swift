@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Reference links allow only http, https, mailto and relative URLs: a `javascript:` link in a
 /// model from a fork must never reach a reader's browser.

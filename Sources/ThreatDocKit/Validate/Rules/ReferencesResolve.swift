@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Every reference names an ID of the right kind in the same model; misses suggest the closest ID.
 public struct ReferencesResolve: ModelRule {

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// `reviewed:` is a real date, not in the future, and not older than the allowed review age.
 public struct ReviewIsCurrent: ModelRule {

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// STRIDE per element: a category must apply to the kind of every target a threat names.
 public struct StrideAppliesToTargets: ModelRule {

@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// Every element and flow has a threat, or an acknowledged gap, for each STRIDE category that applies
 /// to it. Open gaps are notes, summarised once per model; an acknowledgement that no longer matches

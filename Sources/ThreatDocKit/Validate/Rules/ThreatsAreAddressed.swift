@@ -1,3 +1,5 @@
+import ThreatDocSupport
+import ThreatDocLoad
 import ThreatDocModel
 /// A threat is answered by mitigations, or by a justified decision to accept, transfer or avoid it.
 public struct ThreatsAreAddressed: ModelRule {

@@ -1,3 +1,4 @@
+import ThreatDocSupport
 import ThreatDocModel
 /// A YAML node as threatdoc reads it: no aliases, scalar keys only, every node located.
 ///
@@ -49,7 +50,7 @@ public struct YAMLPair: Sendable {
 
 extension String {
     /// A short quoted rendering of a value for messages.
-    var debugSnippet: String {
+    public var debugSnippet: String {
         let limit = 40
         let cleaned = String(unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) })
         return cleaned.count > limit ? "'\(cleaned.prefix(limit))…'" : "'\(cleaned)'"

@@ -1,20 +1,19 @@
-import ThreatDocModel
 import Foundation
 
 /// One result slot per parallel worker, written under a lock and read once all are done.
-final class Slots<Value>: @unchecked Sendable {
+public final class Slots<Value>: @unchecked Sendable {
     private var values: [Value?]
     private let lock = NSLock()
 
-    init(count: Int) { values = Array(repeating: nil, count: count) }
+    public init(count: Int) { values = Array(repeating: nil, count: count) }
 
-    func set(_ index: Int, _ value: Value) {
+    public func set(_ index: Int, _ value: Value) {
         lock.lock()
         values[index] = value
         lock.unlock()
     }
 
-    func get(_ index: Int) -> Value? {
+    public func get(_ index: Int) -> Value? {
         lock.lock()
         defer { lock.unlock() }
         return values[index]
@@ -22,7 +21,7 @@ final class Slots<Value>: @unchecked Sendable {
 }
 
 /// `transform` applied to `0..<count` on every core; the results in index order.
-func concurrentMap<Value>(_ count: Int, _ transform: @Sendable (Int) -> Value) -> [Value] {
+public func concurrentMap<Value>(_ count: Int, _ transform: @Sendable (Int) -> Value) -> [Value] {
     let slots = Slots<Value>(count: count)
     DispatchQueue.concurrentPerform(iterations: count) { slots.set($0, transform($0)) }
     return (0..<count).map { slots.get($0)! }

@@ -1,4 +1,3 @@
-import ThreatDocModel
 import Foundation
 
 /// A cache folder that threatdoc created and marked, and the only place its caches read and write.
@@ -30,19 +29,19 @@ public struct CacheFolder: Sendable, Equatable {
     public static let tagName = "CACHEDIR.TAG"
     public static let markerName = ".threatdoc-cache"
     /// The first line the Cache Directory Tagging convention requires.
-    static let tagSignature = "Signature: 8a477f597d28d172789f06886806bc55"
-    static let tagText = """
+    public static let tagSignature = "Signature: 8a477f597d28d172789f06886806bc55"
+    public static let tagText = """
         \(tagSignature)
         # This file is a cache directory tag created by threatdoc.
         # For information about cache directory tags see https://bford.info/cachedir/
 
         """
-    static let markerText = "threatdoc cache, format 2. Everything here can be deleted; it is made again when needed.\n"
+    public static let markerText = "threatdoc cache, format 2. Everything here can be deleted; it is made again when needed.\n"
     /// Folder for half-written entries, renamed into place when complete.
-    static let temporaryFolder = "tmp"
+    public static let temporaryFolder = "tmp"
     /// The default folder's contents before caches were marked, which it may adopt.
-    static let legacyNames: Set<String> = ["models", "layouts", "pages", "outputs", ".last-pruned"]
-    static let lastPrunedName = ".last-pruned"
+    public static let legacyNames: Set<String> = ["models", "layouts", "pages", "outputs", ".last-pruned"]
+    public static let lastPrunedName = ".last-pruned"
 
     public static let maxAgeDays = 30
 
@@ -97,7 +96,7 @@ public struct CacheFolder: Sendable, Equatable {
     }
 
     /// Whether the folder carries both marks, with the tag's required signature.
-    var isMarked: Bool {
+    public var isMarked: Bool {
         guard FileStatus(path: "\(path)/\(Self.markerName)") != nil,
               let tag = try? FileReading.readRegularFile("\(path)/\(Self.tagName)", limit: 4096) else { return false }
         return tag.starts(with: Array(Self.tagSignature.utf8))
@@ -120,34 +119,34 @@ public struct CacheFolder: Sendable, Equatable {
     // MARK: Entries
 
     /// Entry names: the hex SHA-256 of everything that shapes the entry. Housekeeping removes only these.
-    static func isEntryName(_ name: String) -> Bool {
+    public static func isEntryName(_ name: String) -> Bool {
         name.utf8.count == 64 && name.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
-    func entryPath(_ kind: Kind, _ key: String) -> String {
+    public func entryPath(_ kind: Kind, _ key: String) -> String {
         "\(path)/\(kind.rawValue)/\(key)"
     }
 
     /// The entry's bytes, or nil; a read marks the entry as used now.
-    func load(_ kind: Kind, _ key: String) -> Data? {
+    public func load(_ kind: Kind, _ key: String) -> Data? {
         let entry = entryPath(kind, key)
         guard let data = FileManager.default.contents(atPath: entry) else { return nil }
         markUsed(kind, key)
         return data
     }
 
-    func contains(_ kind: Kind, _ key: String) -> Bool {
+    public func contains(_ kind: Kind, _ key: String) -> Bool {
         FileStatus(path: entryPath(kind, key)) != nil
     }
 
     /// Marks an entry as used now, so housekeeping keeps it.
-    func markUsed(_ kind: Kind, _ key: String) {
+    public func markUsed(_ kind: Kind, _ key: String) {
         _ = utimes(entryPath(kind, key), nil)
     }
 
     /// Writes an entry whole or not at all: into `tmp/` first, named after this process, then renamed
     /// into place. Best effort: a cache that cannot be written only costs time.
-    func store(_ kind: Kind, _ key: String, _ data: Data) {
+    public func store(_ kind: Kind, _ key: String, _ data: Data) {
         let manager = FileManager.default
         let temporaryFolder = "\(path)/\(Self.temporaryFolder)"
         try? manager.createDirectory(atPath: temporaryFolder, withIntermediateDirectories: true)
@@ -183,7 +182,7 @@ public struct CacheFolder: Sendable, Equatable {
     }
 
     /// The process that named a temporary file `PID-RANDOM`, or nil for a name threatdoc never makes.
-    static func owner(ofTemporary name: String) -> pid_t? {
+    public static func owner(ofTemporary name: String) -> pid_t? {
         let parts = name.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, let pid = pid_t(parts[0]), pid > 0, UInt64(parts[1]) != nil else { return nil }
         return pid

@@ -1,3 +1,4 @@
+import ThreatDocSupport
 import ThreatDocModel
 import Foundation
 
@@ -23,6 +24,13 @@ public struct ModelLoader: Sendable {
         /// The text of every file that could be decoded, for quoting in diagnostics.
         public var sources: [SourceFile] = []
         public var diagnostics = DiagnosticBag()
+
+        public init(models: [ModelSyntax] = [], files: [String] = [], sources: [SourceFile] = [], diagnostics: DiagnosticBag = DiagnosticBag()) {
+            self.models = models
+            self.files = files
+            self.sources = sources
+            self.diagnostics = diagnostics
+        }
     }
 
     /// File name endings that hold models. `*.schema.json` is the format's JSON Schema, never a model.
@@ -67,7 +75,7 @@ public struct ModelLoader: Sendable {
         return result
     }
 
-    func load(file path: String, into result: inout Result) -> ModelSyntax? {
+    public func load(file path: String, into result: inout Result) -> ModelSyntax? {
         let bytes: [UInt8]
         do {
             guard let read = try FileReading.readRegularFile(path, limit: limits.maxFileBytes) else {
@@ -81,7 +89,7 @@ public struct ModelLoader: Sendable {
             result.diagnostics.report(.ioError, "cannot read file: \(error.message)", at: SourceLocation(file: path, line: 1, column: 1))
             return nil
         }
-        if path.lowercased().hasSuffix(".json"), ScanReader.looksLikeReport(bytes) {
+        if path.lowercased().hasSuffix(".json"), ScanSniffing.looksLikeReport(bytes) {
             result.diagnostics.report(.scanInModelFolder,
                 "skipped: this is a benchmark scan report, not a model", at: SourceLocation(file: path, line: 1, column: 1))
             return nil
@@ -118,7 +126,7 @@ public struct ModelLoader: Sendable {
         return model
     }
 
-    func decode(_ file: SourceFile, into result: inout Result) -> ModelSyntax? {
+    public func decode(_ file: SourceFile, into result: inout Result) -> ModelSyntax? {
         result.sources.append(file)
         guard let root = SafeYAMLReader.read(file, limits: limits, into: &result.diagnostics) else { return nil }
         var decoder = ModelDecoder(file: file)
@@ -139,7 +147,7 @@ public struct ModelLoader: Sendable {
     /// Symbolic links to folders are not followed, so a link cannot loop. A link to a file is read
     /// only when it stays inside the folder: in a pull request, `models/x.yaml -> /etc/shadow` must
     /// not put the file's lines into a CI log.
-    static func discover(_ path: String, confinedTo confinement: String? = nil, diagnostics: inout DiagnosticBag) -> [String] {
+    public static func discover(_ path: String, confinedTo confinement: String? = nil, diagnostics: inout DiagnosticBag) -> [String] {
         let manager = FileManager.default
         var isDirectory: ObjCBool = false
         guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else {
@@ -191,33 +199,3 @@ public struct ModelLoader: Sendable {
     }
 }
 
-/// Reading files without surprises: only regular files, never more than a cap.
-enum FileReading {
-    struct Failure: Error {
-        var message: String
-    }
-
-    /// The file's bytes, or nil when it holds more than `limit` bytes. Refuses devices and pipes,
-    /// which could block forever or never end.
-    static func readRegularFile(_ path: String, limit: Int) throws(Failure) -> [UInt8]? {
-        var info = stat()
-        guard stat(path, &info) == 0 else { throw Failure(message: String(cString: strerror(errno))) }
-        guard (info.st_mode & S_IFMT) == S_IFREG else { throw Failure(message: "not a regular file") }
-        guard Int(info.st_size) <= limit else { return nil }
-        guard let handle = FileHandle(forReadingAtPath: path) else {
-            throw Failure(message: String(cString: strerror(errno)))
-        }
-        defer { try? handle.close() }
-        // Read one byte past the cap so a file that grew after stat() is still caught.
-        let data = (try? handle.read(upToCount: limit + 1)) ?? Data()
-        guard data.count <= limit else { return nil }
-        return [UInt8](data)
-    }
-}
-
-extension Error {
-    var message: String {
-        if let failure = self as? FileReading.Failure { return failure.message }
-        return String(describing: self)
-    }
-}

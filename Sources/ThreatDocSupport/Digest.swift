@@ -1,21 +1,20 @@
-import ThreatDocModel
 import Crypto
 import Foundation
 
 /// SHA-256 digests for cache keys: a key names everything that shapes an entry, and a collision would
 /// serve one model's page for another, so keys are cryptographic, never a fast hash.
-struct Digest {
+public struct Digest {
     private var hasher = SHA256()
 
-    init() {}
+    public init() {}
 
     /// Adds one field. Each field is length-prefixed, so ("ab", "c") and ("a", "bc") differ.
-    mutating func add(_ text: String) {
+    public mutating func add(_ text: String) {
         var text = text
         text.withUTF8 { add(bytes: $0) }
     }
 
-    mutating func add<Bytes: ContiguousBytes>(bytes: Bytes) {
+    public mutating func add<Bytes: ContiguousBytes>(bytes: Bytes) {
         bytes.withUnsafeBytes { buffer in
             var length = UInt64(buffer.count).littleEndian
             withUnsafeBytes(of: &length) { hasher.update(bufferPointer: $0) }
@@ -24,11 +23,11 @@ struct Digest {
     }
 
     /// The digest as 64 lowercase hex characters.
-    var hex: String {
+    public var hex: String {
         Self.hex(hasher.finalize())
     }
 
-    static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
+    public static func hex<Bytes: Sequence>(_ bytes: Bytes) -> String where Bytes.Element == UInt8 {
         let digits = Array("0123456789abcdef".utf8)
         var out: [UInt8] = []
         for byte in bytes {
@@ -39,14 +38,14 @@ struct Digest {
     }
 
     /// The hex SHA-256 of some fields.
-    static func of(_ fields: String...) -> String {
+    public static func of(_ fields: String...) -> String {
         var digest = Digest()
         for field in fields { digest.add(field) }
         return digest.hex
     }
 
     /// The hex SHA-256 of raw bytes (a file's content).
-    static func ofBytes<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String {
+    public static func ofBytes<Bytes: ContiguousBytes>(_ bytes: Bytes) -> String {
         bytes.withUnsafeBytes { Self.hex(SHA256.hash(data: $0)) }
     }
 }

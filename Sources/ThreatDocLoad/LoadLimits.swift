@@ -1,3 +1,4 @@
+import ThreatDocSupport
 import ThreatDocModel
 /// Bounds that keep hostile files from costing time or memory. Every one is reported, never silently applied.
 public struct LoadLimits: Sendable, Equatable {
@@ -19,7 +20,7 @@ public struct LoadLimits: Sendable, Equatable {
 
 extension SourceFile {
     /// SHA-256 of the file's bytes as read, in hex: part of every cache key that depends on this file.
-    var digest: String {
+    public var digest: String {
         Digest.ofBytes((bomLength == 3 ? [0xEF, 0xBB, 0xBF] : []) + Array(text.utf8))
     }
 }

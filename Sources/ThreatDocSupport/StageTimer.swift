@@ -1,4 +1,3 @@
-import ThreatDocModel
 import Foundation
 
 /// Stage timings for profiling, enabled by `THREATDOC_TIMINGS=1` and printed to standard error when
@@ -19,7 +18,7 @@ public final class StageTimer: @unchecked Sendable {
         return try body()
     }
 
-    func add(_ stage: String, _ nanoseconds: UInt64) {
+    public func add(_ stage: String, _ nanoseconds: UInt64) {
         lock.lock()
         if totals[stage] == nil { order.append(stage) }
         totals[stage, default: 0] += nanoseconds

@@ -1,30 +1,31 @@
+import ThreatDocSupport
 import ThreatDocModel
 /// Turns a `YAMLNode` tree into a `ModelSyntax`, reporting every shape error it can continue past:
 /// unknown keys (with suggestions), wrong types, missing fields and values outside their vocabulary.
 /// Strings stay strings: a plain `no` or `0755` in a text field is read as written.
-struct ModelDecoder {
+public struct ModelDecoder {
     private(set) var diagnostics = DiagnosticBag()
-    let file: SourceFile
+    public let file: SourceFile
 
-    init(file: SourceFile) {
+    public init(file: SourceFile) {
         self.file = file
     }
 
     // MARK: Fields of each object, as the README documents them
 
-    static let modelFields = ["$schema", "threatdoc", "id", "title", "summary", "owner", "reviewed", "benchmarks",
+    public static let modelFields = ["$schema", "threatdoc", "id", "title", "summary", "owner", "reviewed", "benchmarks",
                               "assets", "boundaries", "elements", "flows", "threats", "mitigations", "findings", "gaps"]
-    static let assetFields = ["id", "name", "description", "sensitivity"]
-    static let boundaryFields = ["id", "name", "description", "parent"]
-    static let elementFields = ["id", "type", "name", "description", "technology", "boundary", "assets"]
-    static let flowFields = ["id", "from", "to", "label", "protocol", "description", "assets"]
-    static let threatFields = ["id", "title", "stride", "targets", "description", "likelihood", "impact", "response",
+    public static let assetFields = ["id", "name", "description", "sensitivity"]
+    public static let boundaryFields = ["id", "name", "description", "parent"]
+    public static let elementFields = ["id", "type", "name", "description", "technology", "boundary", "assets"]
+    public static let flowFields = ["id", "from", "to", "label", "protocol", "description", "assets"]
+    public static let threatFields = ["id", "title", "stride", "targets", "description", "likelihood", "impact", "response",
                                "justification", "mitigations", "note", "references"]
-    static let mitigationFields = ["id", "title", "description", "status", "owner", "checks", "note", "references"]
-    static let findingFields = ["check", "title", "issue", "recommendation", "threats", "note"]
-    static let gapFields = ["target", "stride", "reason"]
+    public static let mitigationFields = ["id", "title", "description", "status", "owner", "checks", "note", "references"]
+    public static let findingFields = ["check", "title", "issue", "recommendation", "threats", "note"]
+    public static let gapFields = ["target", "stride", "reason"]
 
-    mutating func decode(_ root: YAMLNode) -> ModelSyntax? {
+    public mutating func decode(_ root: YAMLNode) -> ModelSyntax? {
         guard let fields = fields(of: root, what: "the model", allowed: Self.modelFields,
                                   required: ["threatdoc", "id", "title"]) else { return nil }
         var model = ModelSyntax(file: file, location: root.location)
@@ -180,7 +181,7 @@ struct ModelDecoder {
     /// The fields of a mapping, after reporting unknown keys and missing required ones.
     /// The allowed fields of a mapping, looked up by name. A mapping has a handful of keys, already
     /// unique (the reader drops duplicates), so a linear search beats hashing every key.
-    struct Fields {
+    public struct Fields {
         var pairs: [YAMLPair]
 
         subscript(name: String) -> YAMLNode? { pairs.first { $0.key.value == name }?.value }

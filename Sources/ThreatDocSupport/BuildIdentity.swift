@@ -1,6 +1,8 @@
-import ThreatDocModel
 import CPlatform
 import Foundation
+
+/// The version `threatdoc --version` prints.
+public let version = "0.1.0"
 
 /// What identifies the running build, so that a cache never serves what another build produced.
 ///
@@ -8,19 +10,19 @@ import Foundation
 /// linked binary, read from memory. A binary without one (a test runner) is identified by its real
 /// path (`/proc/self/exe`, never `argv[0]`, which is the same word for every build found through PATH),
 /// size, modification time and inode.
-enum BuildIdentity {
-    static let current: String = {
+public enum BuildIdentity {
+    public static let current: String = {
         if let buildID = gnuBuildID() { return "\(version)/build-id:\(buildID)" }
         return "\(version)/executable:\(executableFingerprint())"
     }()
 
-    static func gnuBuildID() -> String? {
+    public static func gnuBuildID() -> String? {
         var buffer = [UInt8](repeating: 0, count: 64)
         let length = Int(threatdoc_build_id(&buffer, Int32(buffer.count)))
         return length > 0 ? Digest.hex(buffer.prefix(length)) : nil
     }
 
-    static func executableFingerprint() -> String {
+    public static func executableFingerprint() -> String {
         let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? Bundle.main.executablePath ?? ""
         var info = stat()

@@ -1,8 +1,7 @@
-import ThreatDocModel
 /// FNV-1a, 64-bit: a hash that is the same in every process, for cache keys and fingerprints
 /// (Swift's `Hasher` is seeded per process).
-enum StableHash {
-    static func fnv1a<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
+public enum StableHash {
+    public static func fnv1a<Bytes: Sequence>(_ bytes: Bytes) -> UInt64 where Bytes.Element == UInt8 {
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
         for byte in bytes {
             hash ^= UInt64(byte)
@@ -11,7 +10,7 @@ enum StableHash {
         return hash
     }
 
-    static func fnv1a(_ text: String) -> UInt64 {
+    public static func fnv1a(_ text: String) -> UInt64 {
         var text = text
         return text.withUTF8 { fnv1a($0) }
     }

@@ -1,14 +1,13 @@
-import ThreatDocModel
 import Foundation
 
 /// What `lstat` says of a regular file: nil for anything else (missing, a folder, a symbolic link).
-struct FileStatus: Equatable, Sendable {
-    var size: Int64
+public struct FileStatus: Equatable, Sendable {
+    public var size: Int64
     /// Modification time, in nanoseconds since 1970.
-    var modified: Int64
-    var inode: UInt64
+    public var modified: Int64
+    public var inode: UInt64
 
-    init?(path: String) {
+    public init?(path: String) {
         var info = stat()
         guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
         size = Int64(info.st_size)
@@ -16,13 +15,13 @@ struct FileStatus: Equatable, Sendable {
         inode = UInt64(info.st_ino)
     }
 
-    var modificationDate: Date { Date(timeIntervalSince1970: Double(modified) / 1e9) }
+    public var modificationDate: Date { Date(timeIntervalSince1970: Double(modified) / 1e9) }
 }
 
 extension FileStatus {
     /// Writes all of `data` to an open file, retrying short and interrupted writes; false on an error
     /// (errno says which).
-    static func writeAll(_ data: Data, to descriptor: Int32) -> Bool {
+    public static func writeAll(_ data: Data, to descriptor: Int32) -> Bool {
         data.withUnsafeBytes { buffer -> Bool in
             var offset = 0
             while offset < buffer.count {
@@ -32,5 +31,13 @@ extension FileStatus {
             }
             return true
         }
+    }
+}
+
+extension FileStatus {
+    /// Whether `path` is a folder itself, not a link to one.
+    public static func isFolder(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFDIR
     }
 }

@@ -1,3 +1,4 @@
+import ThreatDocSupport
 import ThreatDocModel
 import CYaml
 
@@ -7,8 +8,8 @@ import CYaml
 /// tens of seconds) and stops at the first duplicate key. Reading events directly lets threatdoc
 /// reject aliases before anything is expanded, bound depth and scalar size, and report every
 /// duplicate key with both positions, all in one linear pass.
-enum SafeYAMLReader {
-    static func read(_ file: SourceFile, limits: LoadLimits, into diagnostics: inout DiagnosticBag) -> YAMLNode? {
+public enum SafeYAMLReader {
+    public static func read(_ file: SourceFile, limits: LoadLimits, into diagnostics: inout DiagnosticBag) -> YAMLNode? {
         var bytes = Array(file.text.utf8)
         return bytes.withUnsafeMutableBufferPointer { buffer in
             var session = Session(file: file, limits: limits)
@@ -345,7 +346,7 @@ enum SafeYAMLReader {
 
 extension Unicode.Scalar {
     /// "U+202E RIGHT-TO-LEFT OVERRIDE", for messages about characters a reader cannot see.
-    var codePointName: String {
+    public var codePointName: String {
         let hex = String(value, radix: 16, uppercase: true)
         let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         if let name = properties.name ?? properties.nameAlias { return "U+\(padded) \(name)" }

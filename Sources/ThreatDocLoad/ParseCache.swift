@@ -1,3 +1,4 @@
+import ThreatDocSupport
 import ThreatDocModel
 import Foundation
 
@@ -16,21 +17,21 @@ public struct ParseCache: Sendable {
         self.folder = folder
     }
 
-    static let format = "threatdoc-model-syntax-v1"
+    public static let format = "threatdoc-model-syntax-v1"
 
-    func key(for file: SourceFile, limits: LoadLimits) -> String {
+    public func key(for file: SourceFile, limits: LoadLimits) -> String {
         Digest.of(Self.format, BuildIdentity.current, file.path, file.digest,
                   "\(limits.maxFileBytes)/\(limits.maxScalarBytes)/\(limits.maxDepth)")
     }
 
     /// The cached load of `file`, or nil when there is none (or it does not read back).
-    func lookup(_ key: String, file: SourceFile) -> (model: ModelSyntax, diagnostics: [Diagnostic])? {
+    public func lookup(_ key: String, file: SourceFile) -> (model: ModelSyntax, diagnostics: [Diagnostic])? {
         guard let data = folder.load(.models, key) else { return nil }
         var reader = SyntaxReader(bytes: [UInt8](data), path: file.path)
         return try? reader.entry(file: file)
     }
 
-    func store(_ key: String, model: ModelSyntax, diagnostics: [Diagnostic]) {
+    public func store(_ key: String, model: ModelSyntax, diagnostics: [Diagnostic]) {
         var writer = SyntaxWriter()
         writer.entry(model, diagnostics: diagnostics)
         folder.store(.models, key, Data(writer.bytes))
@@ -40,9 +41,9 @@ public struct ParseCache: Sendable {
 // MARK: - Binary form: variable-length integers and length-prefixed UTF-8, in declaration order.
 
 private struct SyntaxWriter {
-    var bytes: [UInt8] = []
+    public var bytes: [UInt8] = []
 
-    mutating func int(_ value: Int) {
+    public mutating func int(_ value: Int) {
         var zigzag = UInt64(bitPattern: Int64(value) << 1) ^ UInt64(bitPattern: Int64(value) >> 63)
         while zigzag >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: zigzag) | 0x80)
@@ -51,38 +52,38 @@ private struct SyntaxWriter {
         bytes.append(UInt8(zigzag))
     }
 
-    mutating func string(_ text: String) {
+    public mutating func string(_ text: String) {
         int(text.utf8.count)
         bytes.append(contentsOf: text.utf8)
     }
 
-    mutating func location(_ location: SourceLocation) {
+    public mutating func location(_ location: SourceLocation) {
         int(location.line)
         int(location.column)
         int(location.length ?? -1)
     }
 
-    mutating func text(_ value: Located<String>?) {
+    public mutating func text(_ value: Located<String>?) {
         guard let value else { return int(0) }
         int(1)
         string(value.value)
         location(value.location)
     }
 
-    mutating func keyword<T: RawRepresentable>(_ value: Located<T>?) where T.RawValue == String {
+    public mutating func keyword<T: RawRepresentable>(_ value: Located<T>?) where T.RawValue == String {
         text(value.map { Located($0.value.rawValue, at: $0.location) })
     }
 
-    mutating func texts(_ values: [Located<String>]) {
+    public mutating func texts(_ values: [Located<String>]) {
         int(values.count)
         for value in values { text(value) }
     }
 
-    mutating func keywords<T: RawRepresentable>(_ values: [Located<T>]) where T.RawValue == String {
+    public mutating func keywords<T: RawRepresentable>(_ values: [Located<T>]) where T.RawValue == String {
         texts(values.map { Located($0.value.rawValue, at: $0.location) })
     }
 
-    mutating func entry(_ model: ModelSyntax, diagnostics: [Diagnostic]) {
+    public mutating func entry(_ model: ModelSyntax, diagnostics: [Diagnostic]) {
         string(ParseCache.format)
         location(model.location)
         text(model.formatVersion.map { Located(String($0.value), at: $0.location) })
@@ -155,18 +156,18 @@ private struct SyntaxWriter {
 }
 
 private struct SyntaxReader {
-    struct Damaged: Error {}
+    public struct Damaged: Error {}
 
-    let bytes: [UInt8]
-    let path: String
-    var position = 0
+    public let bytes: [UInt8]
+    public let path: String
+    public var position = 0
 
-    init(bytes: [UInt8], path: String) {
+    public init(bytes: [UInt8], path: String) {
         self.bytes = bytes
         self.path = path
     }
 
-    mutating func int() throws -> Int {
+    public mutating func int() throws -> Int {
         var value: UInt64 = 0, shift: UInt64 = 0
         while true {
             guard position < bytes.count, shift < 64 else { throw Damaged() }
@@ -179,24 +180,24 @@ private struct SyntaxReader {
         return Int(Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1))))
     }
 
-    mutating func count() throws -> Int {
+    public mutating func count() throws -> Int {
         let value = try int()
         guard value >= 0, value <= bytes.count - position else { throw Damaged() }
         return value
     }
 
-    mutating func string() throws -> String {
+    public mutating func string() throws -> String {
         let length = try count()
         defer { position += length }
         return String(decoding: bytes[position..<position + length], as: UTF8.self)
     }
 
-    mutating func location(file: String? = nil) throws -> SourceLocation {
+    public mutating func location(file: String? = nil) throws -> SourceLocation {
         let line = try int(), column = try int(), length = try int()
         return SourceLocation(file: file ?? path, line: line, column: column, length: length < 0 ? nil : length)
     }
 
-    mutating func text() throws -> Located<String>? {
+    public mutating func text() throws -> Located<String>? {
         switch try int() {
         case 0: return nil
         case 1: return Located(try string(), at: try location())
@@ -204,27 +205,27 @@ private struct SyntaxReader {
         }
     }
 
-    mutating func keyword<T: RawRepresentable>(_ type: T.Type) throws -> Located<T>? where T.RawValue == String {
+    public mutating func keyword<T: RawRepresentable>(_ type: T.Type) throws -> Located<T>? where T.RawValue == String {
         guard let raw = try text() else { return nil }
         guard let value = T(rawValue: raw.value) else { throw Damaged() }
         return Located(value, at: raw.location)
     }
 
-    mutating func texts() throws -> [Located<String>] {
+    public mutating func texts() throws -> [Located<String>] {
         try (0..<count()).map { _ in
             guard let value = try text() else { throw Damaged() }
             return value
         }
     }
 
-    mutating func keywords<T: RawRepresentable>(_ type: T.Type) throws -> [Located<T>] where T.RawValue == String {
+    public mutating func keywords<T: RawRepresentable>(_ type: T.Type) throws -> [Located<T>] where T.RawValue == String {
         try (0..<count()).map { _ in
             guard let value = try keyword(type) else { throw Damaged() }
             return value
         }
     }
 
-    mutating func entry(file: SourceFile) throws -> (model: ModelSyntax, diagnostics: [Diagnostic]) {
+    public mutating func entry(file: SourceFile) throws -> (model: ModelSyntax, diagnostics: [Diagnostic]) {
         guard try string() == ParseCache.format else { throw Damaged() }
         var model = ModelSyntax(file: file, location: try location())
         if let version = try text() {

@@ -1,4 +1,3 @@
-import ThreatDocModel
 import CPlatform
 import Foundation
 #if canImport(Glibc)
