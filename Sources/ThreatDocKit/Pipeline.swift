@@ -55,9 +55,7 @@ public struct Pipeline: Sendable {
         public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
     }
 
-    /// A hostile file can hold tens of thousands of the same mistake; after this many of one code in
-    /// one file, the rest are counted in a single note.
-    public static let maxRepeatsPerCode = 50
+    public static let maxRepeatsPerCode = DiagnosticBag.maxRepeatsPerCode
 
     public func run(paths: [String]) -> Outcome {
         // A scan inside a model folder is evidence, not a model.

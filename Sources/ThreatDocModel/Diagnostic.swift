@@ -110,6 +110,10 @@ public struct DiagnosticBag: Sendable {
         }
     }
 
+    /// A hostile file can hold tens of thousands of the same mistake; after this many of one code in
+    /// one file, the rest are counted in a single note.
+    public static let maxRepeatsPerCode = 50
+
     /// Keeps the first `limit` diagnostics of each code in each file, in source order, and replaces
     /// the rest with one note that counts them. Severity counts stay honest: the note says how many
     /// were left out, and any error left out still leaves an error shown for that file.

@@ -40,8 +40,8 @@ public struct ReferencesResolve: ModelRule {
         let index: ModelIndex
         var diagnostics = DiagnosticBag()
         /// Suggestions cost an edit distance per ID; past the diagnostics that get printed
-        /// (`Pipeline.maxRepeatsPerCode`), thousands of misses would cost their square for nothing.
-        var suggestionsLeft = Pipeline.maxRepeatsPerCode
+        /// (`DiagnosticBag.maxRepeatsPerCode`), thousands of misses would cost their square for nothing.
+        var suggestionsLeft = DiagnosticBag.maxRepeatsPerCode
 
         mutating func check(_ reference: Located<String>?, field: String, expects kinds: [ReferenceKind]) {
             guard let reference else { return }
