@@ -4,7 +4,8 @@
 //   threatdoc-fuzz TARGET [libFuzzer options] [CORPUS…]
 //   targets: load (model loading, validation, text diagnostics), scan (scan reports), prose (Markdown
 //   prose to HTML and to inert Markdown), template (template parsing, checking and rendering),
-//   svg (the check of Graphviz's SVG before it is inlined)
+//   svg (the check of Graphviz's SVG before it is inlined), diagram (a large model's split into
+//   parts, DOT and Mermaid: every element drawn exactly once, every Mermaid block within GitHub's limit)
 import Foundation
 import ThreatDocKit
 
@@ -32,6 +33,22 @@ let targets: [String: (Data) -> Void] = [
     },
     "svg": { data in
         _ = GraphvizLayout.clean(String(decoding: data, as: UTF8.self))
+    },
+    "diagram": { data in
+        let text = String(decoding: data.prefix(256 << 10), as: UTF8.self)
+        let outcome = Pipeline(options: ValidationOptions(today: CalendarDate("2026-11-26")!)).run(text: text, path: "fuzz.yaml")
+        guard let model = outcome.models?.first else { return }
+        let plan = DiagramParts.plan(model)
+        if plan.leftOut == 0 {
+            let drawn = plan.parts.flatMap(\.elements)
+            precondition(drawn.count == model.elements.count && Set(drawn) == Set(model.elements.map(\.id)),
+                         "every element is in exactly one part")
+        }
+        _ = DataFlowGraph.dot(model)
+        for index in plan.parts.indices { _ = DataFlowGraph.part(model, plan, index: index) }
+        let mermaid = MermaidDiagram.diagrams(model)
+        precondition(([mermaid.main] + mermaid.parts.map(\.mermaid)).allSatisfy { $0.utf8.count <= 50_000 },
+                     "every Mermaid block fits GitHub's 50,000 characters")
     },
 ]
 

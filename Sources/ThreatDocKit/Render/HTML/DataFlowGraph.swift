@@ -259,7 +259,7 @@ public enum DataFlowGraph {
         return edges > maxDrawnPartEdges ? .withoutFlows : edges > maxLabelledPartEdges ? .unlabelled : .labelled
     }
 
-    static func part(_ model: ResolvedModel, _ plan: DiagramParts, index: Int, style: PartStyle? = nil) -> String {
+    public static func part(_ model: ResolvedModel, _ plan: DiagramParts, index: Int, style: PartStyle? = nil) -> String {
         let style = style ?? partStyle(model, plan, index: index)
         let part = plan.parts[index]
         let elements = Set(part.elements)
