@@ -74,6 +74,16 @@ final class BoundedCostTests: ProjectTestCase {
         return counts
     }
 
+    /// The Mermaid blocks of a Markdown document, in order.
+    static func mermaidBlocks(_ document: String) -> [String] {
+        document.components(separatedBy: "```mermaid\n").dropFirst().map { $0.components(separatedBy: "\n```")[0] }
+    }
+
+    /// The arrows of a Mermaid block (`-->` and `-.->`), to compare with GitHub's 500-edge limit.
+    static func mermaidEdges(_ block: String) -> Int {
+        block.components(separatedBy: "-->").count + block.components(separatedBy: "-.->").count - 2
+    }
+
     /// IDs that occur more than once on a page (several SVGs on one page must keep theirs apart).
     static func duplicateIDs(_ page: String) -> [String] {
         var seen = Set<String>(), duplicates: [String] = []
@@ -112,11 +122,11 @@ final class BoundedCostTests: ProjectTestCase {
         // (50,000 characters and 500 edges a diagram), and together they draw every element.
         for (id, elements) in [("huge", 600), ("dense", 150), ("chain", 600)] {
             let document = try String(contentsOf: root.appendingPathComponent("output/\(id).md"), encoding: .utf8)
-            let blocks = document.components(separatedBy: "```mermaid\n").dropFirst().map { $0.components(separatedBy: "\n```")[0] }
+            let blocks = Self.mermaidBlocks(document)
             XCTAssertGreaterThan(blocks.count, 2, id)
             for block in blocks {
                 XCTAssertLessThan(block.count, 50_000, id)
-                XCTAssertLessThan(block.components(separatedBy: "-->").count + block.components(separatedBy: "-.->").count - 2, 500, id)
+                XCTAssertLessThan(Self.mermaidEdges(block), 500, id)
             }
             var drawn = Set<String>()
             for block in blocks.dropFirst() {
@@ -275,9 +285,9 @@ final class BoundedCostTests: ProjectTestCase {
         XCTAssertEqual(try run(["render", "--no-project", "--no-cache", "models"]).status, 0)
         XCTAssertEqual(try Data(contentsOf: root.appendingPathComponent("output/html/dense.html")), first)
         let document = try String(contentsOf: root.appendingPathComponent("output/dense.md"), encoding: .utf8)
-        for block in document.components(separatedBy: "```mermaid\n").dropFirst().map({ $0.components(separatedBy: "\n```")[0] }) {
+        for block in Self.mermaidBlocks(document) {
             XCTAssertLessThan(block.count, 50_000)
-            XCTAssertLessThan(block.components(separatedBy: "-->").count + block.components(separatedBy: "-.->").count - 2, 500)
+            XCTAssertLessThan(Self.mermaidEdges(block), 500)
         }
     }
 
@@ -295,7 +305,7 @@ final class BoundedCostTests: ProjectTestCase {
         XCTAssertTrue(page.contains("class=\"dfd\""))
         XCTAssertFalse(page.unicodeScalars.contains { $0.value == 0x202E || $0.value == 0x2028 }, "hidden characters are shown by their code")
         let document = try String(contentsOf: root.appendingPathComponent("output/tiny.md"), encoding: .utf8)
-        let overview = try XCTUnwrap(document.components(separatedBy: "```mermaid\n").dropFirst().first?.components(separatedBy: "\n```").first)
+        let overview = try XCTUnwrap(Self.mermaidBlocks(document).first)
         XCTAssertLessThan(overview.count, 50_000)
         XCTAssertTrue(overview.contains("2850 more boundaries"), String(overview.suffix(300)))
         XCTAssertEqual(try run(["render", "--no-project", "--diagram-budget", "2305843009213693952", "models"]).status, 64 - 62,
@@ -348,7 +358,7 @@ final class BoundedCostTests: ProjectTestCase {
         let render = try run(["render", "--no-project", "--no-cache", "--formats", "markdown", "models"])
         XCTAssertEqual(render.status, 0, String(render.stderr.prefix(400)))
         let document = try String(contentsOf: root.appendingPathComponent("output/emoji.md"), encoding: .utf8)
-        let blocks = document.components(separatedBy: "```mermaid\n").dropFirst().map { $0.components(separatedBy: "\n```")[0] }
+        let blocks = Self.mermaidBlocks(document)
         XCTAssertGreaterThan(blocks.count, 2)
         for block in blocks { XCTAssertLessThanOrEqual(block.utf8.count, 50_000) }
     }

@@ -255,8 +255,11 @@ public enum DataFlowGraph {
     }
 
     static func partStyle(_ model: ResolvedModel, _ plan: DiagramParts, index: Int) -> PartStyle {
-        let edges = partEdges(model, plan, index: index)
-        return edges > maxDrawnPartEdges ? .withoutFlows : edges > maxLabelledPartEdges ? .unlabelled : .labelled
+        partStyle(edges: partEdges(model, plan, index: index))
+    }
+
+    static func partStyle(edges: Int) -> PartStyle {
+        edges > maxDrawnPartEdges ? .withoutFlows : edges > maxLabelledPartEdges ? .unlabelled : .labelled
     }
 
     public static func part(_ model: ResolvedModel, _ plan: DiagramParts, index: Int, style: PartStyle? = nil) -> String {
@@ -295,14 +298,7 @@ public enum DataFlowGraph {
         var nodeID: [String: String] = [:]
         for (index, group) in groups.enumerated() { nodeID[group] = "g\(index + 1)" }
         let (counts, inside) = boxCounts(model, plan)
-        // The part that draws each box's first element.
-        var partOf: [String: Int] = [:]
-        if let parts {
-            for element in model.elements {
-                guard let group = groupOf[element.id], partOf[group] == nil, let part = parts.partOf[element.id] else { continue }
-                partOf[group] = parts.parts[part].number
-            }
-        }
+        let partOf = parts?.partNumbers(of: groupOf, in: model) ?? [:]
         var out = header + "  graph [id=\"dfd_overview\"];\n"
         for group in groups {
             let text = boxLabel(group, plan: plan, model: model, names: names, elements: counts, inside: inside)

@@ -211,6 +211,17 @@ public struct DiagramParts: Sendable {
         return DiagramParts(parts: drawn, partOf: partOf.filter { $0.value < maxParts }, leftOut: parts.count - drawn.count)
     }
 
+    /// For each overview box (`groupOf`: element ID to box), the number of the part that draws its
+    /// first element: where a box links to.
+    func partNumbers(of groupOf: [String: String], in model: ResolvedModel) -> [String: Int] {
+        var numbers: [String: Int] = [:]
+        for element in model.elements {
+            guard let group = groupOf[element.id], numbers[group] == nil, let part = partOf[element.id] else { continue }
+            numbers[group] = parts[part].number
+        }
+        return numbers
+    }
+
     /// Flows between a part's elements and another part, one per element, other part and direction.
     public struct Crossing: Sendable, Equatable {
         public let element: String

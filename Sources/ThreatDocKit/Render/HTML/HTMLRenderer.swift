@@ -86,7 +86,7 @@ public struct HTMLRenderer: Sendable {
     }
 
     /// What a part's style leaves out, and why, for its caption; nil when it draws everything.
-    static func partNote(_ drawing: ModelDiagrams.Drawing, edges: Int) -> String? {
+    static func partNote(_ drawing: ModelDiagrams.Drawing) -> String? {
         let how = switch drawing.style {
         case .unlabelled?: "its flows are drawn as straight lines without labels (hover a line for its flow), with a quicker layout"
         case .withoutFlows?: "its flows are not drawn; the tables list them"
@@ -96,7 +96,7 @@ public struct HTMLRenderer: Sendable {
             return "Its fuller layout \(fallback.reason), so \(how)."
         }
         guard !how.isEmpty else { return nil }
-        return "With \(edges) flows and arrows to other parts, \(how)."
+        return "With \(drawing.edges) flows and arrows to other parts, \(how)."
     }
 
     func page(for model: ResolvedModel, diagrams: ModelDiagrams?) -> (page: HTMLModelPage, problems: [Diagnostic]) {
@@ -141,7 +141,7 @@ public struct HTMLRenderer: Sendable {
                     var view = HTMLDiagramPart(number: part.number, anchor: ModelDiagrams.partAnchor(part.number), titleID: drawing.job.titleID,
                                                title: "Part \(part.number) of \(total): \(DiagramParts.title(of: part, names: names))",
                                                partSVG: nil, failure: nil,
-                                               note: Self.partNote(drawing, edges: DataFlowGraph.partEdges(model, plan, index: part.number - 1)))
+                                               note: Self.partNote(drawing))
                     if let fallback = drawing.fellBack {
                         problems.append(Diagnostic(fallback.code, "part \(part.number) of the data-flow diagram of '\(model.id)' \(fallback.reason); it is drawn the quicker way", at: location))
                     }

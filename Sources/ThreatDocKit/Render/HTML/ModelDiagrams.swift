@@ -18,6 +18,9 @@ struct ModelDiagrams: Sendable {
         var result: Result<String, GraphvizLayout.Failure>?
         /// Why it is drawn the quicker way, when it is.
         var fellBack: Fallback?
+        /// A part's flows and arrows to other parts, which chose its style (0 for the whole and the
+        /// overview).
+        var edges = 0
     }
 
     var overview: Bool
@@ -85,9 +88,10 @@ struct ModelDiagrams: Sendable {
             main = Drawing(job: .init(dot: DataFlowGraph.overview(model, parts: parts), cpuSeconds: max(1, budget - budget / 2)), quick: false)
         }
         partDrawings = parts.parts.indices.map { index in
-            let style = DataFlowGraph.partStyle(model, parts, index: index)
+            let edges = DataFlowGraph.partEdges(model, parts, index: index)
+            let style = DataFlowGraph.partStyle(edges: edges)
             return Drawing(job: .init(dot: DataFlowGraph.part(model, parts, index: index, style: style), cpuSeconds: share,
-                                      titleID: Self.partAnchor(parts.parts[index].number) + "-title"), quick: false, style: style)
+                                      titleID: Self.partAnchor(parts.parts[index].number) + "-title"), quick: false, style: style, edges: edges)
         }
     }
 
@@ -134,7 +138,7 @@ struct ModelDiagrams: Sendable {
             guard let fallback = Fallback(partDrawings[index].result), let quicker = partDrawings[index].style?.quicker else { continue }
             var job = partDrawings[index].job
             job.dot = DataFlowGraph.part(model, parts, index: index, style: quicker)
-            partDrawings[index] = Drawing(job: job, quick: true, style: quicker, fellBack: fallback)
+            partDrawings[index] = Drawing(job: job, quick: true, style: quicker, fellBack: fallback, edges: partDrawings[index].edges)
         }
     }
 }

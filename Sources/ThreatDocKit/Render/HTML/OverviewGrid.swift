@@ -15,13 +15,7 @@ enum OverviewGrid {
         let groups = Array(Set(plan.groupOf.values)).sorted()
         let names = Dictionary(model.boundaries.map { ($0.id, $0.name) }, uniquingKeysWith: { a, _ in a })
         let (counts, inside) = DataFlowGraph.boxCounts(model, plan)
-        var partOf: [String: Int] = [:]
-        if let parts {
-            for element in model.elements {
-                guard let group = plan.groupOf[element.id], partOf[group] == nil, let part = parts.partOf[element.id] else { continue }
-                partOf[group] = parts.parts[part].number
-            }
-        }
+        let partOf = parts?.partNumbers(of: plan.groupOf, in: model) ?? [:]
         let columns = max(1, min(maxColumns, Int(Double(groups.count).squareRoot().rounded(.up))))
         let rows = (groups.count + columns - 1) / columns
         let width = columns * (boxWidth + gap) + gap, height = rows * (boxHeight + gap) + gap
