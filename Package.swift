@@ -39,15 +39,43 @@ let package = Package(
             name: "ThreatDocLoad",
             dependencies: ["ThreatDocModel", "ThreatDocSupport", .product(name: "Yams", package: "Yams")]
         ),
+        // The rules, one per file, over the model as written.
+        .target(name: "ThreatDocValidate", dependencies: ["ThreatDocModel", "ThreatDocSupport"]),
+        // CIS catalogs, scan reports and the evidence they give each mitigation.
+        .target(
+            name: "ThreatDocBench",
+            dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate"]
+        ),
+        // The pipeline's model side (load → validate → link → resolve), the resolved model's view model,
+        // gates, diffs and diagnostics as text, JSON and SARIF: every count and sort happens here.
+        .target(
+            name: "ThreatDocReport",
+            dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench"]
+        ),
+        // Markdown, HTML, DOT, Mermaid and templates; the only target that sees libcmark and swift-mustache,
+        // and the only one that starts Graphviz.
+        .target(
+            name: "ThreatDocRender",
+            dependencies: [
+                "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench", "ThreatDocReport",
+                "CMark",
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        // The page cache, the site as files, and the writer that swaps it into place.
+        .target(
+            name: "ThreatDocOutput",
+            dependencies: [
+                "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench", "ThreatDocReport",
+                "ThreatDocRender", "CPlatform",
+            ]
+        ),
+        // The library's one import: every layer, re-exported.
         .target(
             name: "ThreatDocKit",
             dependencies: [
-                "ThreatDocModel",
-                "ThreatDocSupport",
-                "ThreatDocLoad",
-                "CMark",
-                "CPlatform",
-                .product(name: "Mustache", package: "swift-mustache"),
+                "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench", "ThreatDocReport",
+                "ThreatDocRender", "ThreatDocOutput",
             ]
         ),
         .executableTarget(
@@ -70,7 +98,10 @@ let package = Package(
         .executableTarget(name: "threatdoc-fuzz", dependencies: ["ThreatDocKit", "CFuzzer"]),
         .testTarget(
             name: "ThreatDocKitTests",
-            dependencies: ["ThreatDocKit", "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocCorpus"],
+            dependencies: [
+                "ThreatDocKit", "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench",
+                "ThreatDocReport", "ThreatDocRender", "ThreatDocOutput", "ThreatDocCorpus",
+            ],
             exclude: ["Fixtures"]
         ),
     ]

@@ -343,13 +343,3 @@ public enum SafeYAMLReader {
         }
     }
 }
-
-extension Unicode.Scalar {
-    /// "U+202E RIGHT-TO-LEFT OVERRIDE", for messages about characters a reader cannot see.
-    public var codePointName: String {
-        let hex = String(value, radix: 16, uppercase: true)
-        let padded = String(repeating: "0", count: max(0, 4 - hex.count)) + hex
-        if let name = properties.name ?? properties.nameAlias { return "U+\(padded) \(name)" }
-        return "U+\(padded)"
-    }
-}

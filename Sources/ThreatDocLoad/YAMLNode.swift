@@ -47,12 +47,3 @@ public struct YAMLPair: Sendable {
     public var key: YAMLScalar
     public var value: YAMLNode
 }
-
-extension String {
-    /// A short quoted rendering of a value for messages.
-    public var debugSnippet: String {
-        let limit = 40
-        let cleaned = String(unicodeScalars.map { $0.properties.generalCategory == .control ? "?" : Character($0) })
-        return cleaned.count > limit ? "'\(cleaned.prefix(limit))…'" : "'\(cleaned)'"
-    }
-}

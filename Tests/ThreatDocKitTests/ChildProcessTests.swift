@@ -1,6 +1,11 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocValidate
+@testable import ThreatDocBench
+@testable import ThreatDocReport
+@testable import ThreatDocRender
+@testable import ThreatDocOutput
 @testable import ThreatDocModel
 @testable import ThreatDocSupport
 @testable import ThreatDocLoad

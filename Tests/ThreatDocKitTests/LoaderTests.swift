@@ -1,5 +1,10 @@
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocValidate
+@testable import ThreatDocBench
+@testable import ThreatDocReport
+@testable import ThreatDocRender
+@testable import ThreatDocOutput
 @testable import ThreatDocModel
 @testable import ThreatDocSupport
 @testable import ThreatDocLoad
@@ -184,7 +189,7 @@ final class ParseCacheTests: XCTestCase {
             return pipeline.run(paths: paths)
         }
         func reports(_ outcome: Pipeline.Outcome) -> [ModelReport] {
-            (outcome.models ?? []).map { ReportContextBuilder.build($0, file: "x", sourceLink: nil) }
+            (outcome.models ?? []).map { ReportContextBuilder.build($0, file: "x", sourceLink: nil, renderings: .all) }
         }
 
         let parsed = outcome(cached: false)

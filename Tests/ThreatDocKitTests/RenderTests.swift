@@ -1,6 +1,11 @@
 import Foundation
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocValidate
+@testable import ThreatDocBench
+@testable import ThreatDocReport
+@testable import ThreatDocRender
+@testable import ThreatDocOutput
 @testable import ThreatDocModel
 @testable import ThreatDocSupport
 @testable import ThreatDocLoad
@@ -400,7 +405,7 @@ final class TemplateValueTests: XCTestCase {
 
     func testBoxedContextEqualsReflection() throws {
         let model = try XCTUnwrap(Exemplar.resolved())
-        let report = ReportContextBuilder.build(model, file: "x.md", sourceLink: "../x.yaml")
+        let report = ReportContextBuilder.build(model, file: "x.md", sourceLink: "../x.yaml", renderings: .all)
         XCTAssertEqual(shape(TemplateValue.encode(report).mustacheObject), shape(mirrorBox(report)))
     }
 }

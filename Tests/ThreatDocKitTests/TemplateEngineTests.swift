@@ -2,6 +2,11 @@ import Foundation
 import Mustache
 import XCTest
 @testable import ThreatDocKit
+@testable import ThreatDocValidate
+@testable import ThreatDocBench
+@testable import ThreatDocReport
+@testable import ThreatDocRender
+@testable import ThreatDocOutput
 @testable import ThreatDocModel
 @testable import ThreatDocSupport
 @testable import ThreatDocLoad
@@ -105,7 +110,7 @@ final class TemplateEngineTests: XCTestCase {
                     let renderer = HTMLRenderer(templates: set, layout: GraphvizLayout(cache: nil), outputDirectory: "output")
                     context = TemplateValue.encode(renderer.page(for: model, diagrams: ModelDiagrams(model, every: .success("<svg><title>x</title></svg>"))).page)
                 } else {
-                    context = TemplateValue.encode(ReportContextBuilder.build(model, file: "x.md", sourceLink: "../x.yaml", prose: .markdown))
+                    context = TemplateValue.encode(ReportContextBuilder.build(model, file: "x.md", sourceLink: "../x.yaml", renderings: .markdown))
                 }
                 let expected = try XCTUnwrap(reference.render(context, withTemplate: "model"))
                 XCTAssertGreaterThan(expected.count, 1000)

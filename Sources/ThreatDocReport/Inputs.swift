@@ -1,0 +1,84 @@
+import ThreatDocModel
+import ThreatDocSupport
+import ThreatDocLoad
+import ThreatDocValidate
+import ThreatDocBench
+import Foundation
+
+/// What a command reads, decided in one place for every command (validate, render, check and both
+/// sides of diff): the model paths, the scans, the limits, and the project file that names them.
+public struct Inputs: Sendable {
+    /// Model files or folders given on the command line; empty means the project file's `models`, or
+    /// `models/` in `root`.
+    public var paths: [String] = []
+    /// Scan reports given on the command line (`--scan`).
+    public var scans: [String] = []
+    /// The project file, relative to `root` unless absolute.
+    public var project: String = ProjectFile.defaultPath
+    /// Whether `project` was named explicitly (a missing explicit project file is an error).
+    public var explicitProject = false
+    public var noProject = false
+    public var limits: LoadLimits = .default
+    public var maxReviewAgeDays = 365
+    /// The folder the project is in: "." for the working tree, or a revision's checkout, whose files
+    /// are a pull request's and may name nothing outside it.
+    public var root = "."
+    /// Whether everything read must stay inside `root`, even paths given on the command line.
+    public var confinedToRoot = false
+
+    public init() {}
+
+    /// The pipeline these inputs describe, the model paths to run it on, the project file read (if
+    /// any) and what reading the project file found.
+    public struct Plan: Sendable {
+        public var pipeline: Pipeline
+        public var paths: [String]
+        public var project: ProjectFile?
+        public var diagnostics: [Diagnostic]
+
+        /// Runs load → validate → link → resolve; the project file's diagnostics come with the rest.
+        public func run(parseCache: ParseCache? = nil) -> Pipeline.Outcome {
+            var pipeline = pipeline
+            pipeline.parseCache = parseCache
+            var outcome = pipeline.run(paths: paths)
+            if !diagnostics.isEmpty { outcome.diagnostics = DiagnosticBag(diagnostics + outcome.diagnostics).sorted }
+            return outcome
+        }
+    }
+
+    public func plan(today: CalendarDate = CalendarDate.today()) -> Plan {
+        var diagnostics = DiagnosticBag()
+        let projectPath = project.hasPrefix("/") || root == "." ? project : root + "/" + project
+        var scanInputs = scans.map { Pipeline.ScanInput(path: $0) }
+        var modelPaths = paths
+        var loaded: ProjectFile?
+        var confinement: String? = confinedToRoot ? root : nil
+        // The default project file is the repository's; a link from it to a file elsewhere is not read.
+        let projectLeaves = !explicitProject && ModelLoader.leaves(projectPath, folder: root)
+        if projectLeaves, !noProject {
+            diagnostics.report(.linkOutsideModels, "not read: the project file is a symbolic link to a file outside this folder",
+                               at: SourceLocation(file: projectPath, line: 1, column: 1))
+        }
+        if !noProject, !projectLeaves, explicitProject || FileManager.default.fileExists(atPath: projectPath),
+           let file = ProjectFile.load(path: projectPath, limits: limits, into: &diagnostics) {
+            loaded = file
+            scanInputs += file.scans.map {
+                Pipeline.ScanInput(path: $0.file.value, host: $0.host, models: $0.models.map(\.value), location: $0.file.location)
+            }
+            if modelPaths.isEmpty, !file.models.isEmpty {
+                modelPaths = file.models
+                // Paths from the project file, which a pull request can edit, stay inside the project.
+                let folder = (projectPath as NSString).deletingLastPathComponent
+                confinement = confinement ?? (folder.isEmpty ? "." : folder)
+            }
+        }
+        if modelPaths.isEmpty {
+            modelPaths = [root == "." ? "models" : root + "/models"]
+            confinement = confinement ?? root
+        }
+        var pipeline = Pipeline(limits: limits, options: ValidationOptions(today: today, maxReviewAgeDays: maxReviewAgeDays),
+                                scans: scanInputs)
+        pipeline.confinement = confinement
+        return Plan(pipeline: pipeline, paths: modelPaths, project: loaded, diagnostics: diagnostics.diagnostics)
+    }
+}

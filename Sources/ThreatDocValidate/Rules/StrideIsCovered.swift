@@ -1,0 +1,40 @@
+import ThreatDocModel
+import ThreatDocSupport
+/// Every element and flow has a threat, or an acknowledged gap, for each STRIDE category that applies
+/// to it. Open gaps are notes, summarised once per model; an acknowledgement that no longer matches
+/// a gap is a warning so it does not outlive its reason.
+public struct StrideIsCovered: ModelRule {
+    public static let codes: [DiagnosticCode] = [.coverageGap, .coverageSummary, .staleGap]
+    public init() {}
+
+    public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
+        let coverage = context.coverage
+        for entry in coverage.entries where !entry.open.isEmpty {
+            let missing = StrideCategory.allCases.filter(entry.open.contains)
+            diagnostics.report(.coverageGap,
+                "no threat covers \(missing.map(\.title).joined(separator: ", ")) for the \(entry.kind.title) '\(entry.target)'",
+                at: entry.location)
+        }
+        for gap in context.model.gaps {
+            guard let target = gap.target, let definition = context.index.lookup(target.value),
+                  let kind = definition.kind.targetKind,
+                  let entry = coverage.entries.first(where: { $0.target == target.value }) else { continue }
+            for category in gap.stride {
+                if !kind.applicableCategories.contains(category.value) {
+                    diagnostics.report(.staleGap,
+                        "\(category.value.title) does not apply to the \(kind.title) '\(target.value)', so there is no gap to acknowledge",
+                        at: category.location)
+                } else if entry.covered.contains(category.value) {
+                    diagnostics.report(.staleGap,
+                        "\(category.value.title) for '\(target.value)' is covered by a threat; the acknowledged gap is stale",
+                        at: category.location)
+                }
+            }
+        }
+        guard coverage.applicableCount > 0 else { return }
+        let percent = coverage.coveredCount * 100 / coverage.applicableCount
+        diagnostics.report(.coverageSummary,
+            "STRIDE coverage of model '\(context.model.id?.value ?? "?")': \(coverage.coveredCount) of \(coverage.applicableCount) applicable categories covered (\(percent)%), \(coverage.acknowledgedCount) acknowledged, \(coverage.openCount) open",
+            at: context.model.id?.location ?? context.model.location)
+    }
+}
