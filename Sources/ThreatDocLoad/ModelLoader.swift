@@ -183,7 +183,6 @@ public struct ModelLoader: Sendable {
                     }
                 } else if isModelFile(name) {
                     if type == .typeSymbolicLink {
-                        let target = URL(fileURLWithPath: child).resolvingSymlinksInPath().path
                         guard !leaves(child, folder: path) else {
                             diagnostics.report(.linkOutsideModels,
                                 "not read: this is a symbolic link to a file outside \(path)", at: SourceLocation(file: child, line: 1, column: 1))

@@ -1,444 +1,124 @@
-import ThreatDocSupport
-import ThreatDocLoad
 import ThreatDocModel
-/// The JSON Schema (draft-07) of model format version 1, printed by `threatdoc schema` and shipped as
-/// `models/threatdoc.schema.json`. A test checks that this schema and the loader agree on every fixture.
+
+/// The JSON Schema (draft-07) of model format version 1, generated from the format's declaration
+/// (`ModelFormat`); printed by `threatdoc schema` and shipped as `models/threatdoc.schema.json`. A test
+/// checks that this schema and the loader agree on every fixture.
 public enum ModelSchema {
-    public static let json = #"""
-{
-  "$schema": "http://json-schema.org/draft-07/schema#",
-  "$id": "https://threatdoc.dev/schema/threatdoc-1.schema.json",
-  "title": "threatdoc threat model (format version 1)",
-  "description": "One STRIDE threat model per file. The README documents every field.",
-  "type": "object",
-  "additionalProperties": false,
-  "required": [
-    "threatdoc",
-    "id",
-    "title"
-  ],
-  "properties": {
-    "$schema": {
-      "type": "string"
-    },
-    "threatdoc": {
-      "description": "Format version.",
-      "type": "integer",
-      "const": 1
-    },
-    "id": {
-      "$ref": "#/definitions/id"
-    },
-    "title": {
-      "type": "string"
-    },
-    "summary": {
-      "type": "string",
-      "description": "CommonMark."
-    },
-    "owner": {
-      "type": "string"
-    },
-    "reviewed": {
-      "type": "string",
-      "description": "Date of the last review, YYYY-MM-DD.",
-      "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
-    },
-    "benchmarks": {
-      "type": "object",
-      "description": "Catalog version per benchmark tool.",
-      "additionalProperties": {
-        "type": "string"
-      }
-    },
-    "assets": {
-      "type": "array",
-      "items": {
-        "$ref": "#/definitions/asset"
-      }
-    },
-    "boundaries": {
-      "type": "array",
-      "items": {
-        "$ref": "#/definitions/boundary"
-      }
-    },
-    "elements": {
-      "type": "array",
-      "items": {
-        "$ref": "#/definitions/element"
-      }
-    },
-    "flows": {
-      "type": "array",
-      "items": {
-        "$ref": "#/definitions/flow"
-      }
-    },
-    "threats": {
-      "type": "array",
-      "items": {
-        "$ref": "#/definitions/threat"
-      }
-    },
-    "mitigations": {
-      "type": "array",
-      "items": {
-        "$ref": "#/definitions/mitigation"
-      }
-    },
-    "findings": {
-      "type": "array",
-      "items": {
-        "$ref": "#/definitions/finding"
-      }
-    },
-    "gaps": {
-      "type": "array",
-      "items": {
-        "$ref": "#/definitions/gap"
-      }
+    public static let json: String = JSONText.render(document) + "\n"
+
+    static var document: JSONText {
+        let model = ModelFormat.model.erased
+        var definitions: [(String, JSONText)] = TextKind.allCases.compactMap { kind in
+            guard let pattern = kind.pattern, kind != .date else { return nil }
+            return (kind.rawValue, .object([("type", .string("string")), ("pattern", .string(pattern))]))
+        }
+        var seen = Set(definitions.map(\.0))
+        func collectKeywords(_ type: FieldType) {
+            switch type {
+            case .keyword(let keywords):
+                if let name = keywords.definition, seen.insert(name).inserted { definitions.append((name, keywordSchema(keywords))) }
+            case .list(let item, _): collectKeywords(item)
+            case .objects(let format): format.fields.forEach { collectKeywords($0.type) }
+            default: break
+            }
+        }
+        model.fields.forEach { collectKeywords($0.type) }
+        for object in ModelFormat.objects.dropFirst() { definitions.append((object.name, objectSchema(object))) }
+        return .object([
+            ("$schema", .string("http://json-schema.org/draft-07/schema#")),
+            ("$id", .string("https://threatdoc.dev/schema/threatdoc-1.schema.json")),
+            ("title", .string("threatdoc threat model (format version 1)")),
+            ("description", .string(model.documentation + " The README documents every field.")),
+        ] + objectBody(model) + [("definitions", .object(definitions))])
     }
-  },
-  "definitions": {
-    "id": {
-      "type": "string",
-      "pattern": "^(?!.*\\.\\.)[A-Za-z][A-Za-z0-9._-]{0,63}$"
-    },
-    "level": {
-      "type": "string",
-      "enum": [
-        "low",
-        "medium",
-        "high",
-        "critical"
-      ]
-    },
-    "stride": {
-      "type": "string",
-      "enum": [
-        "spoofing",
-        "tampering",
-        "repudiation",
-        "information-disclosure",
-        "denial-of-service",
-        "elevation-of-privilege",
-        "S",
-        "T",
-        "R",
-        "I",
-        "D",
-        "E"
-      ]
-    },
-    "strideList": {
-      "type": "array",
-      "minItems": 1,
-      "items": {
-        "$ref": "#/definitions/stride"
-      }
-    },
-    "url": {
-      "type": "string",
-      "pattern": "^(?:[Hh][Tt][Tt][Pp][Ss]?://|[Mm][Aa][Ii][Ll][Tt][Oo]:|[^:/?#\\s]*(?:[/?#]|$))\\S*$"
-    },
-    "check": {
-      "type": "string",
-      "pattern": "^(?:docker|kubernetes)(?:@[A-Za-z0-9._-]+)?:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"
-    },
-    "asset": {
-      "type": "object",
-      "description": "Something worth protecting.",
-      "additionalProperties": false,
-      "required": [
-        "id",
-        "name",
-        "sensitivity"
-      ],
-      "properties": {
-        "id": {
-          "$ref": "#/definitions/id"
-        },
-        "name": {
-          "type": "string"
-        },
-        "description": {
-          "type": "string"
-        },
-        "sensitivity": {
-          "$ref": "#/definitions/level"
-        }
-      }
-    },
-    "boundary": {
-      "type": "object",
-      "description": "A trust boundary; `parent` nests it.",
-      "additionalProperties": false,
-      "required": [
-        "id",
-        "name"
-      ],
-      "properties": {
-        "id": {
-          "$ref": "#/definitions/id"
-        },
-        "name": {
-          "type": "string"
-        },
-        "description": {
-          "type": "string"
-        },
-        "parent": {
-          "$ref": "#/definitions/id"
-        }
-      }
-    },
-    "element": {
-      "type": "object",
-      "description": "A data-flow diagram element.",
-      "additionalProperties": false,
-      "required": [
-        "id",
-        "type",
-        "name"
-      ],
-      "properties": {
-        "id": {
-          "$ref": "#/definitions/id"
-        },
-        "type": {
-          "type": "string",
-          "enum": [
-            "external",
-            "process",
-            "datastore"
-          ]
-        },
-        "name": {
-          "type": "string"
-        },
-        "description": {
-          "type": "string"
-        },
-        "technology": {
-          "type": "string"
-        },
-        "boundary": {
-          "$ref": "#/definitions/id"
-        },
-        "assets": {
-          "type": "array",
-          "items": {
-            "$ref": "#/definitions/id"
-          }
-        }
-      }
-    },
-    "flow": {
-      "type": "object",
-      "description": "A data flow between two elements.",
-      "additionalProperties": false,
-      "required": [
-        "id",
-        "from",
-        "to"
-      ],
-      "properties": {
-        "id": {
-          "$ref": "#/definitions/id"
-        },
-        "from": {
-          "$ref": "#/definitions/id"
-        },
-        "to": {
-          "$ref": "#/definitions/id"
-        },
-        "label": {
-          "type": "string"
-        },
-        "protocol": {
-          "type": "string"
-        },
-        "description": {
-          "type": "string"
-        },
-        "assets": {
-          "type": "array",
-          "items": {
-            "$ref": "#/definitions/id"
-          }
-        }
-      }
-    },
-    "threat": {
-      "type": "object",
-      "description": "A STRIDE threat against elements or flows.",
-      "additionalProperties": false,
-      "required": [
-        "id",
-        "title",
-        "stride",
-        "targets",
-        "likelihood",
-        "impact"
-      ],
-      "properties": {
-        "id": {
-          "$ref": "#/definitions/id"
-        },
-        "title": {
-          "type": "string"
-        },
-        "stride": {
-          "$ref": "#/definitions/strideList"
-        },
-        "targets": {
-          "type": "array",
-          "minItems": 1,
-          "items": {
-            "$ref": "#/definitions/id"
-          }
-        },
-        "description": {
-          "type": "string"
-        },
-        "likelihood": {
-          "$ref": "#/definitions/level"
-        },
-        "impact": {
-          "$ref": "#/definitions/level"
-        },
-        "response": {
-          "type": "string",
-          "enum": [
-            "mitigate",
-            "accept",
-            "transfer",
-            "avoid"
-          ]
-        },
-        "justification": {
-          "type": "string"
-        },
-        "mitigations": {
-          "type": "array",
-          "items": {
-            "$ref": "#/definitions/id"
-          }
-        },
-        "note": {
-          "type": "string"
-        },
-        "references": {
-          "type": "array",
-          "items": {
-            "$ref": "#/definitions/url"
-          }
-        }
-      }
-    },
-    "mitigation": {
-      "type": "object",
-      "description": "A control that answers threats.",
-      "additionalProperties": false,
-      "required": [
-        "id",
-        "title",
-        "status"
-      ],
-      "properties": {
-        "id": {
-          "$ref": "#/definitions/id"
-        },
-        "title": {
-          "type": "string"
-        },
-        "description": {
-          "type": "string"
-        },
-        "status": {
-          "type": "string",
-          "enum": [
-            "implemented",
-            "in-progress",
-            "planned",
-            "not-started"
-          ]
-        },
-        "owner": {
-          "type": "string"
-        },
-        "checks": {
-          "type": "array",
-          "items": {
-            "$ref": "#/definitions/check"
-          }
-        },
-        "note": {
-          "type": "string"
-        },
-        "references": {
-          "type": "array",
-          "items": {
-            "$ref": "#/definitions/url"
-          }
-        }
-      }
-    },
-    "finding": {
-      "type": "object",
-      "description": "A benchmark finding as recorded by a person.",
-      "additionalProperties": false,
-      "required": [
-        "check",
-        "issue"
-      ],
-      "properties": {
-        "check": {
-          "$ref": "#/definitions/check"
-        },
-        "title": {
-          "type": "string"
-        },
-        "issue": {
-          "type": "string"
-        },
-        "recommendation": {
-          "type": "string"
-        },
-        "threats": {
-          "type": "array",
-          "items": {
-            "$ref": "#/definitions/id"
-          }
-        },
-        "note": {
-          "type": "string"
-        }
-      }
-    },
-    "gap": {
-      "type": "object",
-      "description": "An acknowledged STRIDE coverage gap.",
-      "additionalProperties": false,
-      "required": [
-        "target",
-        "stride",
-        "reason"
-      ],
-      "properties": {
-        "target": {
-          "$ref": "#/definitions/id"
-        },
-        "stride": {
-          "$ref": "#/definitions/strideList"
-        },
-        "reason": {
-          "type": "string"
-        }
-      }
+
+    static func objectSchema(_ format: AnyObjectFormat) -> JSONText {
+        .object([("type", .string("object")), ("description", .string(format.documentation))] + Array(objectBody(format).dropFirst()))
     }
-  }
+
+    static func objectBody(_ format: AnyObjectFormat) -> [(String, JSONText)] {
+        [
+            ("type", .string("object")),
+            ("additionalProperties", .bool(false)),
+            ("required", .array(format.required.map(JSONText.string))),
+            ("properties", .object(format.fields.map { ($0.name, fieldSchema($0.type, documentation: $0.documentation)) })),
+        ]
+    }
+
+    static func fieldSchema(_ type: FieldType, documentation: String) -> JSONText {
+        func described(_ members: [(String, JSONText)], _ text: String) -> JSONText {
+            .object(text.isEmpty ? members : [members[0], ("description", .string(text))] + members.dropFirst())
+        }
+        switch type {
+        case .text(let kind):
+            switch kind {
+            case .text, .markdown:
+                return described([("type", .string("string"))], documentation.isEmpty ? kind.documentation : documentation)
+            case .date:
+                return described([("type", .string("string")), ("pattern", .string(kind.pattern ?? ""))], documentation)
+            case .id, .url, .check:
+                return .object([("$ref", .string("#/definitions/\(kind.rawValue)"))])
+            }
+        case .keyword(let keywords):
+            if let name = keywords.definition { return .object([("$ref", .string("#/definitions/\(name)"))]) }
+            return keywordSchema(keywords)
+        case .list(let item, let nonEmpty):
+            return described([("type", .string("array"))] + (nonEmpty ? [("minItems", .integer(1))] : [])
+                                 + [("items", fieldSchema(item, documentation: ""))], documentation)
+        case .objects(let format):
+            return described([("type", .string("array")), ("items", .object([("$ref", .string("#/definitions/\(format.name)"))]))],
+                             documentation)
+        case .formatVersion:
+            return described([("type", .string("integer")), ("const", .integer(1))], documentation)
+        case .catalogs:
+            return described([("type", .string("object")), ("additionalProperties", .object([("type", .string("string"))]))],
+                             documentation)
+        }
+    }
+
+    static func keywordSchema(_ keywords: KeywordType) -> JSONText {
+        .object([("type", .string("string")), ("enum", .array((keywords.values + keywords.aliases).map(JSONText.string)))])
+    }
 }
-"""#
+
+/// JSON with its members in the order given, written as `threatdoc schema` prints it (two spaces).
+indirect enum JSONText {
+    case string(String)
+    case integer(Int)
+    case bool(Bool)
+    case array([JSONText])
+    case object([(String, JSONText)])
+
+    static func render(_ value: JSONText, indent: String = "") -> String {
+        let inner = indent + "  "
+        switch value {
+        case .string(let text): return quoted(text)
+        case .integer(let number): return String(number)
+        case .bool(let flag): return flag ? "true" : "false"
+        case .array(let items):
+            if items.isEmpty { return "[]" }
+            return "[\n" + items.map { inner + render($0, indent: inner) }.joined(separator: ",\n") + "\n\(indent)]"
+        case .object(let members):
+            if members.isEmpty { return "{}" }
+            return "{\n" + members.map { inner + quoted($0.0) + ": " + render($0.1, indent: inner) }.joined(separator: ",\n")
+                + "\n\(indent)}"
+        }
+    }
+
+    static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
 }

@@ -7,7 +7,9 @@ import Foundation
 /// their YAML again (parsing was about half of such a run).
 ///
 /// The cache holds what the load stage produced for a file, the `ModelSyntax` and the load stage's
-/// diagnostics, in a compact binary form. Validation and everything after it run on every model as
+/// diagnostics, in a compact binary form written by walking the format's declaration (`ModelFormat`):
+/// each object's location, then each declared field as a tagged value, so a new field is cached with no
+/// change here. Validation and everything after it run on every model as
 /// usual. An entry that does not read back completely is treated as missing, so a damaged cache costs
 /// a parse, never a wrong result.
 public struct ParseCache: Sendable {
@@ -17,10 +19,10 @@ public struct ParseCache: Sendable {
         self.folder = folder
     }
 
-    public static let format = "threatdoc-model-syntax-v1"
+    public static let format = "threatdoc-model-syntax-v2"
 
     public func key(for file: SourceFile, limits: LoadLimits) -> String {
-        Digest.of(Self.format, BuildIdentity.current, file.path, file.digest,
+        CacheFolder.key(.models, version: 2, file.path, file.digest,
                   "\(limits.maxFileBytes)/\(limits.maxScalarBytes)/\(limits.maxDepth)")
     }
 
@@ -63,79 +65,42 @@ private struct SyntaxWriter {
         int(location.length ?? -1)
     }
 
-    public mutating func text(_ value: Located<String>?) {
-        guard let value else { return int(0) }
-        int(1)
-        string(value.value)
-        location(value.location)
+    /// An object as the format declares it: its location, then each field in declaration order.
+    mutating func object(_ object: Any, _ format: AnyObjectFormat, location: SourceLocation) {
+        self.location(location)
+        for field in format.fields { value(field.read(object), type: field.type) }
     }
 
-    public mutating func keyword<T: RawRepresentable>(_ value: Located<T>?) where T.RawValue == String {
-        text(value.map { Located($0.value.rawValue, at: $0.location) })
-    }
-
-    public mutating func texts(_ values: [Located<String>]) {
-        int(values.count)
-        for value in values { text(value) }
-    }
-
-    public mutating func keywords<T: RawRepresentable>(_ values: [Located<T>]) where T.RawValue == String {
-        texts(values.map { Located($0.value.rawValue, at: $0.location) })
+    mutating func value(_ value: FieldValue?, type: FieldType) {
+        switch value {
+        case nil:
+            int(0)
+        case .string(let text)?:
+            int(1); string(text.value); location(text.location)
+        case .integer(let number)?:
+            int(2); int(number.value); location(number.location)
+        case .list(let items)?:
+            guard case .list(let item, _) = type else { return int(0) }
+            int(3); int(items.count)
+            for entry in items { self.value(entry, type: item) }
+        case .objects(let objects)?:
+            guard case .objects(let format) = type else { return int(0) }
+            int(4); int(objects.count { format.location($0) != nil })
+            for entry in objects {
+                guard let at = format.location(entry) else { continue }
+                object(entry, format, location: at)
+            }
+        case .catalogs(let pairs)?:
+            int(5); int(pairs.count)
+            for pair in pairs {
+                string(pair.tool.value); location(pair.tool.location); string(pair.version.value); location(pair.version.location)
+            }
+        }
     }
 
     public mutating func entry(_ model: ModelSyntax, diagnostics: [Diagnostic]) {
         string(ParseCache.format)
-        location(model.location)
-        text(model.formatVersion.map { Located(String($0.value), at: $0.location) })
-        text(model.id)
-        text(model.title)
-        text(model.summary)
-        text(model.owner)
-        text(model.reviewed)
-        int(model.benchmarks.count)
-        for benchmark in model.benchmarks {
-            text(benchmark.tool)
-            text(benchmark.version)
-        }
-        int(model.assets.count)
-        for asset in model.assets {
-            location(asset.location); text(asset.id); text(asset.name); text(asset.description); keyword(asset.sensitivity)
-        }
-        int(model.boundaries.count)
-        for boundary in model.boundaries {
-            location(boundary.location); text(boundary.id); text(boundary.name); text(boundary.description); text(boundary.parent)
-        }
-        int(model.elements.count)
-        for element in model.elements {
-            location(element.location); text(element.id); keyword(element.kind); text(element.name)
-            text(element.description); text(element.technology); text(element.boundary); texts(element.assets)
-        }
-        int(model.flows.count)
-        for flow in model.flows {
-            location(flow.location); text(flow.id); text(flow.from); text(flow.to); text(flow.label)
-            text(flow.protocolName); text(flow.description); texts(flow.assets)
-        }
-        int(model.threats.count)
-        for threat in model.threats {
-            location(threat.location); text(threat.id); text(threat.title); keywords(threat.stride); texts(threat.targets)
-            text(threat.description); keyword(threat.likelihood); keyword(threat.impact); keyword(threat.response)
-            text(threat.justification); texts(threat.mitigations); text(threat.note); texts(threat.references)
-        }
-        int(model.mitigations.count)
-        for mitigation in model.mitigations {
-            location(mitigation.location); text(mitigation.id); text(mitigation.title); text(mitigation.description)
-            keyword(mitigation.status); text(mitigation.owner); texts(mitigation.checks); text(mitigation.note)
-            texts(mitigation.references)
-        }
-        int(model.findings.count)
-        for finding in model.findings {
-            location(finding.location); text(finding.check); text(finding.title); text(finding.issue)
-            text(finding.recommendation); texts(finding.threats); text(finding.note)
-        }
-        int(model.gaps.count)
-        for gap in model.gaps {
-            location(gap.location); text(gap.target); keywords(gap.stride); text(gap.reason)
-        }
+        object(model, ModelFormat.model.erased, location: model.location)
         int(diagnostics.count)
         for diagnostic in diagnostics {
             string(diagnostic.code.id)
@@ -197,99 +162,47 @@ private struct SyntaxReader {
         return SourceLocation(file: file ?? path, line: line, column: column, length: length < 0 ? nil : length)
     }
 
-    public mutating func text() throws -> Located<String>? {
-        switch try int() {
-        case 0: return nil
-        case 1: return Located(try string(), at: try location())
-        default: throw Damaged()
+    mutating func object(_ format: AnyObjectFormat, file: SourceFile) throws -> Any {
+        var object = format.make(try location(), file)
+        for field in format.fields {
+            if let value = try value(type: field.type, file: file) { field.store(&object, value) }
         }
+        return object
     }
 
-    public mutating func keyword<T: RawRepresentable>(_ type: T.Type) throws -> Located<T>? where T.RawValue == String {
-        guard let raw = try text() else { return nil }
-        guard let value = T(rawValue: raw.value) else { throw Damaged() }
-        return Located(value, at: raw.location)
-    }
-
-    public mutating func texts() throws -> [Located<String>] {
-        try (0..<count()).map { _ in
-            guard let value = try text() else { throw Damaged() }
-            return value
-        }
-    }
-
-    public mutating func keywords<T: RawRepresentable>(_ type: T.Type) throws -> [Located<T>] where T.RawValue == String {
-        try (0..<count()).map { _ in
-            guard let value = try keyword(type) else { throw Damaged() }
-            return value
+    /// A field's value; a tag that does not fit the declared type, or a keyword the type does not
+    /// accept, means the entry is damaged.
+    mutating func value(type: FieldType, file: SourceFile) throws -> FieldValue? {
+        let tag = try int()
+        switch (tag, type) {
+        case (0, _):
+            return nil
+        case (1, .text), (1, .keyword):
+            let text = Located(try string(), at: try location())
+            if case .keyword(let keywords) = type, !keywords.accepts(text.value) { throw Damaged() }
+            return .string(text)
+        case (2, .formatVersion):
+            return .integer(Located(try int(), at: try location()))
+        case (3, .list(let item, _)):
+            return .list(try (0..<count()).map { _ in
+                guard let value = try value(type: item, file: file) else { throw Damaged() }
+                return value
+            })
+        case (4, .objects(let format)):
+            return .objects(try (0..<count()).map { _ in try object(format, file: file) })
+        case (5, .catalogs):
+            return .catalogs(try (0..<count()).map { _ in
+                let tool = Located(try string(), at: try location())
+                return (tool, Located(try string(), at: try location()))
+            })
+        default:
+            throw Damaged()
         }
     }
 
     public mutating func entry(file: SourceFile) throws -> (model: ModelSyntax, diagnostics: [Diagnostic]) {
-        guard try string() == ParseCache.format else { throw Damaged() }
-        var model = ModelSyntax(file: file, location: try location())
-        if let version = try text() {
-            guard let number = Int(version.value) else { throw Damaged() }
-            model.formatVersion = Located(number, at: version.location)
-        }
-        model.id = try text()
-        model.title = try text()
-        model.summary = try text()
-        model.owner = try text()
-        model.reviewed = try text()
-        model.benchmarks = try (0..<count()).map { _ in
-            guard let tool = try text(), let version = try text() else { throw Damaged() }
-            return (tool, version)
-        }
-        model.assets = try (0..<count()).map { _ in
-            var asset = AssetSyntax(location: try location())
-            asset.id = try text(); asset.name = try text(); asset.description = try text(); asset.sensitivity = try keyword(Level.self)
-            return asset
-        }
-        model.boundaries = try (0..<count()).map { _ in
-            var boundary = BoundarySyntax(location: try location())
-            boundary.id = try text(); boundary.name = try text(); boundary.description = try text(); boundary.parent = try text()
-            return boundary
-        }
-        model.elements = try (0..<count()).map { _ in
-            var element = ElementSyntax(location: try location())
-            element.id = try text(); element.kind = try keyword(ElementKind.self); element.name = try text()
-            element.description = try text(); element.technology = try text(); element.boundary = try text()
-            element.assets = try texts()
-            return element
-        }
-        model.flows = try (0..<count()).map { _ in
-            var flow = FlowSyntax(location: try location())
-            flow.id = try text(); flow.from = try text(); flow.to = try text(); flow.label = try text()
-            flow.protocolName = try text(); flow.description = try text(); flow.assets = try texts()
-            return flow
-        }
-        model.threats = try (0..<count()).map { _ in
-            var threat = ThreatSyntax(location: try location())
-            threat.id = try text(); threat.title = try text(); threat.stride = try keywords(StrideCategory.self)
-            threat.targets = try texts(); threat.description = try text(); threat.likelihood = try keyword(Level.self)
-            threat.impact = try keyword(Level.self); threat.response = try keyword(ThreatResponse.self)
-            threat.justification = try text(); threat.mitigations = try texts(); threat.note = try text()
-            threat.references = try texts()
-            return threat
-        }
-        model.mitigations = try (0..<count()).map { _ in
-            var mitigation = MitigationSyntax(location: try location())
-            mitigation.id = try text(); mitigation.title = try text(); mitigation.description = try text()
-            mitigation.status = try keyword(MitigationStatus.self); mitigation.owner = try text()
-            mitigation.checks = try texts(); mitigation.note = try text(); mitigation.references = try texts()
-            return mitigation
-        }
-        model.findings = try (0..<count()).map { _ in
-            var finding = FindingSyntax(location: try location())
-            finding.check = try text(); finding.title = try text(); finding.issue = try text()
-            finding.recommendation = try text(); finding.threats = try texts(); finding.note = try text()
-            return finding
-        }
-        model.gaps = try (0..<count()).map { _ in
-            var gap = GapSyntax(location: try location())
-            gap.target = try text(); gap.stride = try keywords(StrideCategory.self); gap.reason = try text()
-            return gap
+        guard try string() == ParseCache.format, let model = try object(ModelFormat.model.erased, file: file) as? ModelSyntax else {
+            throw Damaged()
         }
         let diagnostics: [Diagnostic] = try (0..<count()).map { _ in
             guard let code = DiagnosticCode.byID[try string()], let severity = Severity(rawValue: try string()) else {

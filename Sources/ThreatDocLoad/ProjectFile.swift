@@ -1,5 +1,4 @@
 import ThreatDocSupport
-import ThreatDocLoad
 import ThreatDocModel
 import Foundation
 

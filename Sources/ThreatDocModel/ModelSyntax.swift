@@ -28,6 +28,32 @@ public struct ModelSyntax: Sendable {
     }
 }
 
+extension ModelSyntax {
+    /// How this object is written: the format's declaration (see `ModelFormat`).
+    public static let format = ObjectFormat<ModelSyntax>(
+        name: "model", article: "the model", documentation: "One STRIDE threat model per file.",
+        make: { location, file in ModelSyntax(file: file, location: location) },
+        fields: [
+            .formatVersion("threatdoc", \.formatVersion, "Format version."),
+            .string("id", \.id, .id, required: true),
+            .string("title", \.title, required: true),
+            .string("summary", \.summary, .markdown),
+            .string("owner", \.owner),
+            .string("reviewed", \.reviewed, .date, "Date of the last review, YYYY-MM-DD."),
+            .catalogs("benchmarks", \.benchmarks, "Catalog version per benchmark tool."),
+            .objects("assets", \.assets, AssetSyntax.format),
+            .objects("boundaries", \.boundaries, BoundarySyntax.format),
+            .objects("elements", \.elements, ElementSyntax.format),
+            .objects("flows", \.flows, FlowSyntax.format),
+            .objects("threats", \.threats, ThreatSyntax.format),
+            .objects("mitigations", \.mitigations, MitigationSyntax.format),
+            .objects("findings", \.findings, FindingSyntax.format),
+            .objects("gaps", \.gaps, GapSyntax.format),
+            // Lets a JSON model name its schema; not kept.
+            .ignoredString("$schema"),
+        ])
+}
+
 public struct AssetSyntax: Sendable {
     public var location: SourceLocation
     public var id: Located<String>?
@@ -35,13 +61,22 @@ public struct AssetSyntax: Sendable {
     public var description: Located<String>?
     public var sensitivity: Located<Level>?
 
-    public init(location: SourceLocation, id: Located<String>? = nil, name: Located<String>? = nil, description: Located<String>? = nil, sensitivity: Located<Level>? = nil) {
+    public init(location: SourceLocation) {
         self.location = location
-        self.id = id
-        self.name = name
-        self.description = description
-        self.sensitivity = sensitivity
     }
+}
+
+extension AssetSyntax {
+    /// How this object is written: the format's declaration (see `ModelFormat`).
+    public static let format = ObjectFormat<AssetSyntax>(
+        name: "asset", article: "an asset", documentation: "Something worth protecting.",
+        make: { location, _ in AssetSyntax(location: location) },
+        fields: [
+            .string("id", \.id, .id, required: true),
+            .string("name", \.name, required: true),
+            .string("description", \.description),
+            .keyword("sensitivity", \.sensitivity, required: true),
+        ])
 }
 
 public struct BoundarySyntax: Sendable {
@@ -51,13 +86,22 @@ public struct BoundarySyntax: Sendable {
     public var description: Located<String>?
     public var parent: Located<String>?
 
-    public init(location: SourceLocation, id: Located<String>? = nil, name: Located<String>? = nil, description: Located<String>? = nil, parent: Located<String>? = nil) {
+    public init(location: SourceLocation) {
         self.location = location
-        self.id = id
-        self.name = name
-        self.description = description
-        self.parent = parent
     }
+}
+
+extension BoundarySyntax {
+    /// How this object is written: the format's declaration (see `ModelFormat`).
+    public static let format = ObjectFormat<BoundarySyntax>(
+        name: "boundary", article: "a boundary", documentation: "A trust boundary; `parent` nests it.",
+        make: { location, _ in BoundarySyntax(location: location) },
+        fields: [
+            .string("id", \.id, .id, required: true),
+            .string("name", \.name, required: true),
+            .string("description", \.description),
+            .string("parent", \.parent, .id),
+        ])
 }
 
 public struct ElementSyntax: Sendable {
@@ -70,16 +114,25 @@ public struct ElementSyntax: Sendable {
     public var boundary: Located<String>?
     public var assets: [Located<String>] = []
 
-    public init(location: SourceLocation, id: Located<String>? = nil, kind: Located<ElementKind>? = nil, name: Located<String>? = nil, description: Located<String>? = nil, technology: Located<String>? = nil, boundary: Located<String>? = nil, assets: [Located<String>] = []) {
+    public init(location: SourceLocation) {
         self.location = location
-        self.id = id
-        self.kind = kind
-        self.name = name
-        self.description = description
-        self.technology = technology
-        self.boundary = boundary
-        self.assets = assets
     }
+}
+
+extension ElementSyntax {
+    /// How this object is written: the format's declaration (see `ModelFormat`).
+    public static let format = ObjectFormat<ElementSyntax>(
+        name: "element", article: "an element", documentation: "A data-flow diagram element.",
+        make: { location, _ in ElementSyntax(location: location) },
+        fields: [
+            .string("id", \.id, .id, required: true),
+            .keyword("type", \.kind, required: true),
+            .string("name", \.name, required: true),
+            .string("description", \.description),
+            .string("technology", \.technology),
+            .string("boundary", \.boundary, .id),
+            .strings("assets", \.assets, .id),
+        ])
 }
 
 public struct FlowSyntax: Sendable {
@@ -92,16 +145,25 @@ public struct FlowSyntax: Sendable {
     public var description: Located<String>?
     public var assets: [Located<String>] = []
 
-    public init(location: SourceLocation, id: Located<String>? = nil, from: Located<String>? = nil, to: Located<String>? = nil, label: Located<String>? = nil, protocolName: Located<String>? = nil, description: Located<String>? = nil, assets: [Located<String>] = []) {
+    public init(location: SourceLocation) {
         self.location = location
-        self.id = id
-        self.from = from
-        self.to = to
-        self.label = label
-        self.protocolName = protocolName
-        self.description = description
-        self.assets = assets
     }
+}
+
+extension FlowSyntax {
+    /// How this object is written: the format's declaration (see `ModelFormat`).
+    public static let format = ObjectFormat<FlowSyntax>(
+        name: "flow", article: "a flow", documentation: "A data flow between two elements.",
+        make: { location, _ in FlowSyntax(location: location) },
+        fields: [
+            .string("id", \.id, .id, required: true),
+            .string("from", \.from, .id, required: true),
+            .string("to", \.to, .id, required: true),
+            .string("label", \.label),
+            .string("protocol", \.protocolName),
+            .string("description", \.description),
+            .strings("assets", \.assets, .id),
+        ])
 }
 
 public struct ThreatSyntax: Sendable {
@@ -119,21 +181,30 @@ public struct ThreatSyntax: Sendable {
     public var note: Located<String>?
     public var references: [Located<String>] = []
 
-    public init(location: SourceLocation, id: Located<String>? = nil, title: Located<String>? = nil, stride: [Located<StrideCategory>] = [], targets: [Located<String>] = [], description: Located<String>? = nil, likelihood: Located<Level>? = nil, impact: Located<Level>? = nil, response: Located<ThreatResponse>? = nil, justification: Located<String>? = nil, mitigations: [Located<String>] = [], note: Located<String>? = nil, references: [Located<String>] = []) {
+    public init(location: SourceLocation) {
         self.location = location
-        self.id = id
-        self.title = title
-        self.stride = stride
-        self.targets = targets
-        self.description = description
-        self.likelihood = likelihood
-        self.impact = impact
-        self.response = response
-        self.justification = justification
-        self.mitigations = mitigations
-        self.note = note
-        self.references = references
     }
+}
+
+extension ThreatSyntax {
+    /// How this object is written: the format's declaration (see `ModelFormat`).
+    public static let format = ObjectFormat<ThreatSyntax>(
+        name: "threat", article: "a threat", documentation: "A STRIDE threat against elements or flows.",
+        make: { location, _ in ThreatSyntax(location: location) },
+        fields: [
+            .string("id", \.id, .id, required: true),
+            .string("title", \.title, required: true),
+            .keywords("stride", \.stride, required: true, nonEmpty: true),
+            .strings("targets", \.targets, .id, required: true, nonEmpty: true),
+            .string("description", \.description),
+            .keyword("likelihood", \.likelihood, required: true),
+            .keyword("impact", \.impact, required: true),
+            .keyword("response", \.response),
+            .string("justification", \.justification),
+            .strings("mitigations", \.mitigations, .id),
+            .string("note", \.note),
+            .strings("references", \.references, .url),
+        ])
 }
 
 public struct MitigationSyntax: Sendable {
@@ -147,17 +218,26 @@ public struct MitigationSyntax: Sendable {
     public var note: Located<String>?
     public var references: [Located<String>] = []
 
-    public init(location: SourceLocation, id: Located<String>? = nil, title: Located<String>? = nil, description: Located<String>? = nil, status: Located<MitigationStatus>? = nil, owner: Located<String>? = nil, checks: [Located<String>] = [], note: Located<String>? = nil, references: [Located<String>] = []) {
+    public init(location: SourceLocation) {
         self.location = location
-        self.id = id
-        self.title = title
-        self.description = description
-        self.status = status
-        self.owner = owner
-        self.checks = checks
-        self.note = note
-        self.references = references
     }
+}
+
+extension MitigationSyntax {
+    /// How this object is written: the format's declaration (see `ModelFormat`).
+    public static let format = ObjectFormat<MitigationSyntax>(
+        name: "mitigation", article: "a mitigation", documentation: "A control that answers threats.",
+        make: { location, _ in MitigationSyntax(location: location) },
+        fields: [
+            .string("id", \.id, .id, required: true),
+            .string("title", \.title, required: true),
+            .string("description", \.description),
+            .keyword("status", \.status, required: true),
+            .string("owner", \.owner),
+            .strings("checks", \.checks, .check),
+            .string("note", \.note),
+            .strings("references", \.references, .url),
+        ])
 }
 
 /// A benchmark finding as a person recorded it (the seed's Docker Bench findings, for example).
@@ -170,15 +250,24 @@ public struct FindingSyntax: Sendable {
     public var threats: [Located<String>] = []
     public var note: Located<String>?
 
-    public init(location: SourceLocation, check: Located<String>? = nil, title: Located<String>? = nil, issue: Located<String>? = nil, recommendation: Located<String>? = nil, threats: [Located<String>] = [], note: Located<String>? = nil) {
+    public init(location: SourceLocation) {
         self.location = location
-        self.check = check
-        self.title = title
-        self.issue = issue
-        self.recommendation = recommendation
-        self.threats = threats
-        self.note = note
     }
+}
+
+extension FindingSyntax {
+    /// How this object is written: the format's declaration (see `ModelFormat`).
+    public static let format = ObjectFormat<FindingSyntax>(
+        name: "finding", article: "a finding", documentation: "A benchmark finding as recorded by a person.",
+        make: { location, _ in FindingSyntax(location: location) },
+        fields: [
+            .string("check", \.check, .check, required: true),
+            .string("title", \.title),
+            .string("issue", \.issue, required: true),
+            .string("recommendation", \.recommendation),
+            .strings("threats", \.threats, .id),
+            .string("note", \.note),
+        ])
 }
 
 /// A coverage gap the authors acknowledge: these STRIDE categories of this target need no threat.
@@ -188,10 +277,19 @@ public struct GapSyntax: Sendable {
     public var stride: [Located<StrideCategory>] = []
     public var reason: Located<String>?
 
-    public init(location: SourceLocation, target: Located<String>? = nil, stride: [Located<StrideCategory>] = [], reason: Located<String>? = nil) {
+    public init(location: SourceLocation) {
         self.location = location
-        self.target = target
-        self.stride = stride
-        self.reason = reason
     }
+}
+
+extension GapSyntax {
+    /// How this object is written: the format's declaration (see `ModelFormat`).
+    public static let format = ObjectFormat<GapSyntax>(
+        name: "gap", article: "a gap", documentation: "An acknowledged STRIDE coverage gap.",
+        make: { location, _ in GapSyntax(location: location) },
+        fields: [
+            .string("target", \.target, .id, required: true),
+            .keywords("stride", \.stride, required: true, nonEmpty: true),
+            .string("reason", \.reason, required: true),
+        ])
 }

@@ -4,10 +4,16 @@ import Foundation
 public protocol ModelKeyword: CaseIterable, Sendable, Hashable, RawRepresentable where RawValue == String {
     /// Other spellings accepted for the same value (for example STRIDE letters).
     static func alias(_ text: String) -> Self?
+    /// The other spellings, for the JSON Schema.
+    static var aliases: [String] { get }
+    /// The JSON Schema definition that fields of this type share; nil writes the values where they are used.
+    static var schemaDefinition: String? { get }
 }
 
 extension ModelKeyword {
     public static func alias(_ text: String) -> Self? { nil }
+    public static var aliases: [String] { [] }
+    public static var schemaDefinition: String? { nil }
 
     public static func parse(_ text: String) -> Self? { Self(rawValue: text) ?? alias(text) }
 
@@ -48,6 +54,9 @@ public enum StrideCategory: String, ModelKeyword, Comparable, Codable {
     public static func alias(_ text: String) -> StrideCategory? {
         allCases.first { $0.letter == text }
     }
+
+    public static var aliases: [String] { allCases.map(\.letter) }
+    public static var schemaDefinition: String? { "stride" }
 
     private var order: Int { Self.allCases.firstIndex(of: self)! }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.order < rhs.order }
@@ -96,6 +105,8 @@ public enum TargetKind: Hashable, Sendable {
 /// The four-step scale used for sensitivity, likelihood, impact and risk.
 public enum Level: String, ModelKeyword, Comparable, Codable {
     case low, medium, high, critical
+
+    public static var schemaDefinition: String? { "level" }
 
     var rank: Int { Self.allCases.firstIndex(of: self)! }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.rank < rhs.rank }

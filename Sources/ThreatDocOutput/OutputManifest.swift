@@ -26,7 +26,7 @@ public struct OutputManifest: Sendable {
 
     /// The entry `outputs/<digest of the output folder's absolute path>`.
     static func key(outputDirectory: String) -> String {
-        Digest.of("output-manifest-v3", URL(fileURLWithPath: outputDirectory).standardizedFileURL.path)
+        CacheFolder.key(.outputs, version: 4, URL(fileURLWithPath: outputDirectory).standardizedFileURL.path)
     }
 
     /// The manifest of the last render into `outputDirectory`, or nil when there is none.

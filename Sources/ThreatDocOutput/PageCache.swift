@@ -71,7 +71,7 @@ public struct PageCache: PageStore {
     /// inputs are unknown or there is no cache.
     public func key(format: String, model: ResolvedModel, templates templateDigest: String, extra: String) -> String? {
         guard folder != nil, let digest = inputDigests[model.id] else { return nil }
-        return Digest.of("page-v3", format, BuildIdentity.current, templateDigest, extra, digest, model.id, model.sourcePath)
+        return CacheFolder.key(.pages, version: 4, format, templateDigest, extra, digest, model.id, model.sourcePath)
     }
 
     /// Whether a page is cached, without reading it.

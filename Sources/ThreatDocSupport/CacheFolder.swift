@@ -22,6 +22,17 @@ public struct CacheFolder: Sendable, Equatable {
         case outputs
     }
 
+    /// The one key scheme of every entry: a digest of the kind, the version of what the kind stores, the
+    /// build (an entry never outlives the threatdoc that wrote it) and everything the entry depends on.
+    public static func key(_ kind: Kind, version: Int, _ inputs: String...) -> String {
+        var digest = Digest()
+        digest.add(kind.rawValue)
+        digest.add(String(version))
+        digest.add(BuildIdentity.current)
+        for input in inputs { digest.add(input) }
+        return digest.hex
+    }
+
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
     }

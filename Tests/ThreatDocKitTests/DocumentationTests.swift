@@ -25,14 +25,35 @@ final class DocumentationTests: XCTestCase {
         }
     }
 
-    func testReadmeDocumentsEveryField() throws {
-        let rows = try readme().split(separator: "\n").filter { $0.hasPrefix("| `") }
-        let fields = ModelDecoder.modelFields + ModelDecoder.assetFields + ModelDecoder.boundaryFields
-            + ModelDecoder.elementFields + ModelDecoder.flowFields + ModelDecoder.threatFields
-            + ModelDecoder.mitigationFields + ModelDecoder.findingFields + ModelDecoder.gapFields
-        for field in Set(fields) {
-            XCTAssertTrue(rows.contains { $0.split(separator: "|").first?.contains("`\(field)`") == true },
-                          "README has no table row for `\(field)`")
+    /// The README's field tables say what the format's declaration says: the same fields in the same
+    /// order, the same required ones, and every allowed value of a keyword field.
+    func testReadmeFieldTablesMatchTheFormatDeclaration() throws {
+        let lines = try readme().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        func table(under heading: String) -> [[String]] {
+            guard let start = lines.firstIndex(of: heading) else { return [] }
+            return lines[(start + 1)...].drop { !$0.hasPrefix("| field") }.dropFirst(2).prefix { $0.hasPrefix("|") }.map { row in
+                row.split(separator: "|", omittingEmptySubsequences: false).dropFirst().dropLast()
+                    .map { $0.trimmingCharacters(in: .whitespaces) }
+            }
+        }
+        var headings = [ModelFormat.model.name: "### Top level"]
+        for field in ModelFormat.model.erased.fields {
+            if case .objects(let format) = field.type { headings[format.name] = "### `\(field.name)`" }
+        }
+        XCTAssertEqual(headings.count, ModelFormat.objects.count)
+        for format in ModelFormat.objects {
+            let heading = try XCTUnwrap(headings[format.name])
+            let rows = table(under: heading)
+            XCTAssertEqual(rows.map { $0[0] }, format.fields.map { "`\($0.name)`" }, "README table under \(heading)")
+            for (row, field) in zip(rows, format.fields) {
+                XCTAssertEqual(row[1], field.required ? "yes" : "", "README: is `\(field.name)` of \(format.article) required?")
+                var keywords: KeywordType?
+                if case .keyword(let type) = field.type { keywords = type }
+                if case .list(.keyword(let type), _) = field.type { keywords = type }
+                for value in keywords?.values ?? [] {
+                    XCTAssertTrue(row.last?.contains("`\(value)`") == true, "README: `\(field.name)` of \(format.article) does not name `\(value)`")
+                }
+            }
         }
     }
 

@@ -206,17 +206,22 @@ final class ParseCacheTests: XCTestCase {
         }
 
         // Without the file that has errors, the models resolve; the cached ones give the same reports.
-        let validPaths = Array(paths.prefix(2))
+        // The exemplar sets every field of the format, so each one goes through the cache and back.
+        let exemplar = cacheFolder + "-every-feature.yaml"
+        try Exemplar.model.write(toFile: exemplar, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: exemplar) }
+        let validPaths = Array(paths.prefix(2)) + [exemplar]
         var cachedPipeline = TestSupport.pipeline()
         cachedPipeline.parseCache = ParseCache(try CacheFolder.open(cacheFolder))
         let validParsed = TestSupport.pipeline().run(paths: validPaths)
         let validCached = cachedPipeline.run(paths: validPaths)
         XCTAssertEqual(reports(validCached), reports(validParsed))
-        XCTAssertEqual(validCached.models?.count, 3)
+        XCTAssertEqual(validCached.models?.count, 4)
+        XCTAssertTrue(validCached.models?.contains { $0.id == "every-feature" } == true)
 
         // A damaged entry is parsed again, not trusted.
         for entry in entries {
-            try Data("threatdoc-model-syntax-v1 and then garbage".utf8).write(to: URL(fileURLWithPath: cacheFolder + "/models/" + entry))
+            try Data((ParseCache.format + " and then garbage").utf8).write(to: URL(fileURLWithPath: cacheFolder + "/models/" + entry))
         }
         XCTAssertEqual(outcome(cached: true).diagnostics, parsed.diagnostics)
         for entry in entries {

@@ -86,14 +86,11 @@ final class SchemaAgreementTests: XCTestCase {
         func keys(_ object: Any?) -> Set<String> {
             Set(((object as? [String: Any])?["properties"] as? [String: Any])?.keys.map { $0 } ?? [])
         }
-        XCTAssertEqual(keys(schema), Set(ModelDecoder.modelFields))
-        XCTAssertEqual(keys(definitions["asset"]), Set(ModelDecoder.assetFields))
-        XCTAssertEqual(keys(definitions["boundary"]), Set(ModelDecoder.boundaryFields))
-        XCTAssertEqual(keys(definitions["element"]), Set(ModelDecoder.elementFields))
-        XCTAssertEqual(keys(definitions["flow"]), Set(ModelDecoder.flowFields))
-        XCTAssertEqual(keys(definitions["threat"]), Set(ModelDecoder.threatFields))
-        XCTAssertEqual(keys(definitions["mitigation"]), Set(ModelDecoder.mitigationFields))
-        XCTAssertEqual(keys(definitions["finding"]), Set(ModelDecoder.findingFields))
-        XCTAssertEqual(keys(definitions["gap"]), Set(ModelDecoder.gapFields))
+        XCTAssertEqual(keys(schema), Set(ModelFormat.model.erased.names))
+        for format in ModelFormat.objects.dropFirst() {
+            XCTAssertEqual(keys(definitions[format.name]), Set(format.names), format.name)
+        }
+        XCTAssertEqual(ModelFormat.objects.map(\.name), ["model", "asset", "boundary", "element", "flow", "threat", "mitigation",
+                                                        "finding", "gap"])
     }
 }

@@ -87,7 +87,7 @@ public struct GraphvizLayout: Sendable {
     /// stand in for one that would have run out of a smaller one, or the page would depend on the
     /// cache's history.
     private static func key(_ job: Job) -> String {
-        Digest.of("graphviz-svg-v3", BuildIdentity.current, graphvizVersion, "\(job.cpuSeconds)", job.titleID, job.dot)
+        CacheFolder.key(.layouts, version: 4, graphvizVersion, "\(job.cpuSeconds)", job.titleID, job.dot)
     }
 
     private func cached(_ job: Job) -> String? {

@@ -1,0 +1,265 @@
+/// The model format, declared once: each syntax type in ModelSyntax.swift carries its `format`, every
+/// field with its type, whether it is required, its allowed values and its documentation. The decoder
+/// reads files by it, the parse cache stores models by it, the JSON Schema is generated from it, and a
+/// test holds the README's field tables to it.
+///
+/// Adding an optional field takes its stored property and one line in its type's `format`, side by side;
+/// the decoder, the cache, the schema and the "unknown key" suggestions follow.
+public enum ModelFormat {
+    public static let model = ModelSyntax.format
+
+    /// Every object format, the model first: the README documents them in this order.
+    public static let objects: [AnyObjectFormat] = {
+        [ModelSyntax.format.erased, AssetSyntax.format.erased, BoundarySyntax.format.erased, ElementSyntax.format.erased,
+         FlowSyntax.format.erased, ThreatSyntax.format.erased, MitigationSyntax.format.erased, FindingSyntax.format.erased,
+         GapSyntax.format.erased]
+    }()
+}
+
+// MARK: - The declaration's parts
+
+/// What a text field holds beyond being text; the schema gives each its pattern.
+public enum TextKind: String, Sendable, CaseIterable {
+    case text, markdown, date, id, url, check
+
+    /// The pattern the JSON Schema gives it. Validation checks the same rules in code (IDsAreWellFormed,
+    /// ReferencesAreSafeURLs, CheckReferencesAreWellFormed, ReviewIsCurrent), with located messages;
+    /// SchemaAgreementTests holds the two to agreement on every fixture.
+    public var pattern: String? {
+        switch self {
+        case .text, .markdown: nil
+        case .date: #"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"#
+        case .id: #"^(?!.*\.\.)[A-Za-z][A-Za-z0-9._-]{0,63}$"#
+        case .url: #"^(?:[Hh][Tt][Tt][Pp][Ss]?://|[Mm][Aa][Ii][Ll][Tt][Oo]:|[^:/?#\s]*(?:[/?#]|$))\S*$"#
+        case .check: #"^(?:docker|kubernetes)(?:@[A-Za-z0-9._-]+)?:[A-Za-z0-9][A-Za-z0-9._-]{0,63}$"#
+        }
+    }
+
+    /// How the README and the schema describe it.
+    public var documentation: String {
+        switch self {
+        case .text: ""
+        case .markdown: "CommonMark."
+        case .date: "YYYY-MM-DD."
+        case .id: "An ID."
+        case .url: "An http, https, mailto or relative link."
+        case .check: "A CIS check: tool[@catalog]:number."
+        }
+    }
+}
+
+/// The type of a field's value.
+public indirect enum FieldType: Sendable {
+    case text(TextKind)
+    /// One of a keyword type's values (or one of its aliases, such as STRIDE letters).
+    case keyword(KeywordType)
+    case list(FieldType, nonEmpty: Bool)
+    case objects(AnyObjectFormat)
+    /// The format version: a whole number that must be 1.
+    case formatVersion
+    /// A mapping of benchmark tool to catalog version.
+    case catalogs
+}
+
+/// A keyword type as the format sees it: its values, its aliases, and the schema definition it shares
+/// with other fields (nil: written out where it is used).
+public struct KeywordType: Sendable {
+    public let values: [String]
+    public let aliases: [String]
+    public let definition: String?
+    public let allowedList: String
+    public let accepts: @Sendable (String) -> Bool
+
+    init<K: ModelKeyword>(_ type: K.Type) {
+        values = K.allCases.map(\.rawValue)
+        aliases = K.aliases
+        definition = K.schemaDefinition
+        allowedList = K.allowedList
+        accepts = { K.parse($0) != nil }
+    }
+}
+
+/// A field's value as decoded or cached, before it is stored in its syntax type.
+public enum FieldValue: @unchecked Sendable {
+    case string(Located<String>)
+    case integer(Located<Int>)
+    case list([FieldValue])
+    /// Decoded objects of the field's object format (held as `Any`: the format is erased).
+    case objects([Any])
+    case catalogs([(tool: Located<String>, version: Located<String>)])
+}
+
+/// One field of an object: its name and type as the format declares them, and how its value is
+/// stored in and read from the syntax type.
+public struct FieldFormat<Root: ObjectSyntax>: Sendable {
+    public let name: String
+    public let type: FieldType
+    public let required: Bool
+    public let documentation: String
+    /// Stores a decoded value; a value of the wrong shape is ignored (the decoder never makes one).
+    public let store: @Sendable (inout Root, FieldValue) -> Void
+    /// The stored value, or nil when the field is absent (or not kept).
+    public let read: @Sendable (Root) -> FieldValue?
+
+    public static func string(_ name: String, _ path: WritableKeyPath<Root, Located<String>?> & Sendable, _ kind: TextKind = .text,
+                              _ documentation: String = "", required: Bool = false) -> Self {
+        Self(name: name, type: .text(kind), required: required, documentation: documentation,
+             store: { root, value in if case .string(let text) = value { root[keyPath: path] = text } },
+             read: { root in root[keyPath: path].map(FieldValue.string) })
+    }
+
+    public static func strings(_ name: String, _ path: WritableKeyPath<Root, [Located<String>]> & Sendable, _ kind: TextKind = .text,
+                               _ documentation: String = "", required: Bool = false, nonEmpty: Bool = false) -> Self {
+        Self(name: name, type: .list(.text(kind), nonEmpty: nonEmpty), required: required, documentation: documentation,
+             store: { root, value in
+                 if case .list(let items) = value { root[keyPath: path] = items.compactMap(\.text) }
+             },
+             read: { root in root[keyPath: path].isEmpty ? nil : .list(root[keyPath: path].map(FieldValue.string)) })
+    }
+
+    public static func keyword<K: ModelKeyword>(_ name: String, _ path: WritableKeyPath<Root, Located<K>?> & Sendable,
+                                                _ documentation: String = "", required: Bool = false) -> Self {
+        Self(name: name, type: .keyword(KeywordType(K.self)), required: required, documentation: documentation,
+             store: { root, value in root[keyPath: path] = value.text.flatMap { $0.keyword() } },
+             read: { root in root[keyPath: path].map { .string(Located($0.value.rawValue, at: $0.location)) } })
+    }
+
+    public static func keywords<K: ModelKeyword>(_ name: String, _ path: WritableKeyPath<Root, [Located<K>]> & Sendable,
+                                                 _ documentation: String = "", required: Bool = false, nonEmpty: Bool = false) -> Self {
+        Self(name: name, type: .list(.keyword(KeywordType(K.self)), nonEmpty: nonEmpty), required: required,
+             documentation: documentation,
+             store: { root, value in
+                 if case .list(let items) = value { root[keyPath: path] = items.compactMap { $0.text.flatMap { $0.keyword() } } }
+             },
+             read: { root in
+                 let values = root[keyPath: path]
+                 return values.isEmpty ? nil : .list(values.map { .string(Located($0.value.rawValue, at: $0.location)) })
+             })
+    }
+
+    public static func objects<Object: ObjectSyntax>(_ name: String, _ path: WritableKeyPath<Root, [Object]> & Sendable,
+                                       _ format: ObjectFormat<Object>, _ documentation: String = "") -> Self {
+        Self(name: name, type: .objects(format.erased), required: false, documentation: documentation,
+             store: { root, value in
+                 if case .objects(let items) = value { root[keyPath: path] = items.compactMap { $0 as? Object } }
+             },
+             read: { root in root[keyPath: path].isEmpty ? nil : .objects(root[keyPath: path]) })
+    }
+
+    static func formatVersion(_ name: String, _ path: WritableKeyPath<Root, Located<Int>?> & Sendable, _ documentation: String) -> Self {
+        Self(name: name, type: .formatVersion, required: true, documentation: documentation,
+             store: { root, value in if case .integer(let number) = value { root[keyPath: path] = number } },
+             read: { root in root[keyPath: path].map(FieldValue.integer) })
+    }
+
+    static func catalogs(_ name: String, _ path: WritableKeyPath<Root, [(tool: Located<String>, version: Located<String>)]> & Sendable,
+                         _ documentation: String) -> Self {
+        Self(name: name, type: .catalogs, required: false, documentation: documentation,
+             store: { root, value in if case .catalogs(let pairs) = value { root[keyPath: path] = pairs } },
+             read: { root in root[keyPath: path].isEmpty ? nil : .catalogs(root[keyPath: path]) })
+    }
+
+    /// A field that is checked (it must be text) but not kept.
+    static func ignoredString(_ name: String) -> Self {
+        Self(name: name, type: .text(.text), required: false, documentation: "", store: { _, _ in }, read: { _ in nil })
+    }
+}
+
+/// A syntax type: every object starts somewhere.
+public protocol ObjectSyntax: Sendable {
+    var location: SourceLocation { get }
+}
+
+extension ModelSyntax: ObjectSyntax {}
+extension AssetSyntax: ObjectSyntax {}
+extension BoundarySyntax: ObjectSyntax {}
+extension ElementSyntax: ObjectSyntax {}
+extension FlowSyntax: ObjectSyntax {}
+extension ThreatSyntax: ObjectSyntax {}
+extension MitigationSyntax: ObjectSyntax {}
+extension FindingSyntax: ObjectSyntax {}
+extension GapSyntax: ObjectSyntax {}
+
+/// One object of the format: its fields in the order the README documents them.
+public struct ObjectFormat<Root: ObjectSyntax>: Sendable {
+    public let name: String
+    /// How messages name it: "an asset".
+    public let article: String
+    public let documentation: String
+    public let make: @Sendable (SourceLocation, SourceFile) -> Root
+    public let fields: [FieldFormat<Root>]
+
+    /// The same format without its syntax type.
+    public let erased: AnyObjectFormat
+
+    public init(name: String, article: String, documentation: String, make: @escaping @Sendable (SourceLocation, SourceFile) -> Root,
+                fields: [FieldFormat<Root>]) {
+        self.name = name
+        self.article = article
+        self.documentation = documentation
+        self.make = make
+        self.fields = fields
+        erased = AnyObjectFormat(
+            name: name, article: article, documentation: documentation,
+            fields: fields.map { field in
+                AnyFieldFormat(name: field.name, type: field.type, required: field.required, documentation: field.documentation,
+                               store: { root, value in
+                                   guard var typed = root as? Root else { return }
+                                   field.store(&typed, value)
+                                   root = typed
+                               },
+                               read: { root in (root as? Root).flatMap(field.read) })
+            },
+            make: make)
+    }
+}
+
+/// An object format without its syntax type, for code that walks every object alike (the decoder,
+/// the cache, the schema).
+public final class AnyObjectFormat: Sendable {
+    public let name: String
+    public let article: String
+    public let documentation: String
+    public let fields: [AnyFieldFormat]
+    public let make: @Sendable (SourceLocation, SourceFile) -> Any
+    /// The field names, for the "unknown key" check.
+    public let names: [String]
+    public let required: [String]
+
+    /// Where an object of this format starts.
+    public let location: @Sendable (Any) -> SourceLocation?
+
+    init<Root: ObjectSyntax>(name: String, article: String, documentation: String, fields: [AnyFieldFormat],
+                             make: @escaping @Sendable (SourceLocation, SourceFile) -> Root) {
+        self.name = name
+        self.article = article
+        self.documentation = documentation
+        self.fields = fields
+        self.make = { make($0, $1) }
+        location = { ($0 as? Root)?.location }
+        names = fields.map(\.name)
+        required = fields.filter(\.required).map(\.name)
+    }
+}
+
+public struct AnyFieldFormat: Sendable {
+    public let name: String
+    public let type: FieldType
+    public let required: Bool
+    public let documentation: String
+    public let store: @Sendable (inout Any, FieldValue) -> Void
+    public let read: @Sendable (Any) -> FieldValue?
+}
+
+extension FieldValue {
+    var text: Located<String>? {
+        if case .string(let text) = self { return text }
+        return nil
+    }
+}
+
+extension Located where Value == String {
+    fileprivate func keyword<K: ModelKeyword>() -> Located<K>? {
+        K.parse(value).map { Located<K>($0, at: location) }
+    }
+}
