@@ -12,7 +12,7 @@ import os
 import re
 
 ROOT = os.path.join(os.path.dirname(__file__), "..")
-CATALOGS = open(os.path.join(ROOT, "Sources/ThreatDocKit/Link/CatalogData.swift"), encoding="utf-8").read()
+CATALOGS = open(os.path.join(ROOT, "Sources/ThreatDocBench/CatalogData.swift"), encoding="utf-8").read()
 
 
 def catalog(version):

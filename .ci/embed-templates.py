@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Compiles templates/ into the binary: writes Sources/ThreatDocKit/Render/Templates/BuiltinTemplates.swift.
+"""Compiles templates/ into the binary: writes Sources/ThreatDocRender/Templates/BuiltinTemplates.swift.
 
     python3 .ci/embed-templates.py
 
@@ -43,6 +43,6 @@ for fmt, files in assets.items():
 if not assets:
     out.append("        :")
 out += ["    ]", "}", ""]
-with open(os.path.join(ROOT, "Sources/ThreatDocKit/Render/Templates/BuiltinTemplates.swift"), "w", encoding="utf-8") as handle:
+with open(os.path.join(ROOT, "Sources/ThreatDocRender/Templates/BuiltinTemplates.swift"), "w", encoding="utf-8") as handle:
     handle.write("\n".join(out))
 print("embedded", sum(len(t) for t in formats.values()), "templates")

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Builds threatdoc's bundled benchmark catalogs from the team's reference material.
 
-    python3 .ci/import-catalogs.py ../shared   # writes Sources/ThreatDocKit/Link/CatalogData.swift
+    python3 .ci/import-catalogs.py ../shared   # writes Sources/ThreatDocBench/CatalogData.swift
 
 Sources (see ../shared/reference/bench-formats.md):
   - cis-docker-1.6.0: docker-bench-security v1.6.1 / master (reference/docker-bench-catalog-full.tsv)
@@ -99,7 +99,7 @@ def main():
     for tool, version, source, rows in catalogs:
         out.append(f'        ("{tool}", "{version}", "{source}", {swift_literal(rows)}),')
     out += ["    ]", "}", ""]
-    target = os.path.join(os.path.dirname(__file__), "..", "Sources/ThreatDocKit/Link/CatalogData.swift")
+    target = os.path.join(os.path.dirname(__file__), "..", "Sources/ThreatDocBench/CatalogData.swift")
     with open(target, "w", encoding="utf-8") as handle:
         handle.write("\n".join(out))
     print(f"wrote {len(catalogs)} catalogs, {sum(len(c[3]) for c in catalogs)} checks")

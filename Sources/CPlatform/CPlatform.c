@@ -24,26 +24,38 @@ static int rename2(int from_folder, const char *from, int to_folder, const char 
 }
 #endif
 
-int threatdoc_rename_exchange(int from_folder, const char *from, int to_folder, const char *to) {
+/* One rename with a flag of Linux's renameat2 or macOS's renameatx_np. */
+static int rename_with(int from_folder, const char *from, int to_folder, const char *to, unsigned linux_flag, unsigned apple_flag) {
 #if defined(__linux__)
-    return rename2(from_folder, from, to_folder, to, RENAME_EXCHANGE);
+    (void)apple_flag;
+    return rename2(from_folder, from, to_folder, to, linux_flag);
 #elif defined(__APPLE__)
-    return renameatx_np(from_folder, from, to_folder, to, RENAME_SWAP);
+    (void)linux_flag;
+    return renameatx_np(from_folder, from, to_folder, to, apple_flag);
 #else
+    (void)from_folder; (void)from; (void)to_folder; (void)to; (void)linux_flag; (void)apple_flag;
     errno = ENOTSUP;
     return -1;
 #endif
 }
 
-int threatdoc_rename_noreplace(int from_folder, const char *from, int to_folder, const char *to) {
 #if defined(__linux__)
-    return rename2(from_folder, from, to_folder, to, RENAME_NOREPLACE);
-#elif defined(__APPLE__)
-    return renameatx_np(from_folder, from, to_folder, to, RENAME_EXCL);
+#define LINUX_FLAG(name) name
 #else
-    errno = ENOTSUP;
-    return -1;
+#define LINUX_FLAG(name) 0
 #endif
+#if defined(__APPLE__)
+#define APPLE_FLAG(name) name
+#else
+#define APPLE_FLAG(name) 0
+#endif
+
+int threatdoc_rename_exchange(int from_folder, const char *from, int to_folder, const char *to) {
+    return rename_with(from_folder, from, to_folder, to, LINUX_FLAG(RENAME_EXCHANGE), APPLE_FLAG(RENAME_SWAP));
+}
+
+int threatdoc_rename_noreplace(int from_folder, const char *from, int to_folder, const char *to) {
+    return rename_with(from_folder, from, to_folder, to, LINUX_FLAG(RENAME_NOREPLACE), APPLE_FLAG(RENAME_EXCL));
 }
 
 #if defined(__linux__)

@@ -209,30 +209,32 @@ public enum DiagramCorpus {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return Int((state >> 33) % UInt64(bound))
         }
-        var out = "threatdoc: 1\nid: \(id)\ntitle: Tangled \(id)\nboundaries:\n"
-        for b in 0..<boundaries {
-            out += "  - { id: b\(b), name: Zone \(b)\(b > 0 && b % 5 != 0 ? ", parent: b\(next(b))" : "") }\n"
-        }
-        out += "elements:\n"
-        for e in 0..<elements {
-            out += "  - { id: e\(e), type: \(["process", "datastore", "external"][e % 3]), name: \"Element \(e)\", boundary: b\(next(boundaries)) }\n"
-        }
-        out += "flows:\n"
-        for f in 0..<flows { out += "  - { id: f\(f), from: e\(next(elements)), to: e\(next(elements)), label: \"flow \(f)\" }\n" }
-        return out
+        let parents = (0..<boundaries).map { b in b > 0 && b % 5 != 0 ? next(b) : nil }
+        let homes = (0..<elements).map { _ in next(boundaries) }
+        let links = (0..<flows).map { _ in (next(elements), next(elements)) }
+        return text(id: id, title: "Tangled \(id)", parents: parents, homes: homes, flows: links)
     }
 
     /// `boundaries` side by side, the elements shared out between them in order, and each element's
     /// flow to the next: one long chain through every boundary.
     public static func chain(id: String, elements: Int, boundaries: Int) -> String {
-        var out = "threatdoc: 1\nid: \(id)\ntitle: Chain \(id)\nboundaries:\n"
-        for b in 0..<boundaries { out += "  - { id: b\(b), name: Zone \(b) }\n" }
+        text(id: id, title: "Chain \(id)", parents: Array(repeating: nil, count: boundaries),
+             homes: (0..<elements).map { $0 * boundaries / elements }, flows: (0..<elements).map { ($0, ($0 + 1) % elements) })
+    }
+
+    /// A model of boundaries `b0…` (each with its parent's index, if any), elements `e0…` (each in the
+    /// boundary of its index in `homes`) and labelled flows `f0…` between elements.
+    static func text(id: String, title: String, parents: [Int?], homes: [Int], flows: [(from: Int, to: Int)]) -> String {
+        var out = "threatdoc: 1\nid: \(id)\ntitle: \(title)\nboundaries:\n"
+        for (b, parent) in parents.enumerated() {
+            out += "  - { id: b\(b), name: Zone \(b)\(parent.map { ", parent: b\($0)" } ?? "") }\n"
+        }
         out += "elements:\n"
-        for e in 0..<elements {
-            out += "  - { id: e\(e), type: \(["process", "datastore", "external"][e % 3]), name: \"Element \(e)\", boundary: b\(e * boundaries / elements) }\n"
+        for (e, home) in homes.enumerated() {
+            out += "  - { id: e\(e), type: \(["process", "datastore", "external"][e % 3]), name: \"Element \(e)\", boundary: b\(home) }\n"
         }
         out += "flows:\n"
-        for f in 0..<elements { out += "  - { id: f\(f), from: e\(f), to: e\((f + 1) % elements), label: \"flow \(f)\" }\n" }
+        for (f, flow) in flows.enumerated() { out += "  - { id: f\(f), from: e\(flow.from), to: e\(flow.to), label: \"flow \(f)\" }\n" }
         return out
     }
 }

@@ -1,4 +1,5 @@
 import ThreatDocModel
+import Foundation
 
 /// The JSON Schema (draft-07) of model format version 1, generated from the format's declaration
 /// (`ModelFormat`); printed by `threatdoc schema` and shipped as `models/threatdoc.schema.json`. A test
@@ -105,20 +106,10 @@ indirect enum JSONText {
         }
     }
 
+    /// A JSON string, quoted and escaped by Foundation's encoder.
     static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
-                let hex = String(scalar.value, radix: 16)
-                out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        return out + "\""
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
     }
 }

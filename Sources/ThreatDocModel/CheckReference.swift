@@ -14,11 +14,6 @@ public struct CheckReference: Hashable, Sendable, CustomStringConvertible {
     public struct Problem: Error, Equatable {
         public var reason: String
         public var help: String?
-
-        public init(reason: String, help: String? = nil) {
-            self.reason = reason
-            self.help = help
-        }
     }
 
     public static func parse(_ text: String) -> Result<CheckReference, Problem> {
@@ -56,11 +51,5 @@ public struct CheckReference: Hashable, Sendable, CustomStringConvertible {
 
     public var description: String {
         "\(tool.rawValue)\(version.map { "@\($0)" } ?? ""):\(checkID)"
-    }
-
-    public init(tool: Tool, version: String? = nil, checkID: String) {
-        self.tool = tool
-        self.version = version
-        self.checkID = checkID
     }
 }

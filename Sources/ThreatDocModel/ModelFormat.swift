@@ -89,17 +89,32 @@ public enum FieldValue: @unchecked Sendable {
     case catalogs([(tool: Located<String>, version: Located<String>)])
 }
 
-/// One field of an object: its name and type as the format declares them, and how its value is
-/// stored in and read from the syntax type.
-public struct FieldFormat<Root: ObjectSyntax>: Sendable {
+/// What the format says about a field: its name, type, whether it is required, and its documentation.
+public struct FieldInfo: Sendable {
     public let name: String
     public let type: FieldType
     public let required: Bool
     public let documentation: String
+}
+
+/// One field of an object: what the format says about it (`field.name`, `field.type`, …), and how its
+/// value is stored in and read from the syntax type.
+@dynamicMemberLookup
+public struct FieldFormat<Root: ObjectSyntax>: Sendable {
+    public let info: FieldInfo
     /// Stores a decoded value; a value of the wrong shape is ignored (the decoder never makes one).
     public let store: @Sendable (inout Root, FieldValue) -> Void
     /// The stored value, or nil when the field is absent (or not kept).
     public let read: @Sendable (Root) -> FieldValue?
+
+    public subscript<T>(dynamicMember path: KeyPath<FieldInfo, T>) -> T { info[keyPath: path] }
+
+    init(name: String, type: FieldType, required: Bool, documentation: String,
+         store: @escaping @Sendable (inout Root, FieldValue) -> Void, read: @escaping @Sendable (Root) -> FieldValue?) {
+        info = FieldInfo(name: name, type: type, required: required, documentation: documentation)
+        self.store = store
+        self.read = read
+    }
 
     public static func string(_ name: String, _ path: WritableKeyPath<Root, Located<String>?> & Sendable, _ kind: TextKind = .text,
                               _ documentation: String = "", required: Bool = false) -> Self {
@@ -202,7 +217,7 @@ public struct ObjectFormat<Root: ObjectSyntax>: Sendable {
         erased = AnyObjectFormat(
             name: name, article: article, documentation: documentation,
             fields: fields.map { field in
-                AnyFieldFormat(name: field.name, type: field.type, required: field.required, documentation: field.documentation,
+                AnyFieldFormat(info: field.info,
                                store: { root, value in
                                    guard var typed = root as? Root else { return }
                                    field.store(&typed, value)
@@ -242,13 +257,13 @@ public final class AnyObjectFormat: Sendable {
     }
 }
 
+@dynamicMemberLookup
 public struct AnyFieldFormat: Sendable {
-    public let name: String
-    public let type: FieldType
-    public let required: Bool
-    public let documentation: String
+    public let info: FieldInfo
     public let store: @Sendable (inout Any, FieldValue) -> Void
     public let read: @Sendable (Any) -> FieldValue?
+
+    public subscript<T>(dynamicMember path: KeyPath<FieldInfo, T>) -> T { info[keyPath: path] }
 }
 
 extension FieldValue {

@@ -1,5 +1,6 @@
 import ThreatDocModel
 import ThreatDocSupport
+import ThreatDocReport
 
 /// Where renderers find pages rendered before and keep the ones they render: the output layer's page
 /// cache. Renderers only ask; what is kept, and where, is the output layer's business.

@@ -68,7 +68,7 @@ public enum ModelResolver {
                     checks: x.checks.map(\.value), threats: answered[id] ?? [], note: x.note?.value,
                     references: x.references.map(\.value),
                     evidence: evidence.mitigations[id]
-                        ?? MitigationEvidence(state: .unverified, summary: "no scan was given", checks: []))
+                        ?? .noScan)
             }.sorted { $0.id < $1.id },
             findings: m.findings.map {
                 .init(check: $0.check?.value ?? "", title: $0.title?.value, issue: $0.issue?.value,

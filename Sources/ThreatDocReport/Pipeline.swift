@@ -5,7 +5,8 @@ import ThreatDocValidate
 import ThreatDocBench
 import Foundation
 
-/// The pipeline as one call: load → validate → resolve. The command line and the tests use this.
+/// The model side of every command, as named steps: load → validate → read scans → link evidence →
+/// resolve. `Inputs` decides what it reads; the command line and the tests run it the same way.
 public struct Pipeline: Sendable {
     public var limits: LoadLimits
     public var options: ValidationOptions
@@ -59,54 +60,113 @@ public struct Pipeline: Sendable {
 
     public static let maxRepeatsPerCode = DiagnosticBag.maxRepeatsPerCode
 
-    public func run(paths: [String]) -> Outcome {
-        // A scan inside a model folder is evidence, not a model.
-        let scanPaths = Set(scans.map { Self.normalized($0.path) })
-        var loader = ModelLoader(limits: limits)
-        loader.excluded = scanPaths
-        loader.parseCache = parseCache
-        loader.confinement = confinement
-        let loaded = StageTimer.shared.measure("load (wall)") { loader.load(paths: paths) }
-        return finish(loaded)
-    }
+    // MARK: Steps
 
-    private static func resolve(_ contexts: [ModelContext], _ evidence: [ModelEvidence]) -> [ResolvedModel] {
-        concurrentMap(contexts.count) { ModelResolver.resolve(contexts[$0], evidence: evidence[$0]) }.sorted { $0.id < $1.id }
-    }
-
-    static func normalized(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.path
-    }
-
-    /// Runs the pipeline on one model held in memory.
-    public func run(text: String, path: String = "model.yaml") -> Outcome {
-        finish(ModelLoader(limits: limits).load(text: text, path: path))
-    }
-
-    private func finish(_ loaded: ModelLoader.Result) -> Outcome {
-        var diagnostics = loaded.diagnostics
-        let (contexts, found) = StageTimer.shared.measure("validate (wall)") { Validator(options: options, rules: Validator.modelRules).validate(loaded.models) }
-        diagnostics.append(contentsOf: found)
-        var reports: [ScanReport] = []
-        var assignments: [EvidenceLinker.Assignment] = []
-        for scan in scans {
-            guard let report = ScanReader.read(path: scan.path, label: scan.host, into: &diagnostics) else { continue }
-            reports.append(report)
-            assignments.append(.init(report: report, models: scan.models, location: scan.location))
+    /// What a run has found so far; each step reads it and adds to it.
+    public struct State: Sendable {
+        /// What to load: model paths, or one model held in memory.
+        public enum Source: Sendable {
+            case paths([String])
+            case text(String, path: String)
         }
-        let linker = EvidenceLinker(scans: assignments)
-        // Each model links its evidence on its own; then, if nothing failed, resolves. Both on every core.
+
+        public var source: Source
+        public var loaded = ModelLoader.Result()
+        public var contexts: [ModelContext] = []
+        public var scans: [(report: ScanReport, assignment: EvidenceLinker.Assignment)] = []
+        public var evidence: [ModelEvidence] = []
+        public var diagnostics = DiagnosticBag()
+        /// The resolved models, present only when no step found an error.
+        public var models: [ResolvedModel]?
+
+        public init(source: Source) {
+            self.source = source
+        }
+    }
+
+    /// One named step of the pipeline. Every command runs the same steps (`Pipeline.steps`) with the
+    /// same inputs; a command that needs more (render, check) runs the output steps after these.
+    public struct Step: Sendable {
+        public let name: String
+        let body: @Sendable (Pipeline, inout State) -> Void
+
+        public init(_ name: String, _ body: @escaping @Sendable (Pipeline, inout State) -> Void) {
+            self.name = name
+            self.body = body
+        }
+    }
+
+    /// Reads the model files (or the text), through the parse cache when there is one.
+    public static let load = Step("load") { pipeline, state in
+        switch state.source {
+        case .paths(let paths):
+            // A scan inside a model folder is evidence, not a model.
+            var loader = ModelLoader(limits: pipeline.limits)
+            loader.excluded = Set(pipeline.scans.map { normalized($0.path) })
+            loader.parseCache = pipeline.parseCache
+            loader.confinement = pipeline.confinement
+            state.loaded = loader.load(paths: paths)
+        case .text(let text, let path):
+            state.loaded = ModelLoader(limits: pipeline.limits).load(text: text, path: path)
+        }
+        state.diagnostics.append(contentsOf: state.loaded.diagnostics)
+    }
+
+    /// Runs every rule on every model, the catalog rule included.
+    public static let validate = Step("validate") { pipeline, state in
+        let (contexts, found) = Validator(options: pipeline.options, rules: Validator.modelRules).validate(state.loaded.models)
+        state.contexts = contexts
+        state.diagnostics.append(contentsOf: found)
+    }
+
+    /// Reads the scan reports named by `--scan` and the project file.
+    public static let readScans = Step("read scans") { pipeline, state in
+        for scan in pipeline.scans {
+            guard let report = ScanReader.read(path: scan.path, label: scan.host, into: &state.diagnostics) else { continue }
+            state.scans.append((report, .init(report: report, models: scan.models, location: scan.location)))
+        }
+    }
+
+    /// Gives each mitigation its evidence from the scans, model by model on every core.
+    public static let link = Step("link evidence") { _, state in
+        let linker = EvidenceLinker(scans: state.scans.map(\.assignment))
+        let contexts = state.contexts
         let linked = concurrentMap(contexts.count) { index in
             var bag = DiagnosticBag()
             return (linker.link(contexts[index], into: &bag), bag)
         }
-        for (_, bag) in linked { diagnostics.append(contentsOf: bag) }
-        let evidence = linked.map(\.0)
-        StageTimer.shared.measure("diagnostics: sort and limit (wall)") { diagnostics.limitRepeats(to: Self.maxRepeatsPerCode) }
-        let models = StageTimer.shared.measure("resolve (wall)") { diagnostics.hasErrors ? nil : Self.resolve(contexts, evidence) }
-        var outcome = Outcome(files: loaded.files, sources: loaded.sources, modelCount: loaded.models.count, diagnostics: diagnostics.diagnostics,
-                       models: models)
-        outcome.scans = reports
+        for (_, bag) in linked { state.diagnostics.append(contentsOf: bag) }
+        state.evidence = linked.map(\.0)
+    }
+
+    /// Resolves the models, if no step found an error.
+    public static let resolve = Step("resolve") { _, state in
+        guard !state.diagnostics.hasErrors else { return }
+        let contexts = state.contexts, evidence = state.evidence
+        state.models = concurrentMap(contexts.count) { ModelResolver.resolve(contexts[$0], evidence: evidence[$0]) }
+            .sorted { $0.id < $1.id }
+    }
+
+    /// load → validate → read scans → link evidence → resolve: what every command runs first.
+    public static let steps: [Step] = [load, validate, readScans, link, resolve]
+
+    /// Runs `steps` on `source`; each step's wall time goes to the stage timings.
+    public func run(_ source: State.Source, steps: [Step] = Pipeline.steps) -> Outcome {
+        var state = State(source: source)
+        for step in steps { StageTimer.shared.measure("\(step.name) (wall)") { step.body(self, &state) } }
+        StageTimer.shared.measure("diagnostics: sort and limit (wall)") { state.diagnostics.limitRepeats(to: Self.maxRepeatsPerCode) }
+        var outcome = Outcome(files: state.loaded.files, sources: state.loaded.sources, modelCount: state.loaded.models.count,
+                              diagnostics: state.diagnostics.diagnostics, models: state.models)
+        outcome.scans = state.scans.map(\.report)
         return outcome
+    }
+
+    public func run(paths: [String]) -> Outcome { run(.paths(paths)) }
+
+    /// Runs the pipeline on one model held in memory.
+    public func run(text: String, path: String = "model.yaml") -> Outcome { run(.text(text, path: path)) }
+
+    static func normalized(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
     }
 }

@@ -32,12 +32,7 @@ struct Check: ParsableCommand {
     @Option(help: ArgumentHelp("The committed output folder to check.", valueName: "dir"))
     var output: String = "output"
 
-    /// The output folder as messages name it, without trailing slashes (`output`, not `output//`).
-    var outputFolder: String {
-        var name = output
-        while name.count > 1, name.hasSuffix("/") { name.removeLast() }
-        return name
-    }
+    var outputFolder: String { Console.folderName(output) }
 
     @Flag(help: "Do not check that the output folder is fresh.")
     var noOutputCheck = false

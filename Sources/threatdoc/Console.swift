@@ -11,4 +11,11 @@ enum Console {
     static func output(_ line: String) {
         FileHandle.standardOutput.write(Data((TerminalText.escape(line, keepingTabs: true) + "\n").utf8))
     }
+
+    /// A folder as messages name it, without trailing slashes (`output`, not `output//`).
+    static func folderName(_ path: String) -> String {
+        var name = path
+        while name.count > 1, name.hasSuffix("/") { name.removeLast() }
+        return name
+    }
 }

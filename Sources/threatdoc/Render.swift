@@ -28,12 +28,7 @@ struct Render: ParsableCommand {
     @Option(help: ArgumentHelp("The folder to write.", valueName: "dir"))
     var output: String = "output"
 
-    /// The output folder as messages name it, without trailing slashes (`output`, not `output//`).
-    var outputFolder: String {
-        var name = output
-        while name.count > 1, name.hasSuffix("/") { name.removeLast() }
-        return name
-    }
+    var outputFolder: String { Console.folderName(output) }
 
     @Option(help: ArgumentHelp("Print the template context of the model with this ID as JSON, and write nothing.", valueName: "model-id"))
     var dumpContext: String?

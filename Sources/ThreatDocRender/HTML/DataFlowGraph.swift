@@ -171,12 +171,8 @@ public enum DataFlowGraph {
     static func clustered(_ model: ResolvedModel, graphID: String?, quick: Bool, unlabelledPast: Int = .max, drawsFlows: Bool = true,
                           keepsElement: (String) -> Bool, keepsBoundary: (String) -> Bool,
                           stubs: (_ nodeID: [String: String]) -> (nodes: [String], edges: [(String, Int)]) = { _ in ([], []) }) -> String {
-        var nodeID: [String: String] = [:]
-        for (index, element) in model.elements.enumerated() where keepsElement(element.id) { nodeID[element.id] = "n\(index + 1)" }
-        var clusterID: [String: String] = [:]
-        for (index, boundary) in model.boundaries.enumerated() where keepsBoundary(boundary.id) { clusterID[boundary.id] = "cluster_b\(index + 1)" }
-        let children = Dictionary(grouping: model.boundaries.filter { $0.parent != nil && clusterID[$0.id] != nil }, by: { $0.parent! })
-        let members = Dictionary(grouping: model.elements.filter { $0.boundary != nil && nodeID[$0.id] != nil }, by: { $0.boundary! })
+        let selection = DiagramSelection(model, boundaryPrefix: "cluster_b", keepsElement: keepsElement, keepsBoundary: keepsBoundary)
+        let nodeID = selection.nodeID, clusterID = selection.boundaryID, children = selection.children, members = selection.members
         var out = header
         if let graphID { out += "  graph [id=\"\(graphID)\"];\n" }
         func node(_ element: ResolvedModel.Element, indent: String) {
@@ -212,12 +208,8 @@ public enum DataFlowGraph {
             }
             out += "\(indent)}\n"
         }
-        for boundary in model.boundaries where clusterID[boundary.id] != nil && (boundary.parent == nil || clusterID[boundary.parent!] == nil) {
-            cluster(boundary, indent: "  ", depth: 0)
-        }
-        for element in model.elements where nodeID[element.id] != nil && (element.boundary == nil || clusterID[element.boundary!] == nil) {
-            node(element, indent: "  ")
-        }
+        for boundary in selection.outermost { cluster(boundary, indent: "  ", depth: 0) }
+        for element in selection.outside { node(element, indent: "  ") }
         let extra: (nodes: [String], edges: [(String, Int)]) = drawsFlows ? stubs(nodeID) : ([], [])
         for line in extra.nodes { out += "  \(line)\n" }
         let flows = drawsFlows ? model.flows.filter { nodeID[$0.from] != nil && nodeID[$0.to] != nil } : []

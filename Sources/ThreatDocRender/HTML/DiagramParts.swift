@@ -276,3 +276,27 @@ public struct DiagramParts: Sendable {
         return title
     }
 }
+
+/// The elements and boundaries one diagram draws (DOT or Mermaid), with the IDs it gives them and the
+/// tree between them, in model order.
+struct DiagramSelection {
+    var nodeID: [String: String] = [:]
+    var boundaryID: [String: String] = [:]
+    var children: [String: [ResolvedModel.Boundary]]
+    var members: [String: [ResolvedModel.Element]]
+    /// Drawn boundaries whose parent is not drawn, and drawn elements outside every drawn boundary.
+    var outermost: [ResolvedModel.Boundary]
+    var outside: [ResolvedModel.Element]
+
+    init(_ model: ResolvedModel, boundaryPrefix: String, keepsElement: (String) -> Bool, keepsBoundary: (String) -> Bool) {
+        for (index, element) in model.elements.enumerated() where keepsElement(element.id) { nodeID[element.id] = "n\(index + 1)" }
+        for (index, boundary) in model.boundaries.enumerated() where keepsBoundary(boundary.id) {
+            boundaryID[boundary.id] = "\(boundaryPrefix)\(index + 1)"
+        }
+        let nodeID = nodeID, boundaryID = boundaryID
+        children = Dictionary(grouping: model.boundaries.filter { $0.parent != nil && boundaryID[$0.id] != nil }, by: { $0.parent! })
+        members = Dictionary(grouping: model.elements.filter { $0.boundary != nil && nodeID[$0.id] != nil }, by: { $0.boundary! })
+        outermost = model.boundaries.filter { boundaryID[$0.id] != nil && ($0.parent == nil || boundaryID[$0.parent!] == nil) }
+        outside = model.elements.filter { nodeID[$0.id] != nil && ($0.boundary == nil || boundaryID[$0.boundary!] == nil) }
+    }
+}

@@ -36,12 +36,8 @@ public enum MermaidDiagram {
     static func flowchart(_ model: ResolvedModel, style: DataFlowGraph.PartStyle = .labelled,
                           keepsElement: (String) -> Bool, keepsBoundary: (String) -> Bool,
                           stubs: (_ nodeID: [String: String]) -> [String] = { _ in [] }) -> String {
-        var nodeID: [String: String] = [:]
-        for (index, element) in model.elements.enumerated() where keepsElement(element.id) { nodeID[element.id] = "n\(index + 1)" }
-        var boundaryID: [String: String] = [:]
-        for (index, boundary) in model.boundaries.enumerated() where keepsBoundary(boundary.id) { boundaryID[boundary.id] = "b\(index + 1)" }
-        let children = Dictionary(grouping: model.boundaries.filter { $0.parent != nil && boundaryID[$0.id] != nil }, by: { $0.parent! })
-        let members = Dictionary(grouping: model.elements.filter { $0.boundary != nil && nodeID[$0.id] != nil }, by: { $0.boundary! })
+        let selection = DiagramSelection(model, boundaryPrefix: "b", keepsElement: keepsElement, keepsBoundary: keepsBoundary)
+        let nodeID = selection.nodeID, boundaryID = selection.boundaryID, children = selection.children, members = selection.members
 
         var lines = ["flowchart TB"]
         func node(_ element: ResolvedModel.Element, indent: String) {
@@ -68,17 +64,13 @@ public enum MermaidDiagram {
             for element in members[boundary.id] ?? [] { node(element, indent: indent + "  ") }
             lines.append("\(indent)end")
         }
-        for boundary in model.boundaries where boundaryID[boundary.id] != nil && (boundary.parent == nil || boundaryID[boundary.parent!] == nil) {
-            subgraph(boundary, depth: 0)
-        }
+        for boundary in selection.outermost { subgraph(boundary, depth: 0) }
         while !deeper.isEmpty {
             let next = deeper
             deeper = []
             for boundary in next { subgraph(boundary, depth: 0) }
         }
-        for element in model.elements where nodeID[element.id] != nil && (element.boundary == nil || boundaryID[element.boundary!] == nil) {
-            node(element, indent: "  ")
-        }
+        for element in selection.outside { node(element, indent: "  ") }
         lines += stubs(nodeID)
         for flow in model.flows where style != .withoutFlows {
             guard let from = nodeID[flow.from], let to = nodeID[flow.to] else { continue }

@@ -3,7 +3,6 @@ import ThreatDocSupport
 /// Trust boundaries nest as a tree: following `parent:` never returns to where it started.
 public struct BoundariesAreAcyclic: ModelRule {
     public static let codes: [DiagnosticCode] = [.boundaryCycle]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         var parent: [String: Located<String>] = [:]

@@ -3,7 +3,6 @@ import ThreatDocSupport
 /// `checks:` entries name a benchmark tool and a check ID: `docker:2.14`, `kubernetes@cis-1.9:1.2.16`.
 public struct CheckReferencesAreWellFormed: ModelRule {
     public static let codes: [DiagnosticCode] = [.invalidCheckReference]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         let references = context.model.mitigations.flatMap(\.checks) + context.model.findings.compactMap(\.check)

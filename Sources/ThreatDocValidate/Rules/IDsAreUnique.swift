@@ -3,7 +3,6 @@ import ThreatDocSupport
 /// IDs are unique within a model, ignoring case: they share one anchor namespace in every report.
 public struct IDsAreUnique: ModelRule {
     public static let codes: [DiagnosticCode] = [.duplicateID]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         var first: [String: Definition] = [:]

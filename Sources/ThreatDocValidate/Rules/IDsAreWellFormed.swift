@@ -4,7 +4,6 @@ import ThreatDocSupport
 /// a letter, then up to 63 ASCII letters, digits, `.`, `_` or `-`, and never `..`.
 public struct IDsAreWellFormed: ModelRule {
     public static let codes: [DiagnosticCode] = [.invalidID]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         var ids = context.index.definitions.map { Located($0.id, at: $0.location) }

@@ -3,7 +3,6 @@ import ThreatDocSupport
 /// A mitigation that answers no threat is either dead weight or a missing link.
 public struct MitigationsAreUsed: ModelRule {
     public static let codes: [DiagnosticCode] = [.unusedMitigation]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         let used = Set(context.model.threats.flatMap { $0.mitigations.map(\.value) })

@@ -6,7 +6,6 @@ import ThreatDocSupport
 /// case, nor be a name Windows reserves for a device, with any extension, in any case.
 public struct ModelIDsAreSafeFileNames: ModelRule {
     public static let codes: [DiagnosticCode] = [.reservedModelID]
-    public init() {}
 
     /// The names of the files threatdoc writes beside the models' pages, without extensions.
     public static let generatedNames: Set<String> = ["readme", "index", "threatdoc"]

@@ -3,7 +3,6 @@ import ThreatDocSupport
 /// Model IDs name output files and cross-model links, so no two models share one (ignoring case).
 public struct ModelIDsAreUnique: ProjectRule {
     public static let codes: [DiagnosticCode] = [.duplicateModelID]
-    public init() {}
 
     public func check(_ contexts: [ModelContext], into diagnostics: inout DiagnosticBag) {
         var first: [String: Located<String>] = [:]

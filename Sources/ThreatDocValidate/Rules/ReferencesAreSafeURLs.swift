@@ -4,7 +4,6 @@ import ThreatDocSupport
 /// model from a fork must never reach a reader's browser.
 public struct ReferencesAreSafeURLs: ModelRule {
     public static let codes: [DiagnosticCode] = [.invalidURL]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         let references = context.model.threats.flatMap(\.references) + context.model.mitigations.flatMap(\.references)

@@ -3,7 +3,6 @@ import ThreatDocSupport
 /// Every reference names an ID of the right kind in the same model; misses suggest the closest ID.
 public struct ReferencesResolve: ModelRule {
     public static let codes: [DiagnosticCode] = [.unresolvedReference, .wrongReferenceKind]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         let model = context.model

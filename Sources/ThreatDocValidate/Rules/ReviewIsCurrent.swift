@@ -3,7 +3,6 @@ import ThreatDocSupport
 /// `reviewed:` is a real date, not in the future, and not older than the allowed review age.
 public struct ReviewIsCurrent: ModelRule {
     public static let codes: [DiagnosticCode] = [.invalidDate, .reviewInFuture, .reviewOverdue]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         guard let reviewed = context.model.reviewed else { return }

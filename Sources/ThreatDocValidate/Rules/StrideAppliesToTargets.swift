@@ -3,7 +3,6 @@ import ThreatDocSupport
 /// STRIDE per element: a category must apply to the kind of every target a threat names.
 public struct StrideAppliesToTargets: ModelRule {
     public static let codes: [DiagnosticCode] = [.strideNotApplicable]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         for threat in context.model.threats {

@@ -5,7 +5,6 @@ import ThreatDocSupport
 /// a gap is a warning so it does not outlive its reason.
 public struct StrideIsCovered: ModelRule {
     public static let codes: [DiagnosticCode] = [.coverageGap, .coverageSummary, .staleGap]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         let coverage = context.coverage

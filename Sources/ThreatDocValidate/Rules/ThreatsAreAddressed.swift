@@ -3,7 +3,6 @@ import ThreatDocSupport
 /// A threat is answered by mitigations, or by a justified decision to accept, transfer or avoid it.
 public struct ThreatsAreAddressed: ModelRule {
     public static let codes: [DiagnosticCode] = [.unaddressedThreat, .missingJustification]
-    public init() {}
 
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         for threat in context.model.threats {

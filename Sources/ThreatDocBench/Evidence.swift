@@ -1,3 +1,4 @@
+import ThreatDocModel
 import Foundation
 
 /// What scans say about a mitigation's claim.
@@ -22,14 +23,6 @@ public struct HostResult: Sendable, Codable, Equatable {
     public var rawStatus: String
     /// The ID the scan used, when it differs from the model's (numbering drift).
     public var scannedAs: String?
-
-    public init(host: String, scan: String, status: ScanStatus, rawStatus: String, scannedAs: String? = nil) {
-        self.host = host
-        self.scan = scan
-        self.status = status
-        self.rawStatus = rawStatus
-        self.scannedAs = scannedAs
-    }
 }
 
 /// Evidence for one linked check, across hosts.
@@ -44,16 +37,6 @@ public struct CheckEvidence: Sendable, Codable, Equatable {
     public var status: ScanStatus?
     /// Results per host, sorted by host.
     public var results: [HostResult]
-
-    public init(reference: String, catalog: String, id: String, title: String, manual: Bool, status: ScanStatus? = nil, results: [HostResult]) {
-        self.reference = reference
-        self.catalog = catalog
-        self.id = id
-        self.title = title
-        self.manual = manual
-        self.status = status
-        self.results = results
-    }
 }
 
 public struct MitigationEvidence: Sendable, Codable, Equatable {
@@ -62,11 +45,8 @@ public struct MitigationEvidence: Sendable, Codable, Equatable {
     public var summary: String
     public var checks: [CheckEvidence]
 
-    public init(state: EvidenceState, summary: String, checks: [CheckEvidence]) {
-        self.state = state
-        self.summary = summary
-        self.checks = checks
-    }
+    /// The evidence of a mitigation when no scan was given.
+    public static let noScan = MitigationEvidence(state: .unverified, summary: "no scan was given", checks: [])
 }
 
 /// A scan as a report lists it.
@@ -79,20 +59,6 @@ public struct ScanSummary: Sendable, Codable, Equatable {
     /// The scan's start date (UTC, `YYYY-MM-DD`), when the file records it.
     public var date: String?
     public var pass: Int, fail: Int, warn: Int, manual: Int, info: Int
-
-    public init(host: String, path: String, tool: CheckReference.Tool, format: String, catalog: String? = nil, date: String? = nil, pass: Int, fail: Int, warn: Int, manual: Int, info: Int) {
-        self.host = host
-        self.path = path
-        self.tool = tool
-        self.format = format
-        self.catalog = catalog
-        self.date = date
-        self.pass = pass
-        self.fail = fail
-        self.warn = warn
-        self.manual = manual
-        self.info = info
-    }
 }
 
 /// A WARN or FAIL result that no mitigation references: a gap in the model.
@@ -103,15 +69,6 @@ public struct UncoveredFinding: Sendable, Codable, Equatable {
     public var title: String
     public var status: ScanStatus
     public var rawStatus: String
-
-    public init(host: String, scan: String, id: String, title: String, status: ScanStatus, rawStatus: String) {
-        self.host = host
-        self.scan = scan
-        self.id = id
-        self.title = title
-        self.status = status
-        self.rawStatus = rawStatus
-    }
 }
 
 /// Everything the link stage found for one model.
