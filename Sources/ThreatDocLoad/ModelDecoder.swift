@@ -14,19 +14,29 @@ public struct ModelDecoder {
     /// The model in `root`, decoded by the format's declaration (`ModelFormat`), or nil when the root
     /// is not a mapping.
     public mutating func decode(_ root: YAMLNode) -> ModelSyntax? {
-        object(root, ModelFormat.model.erased) as? ModelSyntax
+        object(root, ModelSyntax.format)
     }
 
     // MARK: Objects and fields, as the format declares them
 
-    private mutating func object(_ node: YAMLNode, _ format: AnyObjectFormat) -> Any? {
+    mutating func object<Root>(_ node: YAMLNode, _ format: ObjectFormat<Root>) -> Root? {
         guard let found = fields(of: node, what: format.article, allowed: format.names, required: format.required) else { return nil }
         var object = format.make(node.location, file)
         for field in format.fields {
-            guard let value = found[field.name], let decoded = self.value(value, field: field.name, type: field.type) else { continue }
+            guard let value = found[field.info.name], let decoded = self.value(value, field: field.info.name, type: field.info.type) else { continue }
             field.store(&object, decoded)
         }
         return object
+    }
+
+    /// Decodes a list of objects with their syntax type known.
+    private struct ListDecoding: ObjectFormatVisitor {
+        var decoder: ModelDecoder
+        let nodes: [YAMLNode]
+
+        mutating func visit<Root: ObjectSyntax>(_ format: ObjectFormat<Root>) -> Any {
+            nodes.compactMap { decoder.object($0, format) }
+        }
     }
 
     private mutating func value(_ node: YAMLNode, field: String, type: FieldType) -> FieldValue? {
@@ -38,7 +48,12 @@ public struct ModelDecoder {
         case .list(let item, let nonEmpty):
             return .list(sequence(node, field: field, nonEmpty: nonEmpty).compactMap { value($0, field: field, type: item) })
         case .objects(let format):
-            return .objects(sequence(node, field: field, nonEmpty: false).compactMap { object($0, format) })
+            // The decoder is handed over to the list and back, so its diagnostics are never copied.
+            var list = ListDecoding(decoder: self, nodes: sequence(node, field: field, nonEmpty: false))
+            self = ModelDecoder(file: file)
+            let objects = format.visit(&list)
+            self = list.decoder
+            return .objects(objects)
         case .formatVersion:
             guard let version = integer(node, field: field) else { return nil }
             if version.value != 1 {

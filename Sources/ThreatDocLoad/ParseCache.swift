@@ -66,9 +66,21 @@ private struct SyntaxWriter {
     }
 
     /// An object as the format declares it: its location, then each field in declaration order.
-    mutating func object(_ object: Any, _ format: AnyObjectFormat, location: SourceLocation) {
-        self.location(location)
-        for field in format.fields { value(field.read(object), type: field.type) }
+    mutating func object<Root>(_ object: Root, _ format: ObjectFormat<Root>) {
+        location(object.location)
+        for field in format.fields { value(field.read(object), type: field.info.type) }
+    }
+
+    private struct ListWriting: ObjectFormatVisitor {
+        var writer: SyntaxWriter
+        let objects: Any
+
+        mutating func visit<Root: ObjectSyntax>(_ format: ObjectFormat<Root>) -> Bool {
+            guard let objects = objects as? [Root] else { return false }
+            writer.int(objects.count)
+            for object in objects { writer.object(object, format) }
+            return true
+        }
     }
 
     mutating func value(_ value: FieldValue?, type: FieldType) {
@@ -85,11 +97,12 @@ private struct SyntaxWriter {
             for entry in items { self.value(entry, type: item) }
         case .objects(let objects)?:
             guard case .objects(let format) = type else { return int(0) }
-            int(4); int(objects.count { format.location($0) != nil })
-            for entry in objects {
-                guard let at = format.location(entry) else { continue }
-                object(entry, format, location: at)
-            }
+            int(4)
+            var list = ListWriting(writer: self, objects: objects)
+            self = SyntaxWriter()
+            let written = format.visit(&list)
+            self = list.writer
+            if !written { int(0) }
         case .catalogs(let pairs)?:
             int(5); int(pairs.count)
             for pair in pairs {
@@ -100,7 +113,7 @@ private struct SyntaxWriter {
 
     public mutating func entry(_ model: ModelSyntax, diagnostics: [Diagnostic]) {
         string(ParseCache.format)
-        object(model, ModelFormat.model.erased, location: model.location)
+        object(model, ModelSyntax.format)
         int(diagnostics.count)
         for diagnostic in diagnostics {
             string(diagnostic.code.id)
@@ -162,12 +175,25 @@ private struct SyntaxReader {
         return SourceLocation(file: file ?? path, line: line, column: column, length: length < 0 ? nil : length)
     }
 
-    mutating func object(_ format: AnyObjectFormat, file: SourceFile) throws -> Any {
+    mutating func object<Root>(_ format: ObjectFormat<Root>, file: SourceFile) throws -> Root {
         var object = format.make(try location(), file)
         for field in format.fields {
-            if let value = try value(type: field.type, file: file) { field.store(&object, value) }
+            if let value = try value(type: field.info.type, file: file) { field.store(&object, value) }
         }
         return object
+    }
+
+    private struct ListReading: ObjectFormatVisitor {
+        var reader: SyntaxReader
+        let file: SourceFile
+
+        mutating func visit<Root: ObjectSyntax>(_ format: ObjectFormat<Root>) -> Result<Any, Damaged> {
+            do {
+                return .success(try (0..<reader.count()).map { _ in try reader.object(format, file: file) })
+            } catch {
+                return .failure(Damaged())
+            }
+        }
     }
 
     /// A field's value; a tag that does not fit the declared type, or a keyword the type does not
@@ -189,7 +215,10 @@ private struct SyntaxReader {
                 return value
             })
         case (4, .objects(let format)):
-            return .objects(try (0..<count()).map { _ in try object(format, file: file) })
+            var list = ListReading(reader: self, file: file)
+            let objects = format.visit(&list)
+            self = list.reader
+            return .objects(try objects.get())
         case (5, .catalogs):
             return .catalogs(try (0..<count()).map { _ in
                 let tool = Located(try string(), at: try location())
@@ -201,9 +230,8 @@ private struct SyntaxReader {
     }
 
     public mutating func entry(file: SourceFile) throws -> (model: ModelSyntax, diagnostics: [Diagnostic]) {
-        guard try string() == ParseCache.format, let model = try object(ModelFormat.model.erased, file: file) as? ModelSyntax else {
-            throw Damaged()
-        }
+        guard try string() == ParseCache.format else { throw Damaged() }
+        let model = try object(ModelSyntax.format, file: file)
         let diagnostics: [Diagnostic] = try (0..<count()).map { _ in
             guard let code = DiagnosticCode.byID[try string()], let severity = Severity(rawValue: try string()) else {
                 throw Damaged()

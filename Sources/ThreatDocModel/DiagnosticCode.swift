@@ -146,6 +146,8 @@ extension DiagnosticCode {
         help: "use {{name}}, which escapes; only values threatdoc has made safe may be emitted raw ({{{…HTML}}} and {{{…SVG}}} in HTML, anchors, files, Mermaid and prose in Markdown)")
     public static let templatePartialCycle = DiagnosticCode("TD506", "template-partial-cycle", .error,
         help: "a partial may not include itself, directly or through others, and partials nest at most 16 deep")
+    public static let templatePrintsStructure = DiagnosticCode("TD507", "template-prints-structure", .error,
+        help: "print one of its fields, or open it as a section: {{#name}}…{{/name}}")
     public static let diagramFailed = DiagnosticCode("TD511", "diagram-failed", .warning,
         help: "the page was written without the diagram; its text version is still there")
     public static let diagramOverBudget = DiagnosticCode("TD512", "diagram-over-budget", .warning,
@@ -169,6 +171,6 @@ extension DiagnosticCode {
         .unknownCheck, .undeclaredBenchmark, .unknownCatalog, .scanUnreadable, .scanFormatUnknown, .checkRemapped, .scanInModelFolder,
         .evidence, .contradictedEvidence, .threatContradicted, .uncoveredFindings, .statusBehindEvidence,
         .templateSyntax, .templateUnknownName, .templateMissingPartial, .templateContentType, .templateUnescaped,
-        .templatePartialCycle, .outputFailure, .diagramFailed, .diagramOverBudget,
+        .templatePartialCycle, .templatePrintsStructure, .outputFailure, .diagramFailed, .diagramOverBudget,
     ]
 }

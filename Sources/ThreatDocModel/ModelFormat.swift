@@ -84,8 +84,9 @@ public enum FieldValue: @unchecked Sendable {
     case string(Located<String>)
     case integer(Located<Int>)
     case list([FieldValue])
-    /// Decoded objects of the field's object format (held as `Any`: the format is erased).
-    case objects([Any])
+    /// Decoded objects of the field's object format: an array of its syntax type, held as `Any`
+    /// (one box for the whole array) because the format is erased in `FieldType`.
+    case objects(Any)
     case catalogs([(tool: Located<String>, version: Located<String>)])
 }
 
@@ -97,17 +98,14 @@ public struct FieldInfo: Sendable {
     public let documentation: String
 }
 
-/// One field of an object: what the format says about it (`field.name`, `field.type`, …), and how its
-/// value is stored in and read from the syntax type.
-@dynamicMemberLookup
+/// One field of an object: what the format says about it (`info`), and how its value is stored in
+/// and read from the syntax type.
 public struct FieldFormat<Root: ObjectSyntax>: Sendable {
     public let info: FieldInfo
     /// Stores a decoded value; a value of the wrong shape is ignored (the decoder never makes one).
     public let store: @Sendable (inout Root, FieldValue) -> Void
     /// The stored value, or nil when the field is absent (or not kept).
     public let read: @Sendable (Root) -> FieldValue?
-
-    public subscript<T>(dynamicMember path: KeyPath<FieldInfo, T>) -> T { info[keyPath: path] }
 
     init(name: String, type: FieldType, required: Bool, documentation: String,
          store: @escaping @Sendable (inout Root, FieldValue) -> Void, read: @escaping @Sendable (Root) -> FieldValue?) {
@@ -156,7 +154,7 @@ public struct FieldFormat<Root: ObjectSyntax>: Sendable {
                                        _ format: ObjectFormat<Object>, _ documentation: String = "") -> Self {
         Self(name: name, type: .objects(format.erased), required: false, documentation: documentation,
              store: { root, value in
-                 if case .objects(let items) = value { root[keyPath: path] = items.compactMap { $0 as? Object } }
+                 if case .objects(let items) = value, let objects = items as? [Object] { root[keyPath: path] = objects }
              },
              read: { root in root[keyPath: path].isEmpty ? nil : .objects(root[keyPath: path]) })
     }
@@ -195,17 +193,18 @@ extension MitigationSyntax: ObjectSyntax {}
 extension FindingSyntax: ObjectSyntax {}
 extension GapSyntax: ObjectSyntax {}
 
-/// One object of the format: its fields in the order the README documents them.
-public struct ObjectFormat<Root: ObjectSyntax>: Sendable {
+/// One object of the format: its fields in the order the README documents them. A class, so that
+/// its erased form can refer back to it.
+public final class ObjectFormat<Root: ObjectSyntax>: Sendable {
     public let name: String
     /// How messages name it: "an asset".
     public let article: String
     public let documentation: String
     public let make: @Sendable (SourceLocation, SourceFile) -> Root
     public let fields: [FieldFormat<Root>]
-
-    /// The same format without its syntax type.
-    public let erased: AnyObjectFormat
+    /// The field names, for the "unknown key" check, and the required ones.
+    public let names: [String]
+    public let required: [String]
 
     public init(name: String, article: String, documentation: String, make: @escaping @Sendable (SourceLocation, SourceFile) -> Root,
                 fields: [FieldFormat<Root>]) {
@@ -214,56 +213,55 @@ public struct ObjectFormat<Root: ObjectSyntax>: Sendable {
         self.documentation = documentation
         self.make = make
         self.fields = fields
-        erased = AnyObjectFormat(
-            name: name, article: article, documentation: documentation,
-            fields: fields.map { field in
-                AnyFieldFormat(info: field.info,
-                               store: { root, value in
-                                   guard var typed = root as? Root else { return }
-                                   field.store(&typed, value)
-                                   root = typed
-                               },
-                               read: { root in (root as? Root).flatMap(field.read) })
-            },
-            make: make)
+        names = fields.map(\.info.name)
+        required = fields.filter(\.info.required).map(\.info.name)
     }
+
+    /// The same format without its syntax type.
+    public var erased: AnyObjectFormat { AnyObjectFormat(self) }
 }
 
-/// An object format without its syntax type, for code that walks every object alike (the decoder,
-/// the cache, the schema).
+/// An object format without its syntax type, for code that walks every object alike (the schema,
+/// the README test), and that reaches the typed format through a visitor (the decoder, the cache).
 public final class AnyObjectFormat: Sendable {
     public let name: String
     public let article: String
     public let documentation: String
-    public let fields: [AnyFieldFormat]
-    public let make: @Sendable (SourceLocation, SourceFile) -> Any
-    /// The field names, for the "unknown key" check.
+    public let fields: [FieldInfo]
     public let names: [String]
     public let required: [String]
+    private let box: any TypedFormatBox
 
-    /// Where an object of this format starts.
-    public let location: @Sendable (Any) -> SourceLocation?
+    init<Root>(_ format: ObjectFormat<Root>) {
+        name = format.name
+        article = format.article
+        documentation = format.documentation
+        fields = format.fields.map(\.info)
+        names = format.names
+        required = format.required
+        box = TypedFormat(format: format)
+    }
 
-    init<Root: ObjectSyntax>(name: String, article: String, documentation: String, fields: [AnyFieldFormat],
-                             make: @escaping @Sendable (SourceLocation, SourceFile) -> Root) {
-        self.name = name
-        self.article = article
-        self.documentation = documentation
-        self.fields = fields
-        self.make = { make($0, $1) }
-        location = { ($0 as? Root)?.location }
-        names = fields.map(\.name)
-        required = fields.filter(\.required).map(\.name)
+    /// Calls the visitor with the typed format.
+    public func visit<Visitor: ObjectFormatVisitor>(_ visitor: inout Visitor) -> Visitor.Output {
+        box.accept(&visitor)
     }
 }
 
-@dynamicMemberLookup
-public struct AnyFieldFormat: Sendable {
-    public let info: FieldInfo
-    public let store: @Sendable (inout Any, FieldValue) -> Void
-    public let read: @Sendable (Any) -> FieldValue?
+/// Code that works on any object format with its syntax type known.
+public protocol ObjectFormatVisitor {
+    associatedtype Output
+    mutating func visit<Root: ObjectSyntax>(_ format: ObjectFormat<Root>) -> Output
+}
 
-    public subscript<T>(dynamicMember path: KeyPath<FieldInfo, T>) -> T { info[keyPath: path] }
+private protocol TypedFormatBox: Sendable {
+    func accept<Visitor: ObjectFormatVisitor>(_ visitor: inout Visitor) -> Visitor.Output
+}
+
+private struct TypedFormat<Root: ObjectSyntax>: TypedFormatBox {
+    let format: ObjectFormat<Root>
+
+    func accept<Visitor: ObjectFormatVisitor>(_ visitor: inout Visitor) -> Visitor.Output { visitor.visit(format) }
 }
 
 extension FieldValue {

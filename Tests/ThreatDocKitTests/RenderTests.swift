@@ -351,6 +351,30 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(errors[1].message.contains("'threatCont' is not a field of 'glance'"), errors[1].message)
     }
 
+    /// swift-mustache's transforms work in templates, as the README says, and are checked like names.
+    func testTransformsRenderAndAreChecked() throws {
+        let root = try overrideFolder(["diagram": "{{% CONTENT_TYPE: MARKDOWN }}\n## {{uppercased(model.title)}}\n\n{{count(threatGroups)}} groups; first: {{#first(threatGroups)}}{{lowercased(title)}}{{/first(threatGroups)}}\n\n"])
+        defer { try? FileManager.default.removeItem(at: root) }
+        let exemplar = try XCTUnwrap(Exemplar.resolved())
+        let document = try XCTUnwrap(try render([exemplar], templates: root.path)["every-feature.md"])
+        XCTAssertTrue(document.contains("## EVERY FEATURE: A WEB SHOP \\| \\<SCRIPT\\> \\& \\`TICKS\\` \\#1\n"), document)
+        let groups = try XCTUnwrap(document.range(of: "groups; first: spoofing"), "the first group's title, lowercased")
+        XCTAssertFalse(document[..<groups.lowerBound].hasSuffix(" 0 "))
+
+        let unknown = try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n{{uppercase(model.title)}} {{first(model.title)}}\n"])
+        XCTAssertEqual(unknown.map(\.code), [.templateUnknownName, .templateUnknownName])
+        XCTAssertEqual(unknown.map { "\($0.location!.line):\($0.location!.column)" }, ["2:1", "2:28"])
+        XCTAssertTrue(unknown[0].help.hasPrefix("did you mean 'uppercased'?"), unknown[0].help)
+        XCTAssertTrue(unknown[1].message.contains("applies 'first' to 'model.title'"), unknown[1].message)
+        XCTAssertEqual(try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n{{{uppercased(model.summary)}}}\n"]).map(\.code),
+                       [.templateUnescaped], "a transform's result is never emitted raw")
+        XCTAssertEqual(try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n{{uppercased(model.title}}\n"]).map(\.code),
+                       [.templateSyntax])
+        // An object or a list printed as a value would come out in a different order on every run.
+        XCTAssertEqual(try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n{{model}} {{first(threatGroups)}} {{threatGroups}}\n"])
+            .map(\.code), [.templatePrintsStructure, .templatePrintsStructure, .templatePrintsStructure])
+    }
+
     func testMissingPartialContentTypeAndSyntaxErrors() throws {
         XCTAssertEqual(try templateErrors(["threats": "{{% CONTENT_TYPE: MARKDOWN }}\n{{> threat-card}}\n"]).map(\.code), [.templateMissingPartial])
         XCTAssertEqual(try templateErrors(["threats": "## Threats\n"]).map(\.code), [.templateContentType])

@@ -219,11 +219,13 @@ public struct TemplateChecker {
                 scopes.append(scopes.last ?? .scalar)
                 sections.append("^" + tag.name)
             case "{", "&":
-                _ = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
+                let shape = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
+                reportStructure(shape, tag.name, template: template.name, at: location, into: &diagnostics)
                 // The value's path: the open sections that set the context (inverted ones do not), then the name.
                 let path = (sections.filter { !$0.hasPrefix("^") } + (tag.name == "." ? [] : [tag.name]))
                     .flatMap { $0.split(separator: ".").map(String.init) }
-                if !mayEmitRaw(path) {
+                // A transform's result is never emitted raw: reversing sanitised HTML can make a tag.
+                if tag.name.contains("(") || !mayEmitRaw(path) {
                     diagnostics.report(.templateUnescaped,
                         "template '\(template.name)' emits '\(tag.name)' unescaped (\(tag.sigil == "&" ? "{{&…}}" : "{{{…}}}")); "
                             + "it holds text from a model", at: location)
@@ -248,14 +250,50 @@ public struct TemplateChecker {
                           into: &diagnostics)
                 }
             default:
-                _ = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
+                let shape = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
+                reportStructure(shape, tag.name, template: template.name, at: location, into: &diagnostics)
             }
+        }
+    }
+
+    /// A value tag must name text, a number or a flag: an object or a list would print as a Swift
+    /// description, whose order changes from run to run.
+    private func reportStructure(_ shape: Shape?, _ name: String, template: String, at location: SourceLocation,
+                                 into diagnostics: inout DiagnosticBag) {
+        let kind: String
+        switch shape {
+        case .object: kind = "an object"
+        case .list: kind = "a list"
+        default: return
+        }
+        diagnostics.report(.templatePrintsStructure, "template '\(template)' prints '\(name)', which is \(kind)", at: location)
+    }
+
+    /// Resolves a name with its transforms (`uppercased(model.title)`): the name, then the shape each
+    /// transform gives.
+    private func resolve(_ tagName: String, scopes: [Shape], template: String, at location: SourceLocation,
+                         into diagnostics: inout DiagnosticBag) -> Shape? {
+        guard let (transforms, name) = TemplateTransforms.split(tagName) else {
+            diagnostics.report(.templateSyntax, "template '\(template)' has '\(tagName)', whose transform brackets do not match",
+                               at: location, help: "write a transform as `{{uppercased(name)}}`; transforms can nest: `{{count(reversed(list))}}`")
+            return nil
+        }
+        let shape = resolveName(name, scopes: scopes, template: template, at: location, into: &diagnostics)
+        guard let shape, !transforms.isEmpty else { return shape }
+        switch TemplateTransforms.shape(transforms, of: shape) {
+        case .success(let transformed):
+            return transformed
+        case .failure(let unknown):
+            diagnostics.report(.templateUnknownName, "template '\(template)' applies '\(unknown.transform)' to '\(name)', which has no such transform",
+                at: location, help: unknown.allowed.isEmpty ? "an object has no transforms"
+                    : Suggestions.didYouMean(unknown.transform, in: unknown.allowed) ?? "transforms here: \(unknown.allowed.joined(separator: ", "))")
+            return nil
         }
     }
 
     /// Resolves a (dotted) name the way Mustache does: the first part in the innermost scope that has
     /// it, the rest inside that value.
-    private func resolve(_ name: String, scopes: [Shape], template: String, at location: SourceLocation,
+    private func resolveName(_ name: String, scopes: [Shape], template: String, at location: SourceLocation,
                          into diagnostics: inout DiagnosticBag) -> Shape? {
         if name == "." { return scopes.last }
         let parts = name.split(separator: ".").map(String.init)

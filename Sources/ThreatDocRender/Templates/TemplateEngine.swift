@@ -87,8 +87,13 @@ struct TemplateName: Sendable {
 
     var scope: Scope
     var parts: [String]
+    /// swift-mustache transforms around the name, outermost first: `uppercased(name)`.
+    var transforms: [String]
 
-    init(_ name: String) {
+    /// nil when the brackets of a transform are not well formed.
+    init?(_ text: String) {
+        guard let (transforms, name) = TemplateTransforms.split(text) else { return nil }
+        self.transforms = transforms
         parts = name.split(separator: ".").map(String.init)
         scope = name == "." ? .current : name.first == "." ? .top : .stack
     }
@@ -202,8 +207,14 @@ private struct CompiledRendering {
         stack.removeLast()
     }
 
-    /// The value `name` refers to; `.null` when it is present but empty, nil when it is missing.
+    /// The value `name` refers to, its transforms applied; nil when it is missing or null.
     private func lookup(_ name: TemplateName) -> TemplateValue? {
+        let found = lookupName(name)
+        return name.transforms.isEmpty ? found : TemplateTransforms.apply(name.transforms, to: found)
+    }
+
+    /// The value the name (without transforms) refers to; `.null` when it is present but empty, nil when it is missing.
+    private func lookupName(_ name: TemplateName) -> TemplateValue? {
         let found: TemplateValue?
         switch name.scope {
         case .current:
@@ -346,10 +357,10 @@ enum TemplateCompiler {
             case "#", "^":
                 let inverted = parser.current == "^"
                 parser.advance()
-                guard let name = parser.name(characters: nameCharacters), !name.contains("(") else { return nil }
+                guard let name = parser.name(characters: nameCharacters), let compiled = TemplateName(name) else { return nil }
                 if standalone(&parser) { setNewLine = true } else { flushWhitespace() }
                 guard let (children, closed) = parse(&parser, section: name, newLine: setNewLine), closed == name else { return nil }
-                nodes.append(inverted ? .invertedSection(TemplateName(name), children) : .section(TemplateName(name), children))
+                nodes.append(inverted ? .invertedSection(compiled, children) : .section(compiled, children))
             case "/":
                 parser.advance()
                 guard let name = parser.name(characters: nameCharacters), name == section else { return nil }
@@ -363,9 +374,9 @@ enum TemplateCompiler {
                 let triple = parser.current == "{"
                 flushWhitespace()
                 parser.advance()
-                guard let name = parser.name(characters: nameCharacters), !name.contains("(") else { return nil }
+                guard let name = parser.name(characters: nameCharacters), let compiled = TemplateName(name) else { return nil }
                 if triple, !parser.read("}") { return nil }
-                nodes.append(.variable(TemplateName(name), escaped: false))
+                nodes.append(.variable(compiled, escaped: false))
             case ">":
                 parser.advance()
                 parser.read { $0.isWhitespace }
@@ -395,8 +406,8 @@ enum TemplateCompiler {
                 return nil
             default:
                 flushWhitespace()
-                guard let name = parser.name(characters: nameCharacters), !name.contains("(") else { return nil }
-                nodes.append(.variable(TemplateName(name), escaped: true))
+                guard let name = parser.name(characters: nameCharacters), let compiled = TemplateName(name) else { return nil }
+                nodes.append(.variable(compiled, escaped: true))
             }
             newLine = setNewLine
         }
