@@ -49,3 +49,18 @@ final class ChildProcessTests: XCTestCase {
         XCTAssertTrue(failure.description.contains("could not be started"), failure.description)
     }
 }
+
+/// The one parallel map every stage uses: results in index order, each index run exactly once.
+final class ConcurrentMapTests: XCTestCase {
+    func testResultsKeepIndexOrderAndEachIndexRunsOnce() {
+        for count in [0, 1, 2, 7, 1_000] {
+            let calls = Slots<Int>(count: count)
+            let results = concurrentMap(count) { index -> String in
+                calls.set(index, (calls.get(index) ?? 0) + 1)
+                return "item \(index)"
+            }
+            XCTAssertEqual(results, (0..<count).map { "item \($0)" }, "count \(count)")
+            XCTAssertEqual((0..<count).map { calls.get($0) }, Array(repeating: 1, count: count), "count \(count)")
+        }
+    }
+}
