@@ -56,7 +56,7 @@ final class BoundedCostTests: ProjectTestCase {
             XCTAssertEqual(render.status, 0, "\(name): \(render.stderr.prefix(300))")
             let markdown = try String(contentsOf: root.appendingPathComponent("output/demo.md"), encoding: .utf8)
             for destination in MarkdownProse.inspect(markdown).destinations {
-                XCTAssertNil(ReferencesAreSafeURLs.problem(with: destination), "\(name): \(destination)")
+                XCTAssertNil(LinkPolicy.problem(with: destination), "\(name): \(destination)")
             }
             XCTAssertFalse(markdown.contains("javascript:alert") && markdown.contains("](javascript"), name)
             let check = try run(["check", "--no-project", "models"])

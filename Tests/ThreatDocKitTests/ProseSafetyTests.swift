@@ -30,7 +30,7 @@ final class ProseSafetyTests: XCTestCase {
             let output = MarkdownProse.sanitize(payload)
             let seen = MarkdownProse.inspect(output)
             for destination in seen.destinations {
-                XCTAssertNil(ReferencesAreSafeURLs.problem(with: destination), "\(payload.debugDescription) → \(output.debugDescription)")
+                XCTAssertNil(LinkPolicy.problem(with: destination), "\(payload.debugDescription) → \(output.debugDescription)")
             }
             XCTAssertEqual(seen.rawHTML.filter { !MarkdownProse.isEndListComment($0) }, [], "\(payload.debugDescription) → \(output.debugDescription)")
             XCTAssertFalse(seen.hasImages, "\(payload.debugDescription) → \(output.debugDescription)")

@@ -193,15 +193,15 @@ final class RuleTests: XCTestCase {
     }
 
     func testReferenceURLsAreAllowListed() {
-        XCTAssertNil(ReferencesAreSafeURLs.problem(with: "https://example.com/a"))
-        XCTAssertNil(ReferencesAreSafeURLs.problem(with: "mailto:sec@example.com"))
-        XCTAssertNil(ReferencesAreSafeURLs.problem(with: "docs/runbook.md#step-2"))
-        XCTAssertNotNil(ReferencesAreSafeURLs.problem(with: "javascript:alert(1)"))
-        XCTAssertNotNil(ReferencesAreSafeURLs.problem(with: "JaVaScRiPt:alert(1)"))
-        XCTAssertNotNil(ReferencesAreSafeURLs.problem(with: "\tjavascript:alert(1)"))
-        XCTAssertNotNil(ReferencesAreSafeURLs.problem(with: "data:text/html,<script>"))
-        XCTAssertNotNil(ReferencesAreSafeURLs.problem(with: "file:///etc/passwd"))
-        XCTAssertNotNil(ReferencesAreSafeURLs.problem(with: "https:evil"))
+        XCTAssertNil(LinkPolicy.problem(with: "https://example.com/a"))
+        XCTAssertNil(LinkPolicy.problem(with: "mailto:sec@example.com"))
+        XCTAssertNil(LinkPolicy.problem(with: "docs/runbook.md#step-2"))
+        XCTAssertNotNil(LinkPolicy.problem(with: "javascript:alert(1)"))
+        XCTAssertNotNil(LinkPolicy.problem(with: "JaVaScRiPt:alert(1)"))
+        XCTAssertNotNil(LinkPolicy.problem(with: "\tjavascript:alert(1)"))
+        XCTAssertNotNil(LinkPolicy.problem(with: "data:text/html,<script>"))
+        XCTAssertNotNil(LinkPolicy.problem(with: "file:///etc/passwd"))
+        XCTAssertNotNil(LinkPolicy.problem(with: "https:evil"))
         let yaml = minimalModel().replacingOccurrences(of: "status: implemented }", with: "status: implemented, references: [\"vbscript:x\"] }")
         XCTAssertEqual(TestSupport.diagnose(yaml).positions(.invalidURL), ["15:62"])
     }

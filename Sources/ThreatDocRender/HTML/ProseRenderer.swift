@@ -59,7 +59,7 @@ public enum ProseRenderer {
             result += ns.substring(with: NSRange(location: last, length: match.range.location - last))
             let url = ns.substring(with: match.range(at: 1))
             let decoded = url.replacingOccurrences(of: "&amp;", with: "&")
-            result += ReferencesAreSafeURLs.problem(with: decoded) == nil ? "href=\"\(url)\"" : "href=\"\""
+            result += LinkPolicy.problem(with: decoded) == nil ? "href=\"\(url)\"" : "href=\"\""
             last = match.range.location + match.range.length
         }
         result += ns.substring(from: last)

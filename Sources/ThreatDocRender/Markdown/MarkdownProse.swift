@@ -37,7 +37,7 @@ public enum MarkdownProse {
         // holds a backtick closes early when read again), so the output is read again and must be
         // inert itself; if not, the text is written as escaped plain paragraphs.
         let seen = inspect(output)
-        guard seen.rawHTML.allSatisfy(isEndListComment), seen.destinations.allSatisfy({ ReferencesAreSafeURLs.problem(with: $0) == nil }),
+        guard seen.rawHTML.allSatisfy(isEndListComment), seen.destinations.allSatisfy({ LinkPolicy.problem(with: $0) == nil }),
               !seen.hasImages else { return plain(text) }
         return output
     }
@@ -64,7 +64,7 @@ public enum MarkdownProse {
                 unsafe.append(node)
             case CMARK_NODE_LINK:
                 let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
-                if ReferencesAreSafeURLs.problem(with: url) != nil { unsafe.append(node) }
+                if LinkPolicy.problem(with: url) != nil { unsafe.append(node) }
             default:
                 break
             }
