@@ -116,16 +116,15 @@ public enum Exemplar {
 
     private static let cachedResolved: ResolvedModel? = resolve()
 
+    /// The pipeline's own steps, with the scan read from memory instead of a file.
     private static func resolve() -> ResolvedModel? {
-        var diagnostics = DiagnosticBag()
-        guard let report = ScanReader.parse(Data(scan.utf8), path: scanPath, label: "web-host-1", into: &diagnostics) else {
-            return nil
+        let readScan = Pipeline.Step("read the exemplar's scan") { _, state in
+            guard let report = ScanReader.parse(Data(scan.utf8), path: scanPath, label: "web-host-1", into: &state.diagnostics) else { return }
+            state.scans = [(report, .init(report: report))]
         }
-        let loaded = ModelLoader().load(text: model, path: modelPath)
-        let (contexts, _) = Validator(options: ValidationOptions(today: CalendarDate("2026-11-26")!), rules: Validator.modelRules).validate(loaded.models)
-        guard let context = contexts.first else { return nil }
-        let evidence = EvidenceLinker(scans: [.init(report: report)]).link(context, into: &diagnostics)
-        return ModelResolver.resolve(context, evidence: evidence)
+        let pipeline = Pipeline(options: ValidationOptions(today: CalendarDate("2026-11-26")!))
+        return pipeline.run(.text(model, path: modelPath), steps: [Pipeline.load, Pipeline.validate, readScan, Pipeline.link, Pipeline.resolve])
+            .models?.first
     }
 
     /// The shapes of the model and index contexts, learned from the exemplar.
