@@ -48,8 +48,9 @@ public struct ModelDecoder {
         case .list(let item, let nonEmpty):
             return .list(sequence(node, field: field, nonEmpty: nonEmpty).compactMap { value($0, field: field, type: item) })
         case .objects(let format):
+            let nodes = sequence(node, field: field, nonEmpty: false)
             // The decoder is handed over to the list and back, so its diagnostics are never copied.
-            var list = ListDecoding(decoder: self, nodes: sequence(node, field: field, nonEmpty: false))
+            var list = ListDecoding(decoder: self, nodes: nodes)
             self = ModelDecoder(file: file)
             let objects = format.visit(&list)
             self = list.decoder

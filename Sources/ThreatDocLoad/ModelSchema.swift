@@ -11,6 +11,10 @@ public enum ModelSchema {
         let model = ModelFormat.model.erased
         var definitions: [(String, JSONText)] = TextKind.allCases.compactMap { kind in
             guard let pattern = kind.pattern, kind != .date else { return nil }
+            // A link may be any scalar, read as written (`123` is a relative link); it may not be empty.
+            if kind == .url {
+                return (kind.rawValue, .object([("type", anyScalar), ("pattern", .string(pattern)), ("minLength", .integer(1))]))
+            }
             return (kind.rawValue, .object([("type", .string("string")), ("pattern", .string(pattern))]))
         }
         var seen = Set(definitions.map(\.0))
@@ -54,7 +58,8 @@ public enum ModelSchema {
         case .text(let kind):
             switch kind {
             case .text, .markdown:
-                return described([("type", .string("string"))], documentation.isEmpty ? kind.documentation : documentation)
+                // Text is read as written: `owner: 123` or `title: true` is the text "123" or "true".
+                return described([("type", anyScalar)], documentation.isEmpty ? kind.documentation : documentation)
             case .date:
                 return described([("type", .string("string")), ("pattern", .string(kind.pattern ?? ""))], documentation)
             case .id, .url, .check:
@@ -76,6 +81,9 @@ public enum ModelSchema {
                              documentation)
         }
     }
+
+    /// Any scalar but null: what a text field accepts, as YAML 1.2 editors type it.
+    static let anyScalar = JSONText.array([.string("string"), .string("number"), .string("boolean")])
 
     static func keywordSchema(_ keywords: KeywordType) -> JSONText {
         .object([("type", .string("string")), ("enum", .array((keywords.values + keywords.aliases).map(JSONText.string)))])

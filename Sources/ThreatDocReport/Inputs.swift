@@ -42,6 +42,8 @@ public struct Inputs: Sendable {
             pipeline.parseCache = parseCache
             var outcome = pipeline.run(paths: paths)
             if !diagnostics.isEmpty { outcome.diagnostics = DiagnosticBag(diagnostics + outcome.diagnostics).sorted }
+            // A project file that could not be read is an error of the run: its scans and gates are missing.
+            if outcome.hasErrors { outcome.models = nil }
             return outcome
         }
     }

@@ -122,7 +122,7 @@ public struct Pipeline: Sendable {
     /// Reads the scan reports named by `--scan` and the project file.
     public static let readScans = Step("read scans") { pipeline, state in
         for scan in pipeline.scans {
-            guard let report = ScanReader.read(path: scan.path, label: scan.host, into: &state.diagnostics) else { continue }
+            guard let report = ScanReader.read(path: scan.path, label: scan.host, namedAt: scan.location, into: &state.diagnostics) else { continue }
             state.scans.append((report, .init(report: report, models: scan.models, location: scan.location)))
         }
     }

@@ -137,13 +137,15 @@ public enum GitHubFormatter {
     }
 
     /// A Markdown summary for `$GITHUB_STEP_SUMMARY`.
-    public static func stepSummary(_ diagnostics: [Diagnostic], summary: Summary, gates: [GateFailure], stale: [String]) -> String {
+    /// The step summary. `gates` is nil for a command that applies none (`validate`), which then says
+    /// nothing about gates.
+    public static func stepSummary(_ diagnostics: [Diagnostic], summary: Summary, gates: [GateFailure]?, stale: [String]) -> String {
         var out = "## threatdoc\n\n| Files | Models | Errors | Warnings | Notes |\n| ---: | ---: | ---: | ---: | ---: |\n"
         out += "| \(summary.files) | \(summary.models) | \(summary.errors) | \(summary.warnings) | \(summary.notes) |\n\n"
-        if gates.isEmpty && stale.isEmpty {
+        if gates?.isEmpty == true && stale.isEmpty {
             out += "All gates passed.\n"
         }
-        for failure in gates {
+        for failure in gates ?? [] {
             out += "- **Gate `\(failure.gate.description)` failed:** \(MarkdownEscaping.inline(failure.reason))\n"
         }
         if !stale.isEmpty {

@@ -8,10 +8,11 @@ struct Check: ParsableCommand {
         discussion: """
             Reads the project file (.threatdoc.yaml) for models, scans and gates. Re-renders in memory and \
             compares with the committed output folder; stale, missing or extra files are listed with the \
-            command that fixes them. Exit codes: 0 all gates pass and the output is fresh; 1 a gate failed \
-            or the output is stale; 2 usage or I/O failure.
+            command that fixes them. Exit codes: 0 all gates pass and the output is fresh; 1 a gate failed, \
+            a model has errors, or the output is stale; 2 usage or I/O failure.
 
-            Gates (--fail-on, repeatable or comma-separated; or `gates:` in the project file):
+            Gates (--fail-on, repeatable or comma-separated, replacing the default; or `gates:` in the \
+            project file). Errors in the models fail the check whatever the gates:
               error (the default), warning, unaddressed:LEVEL, contradicted, uncovered
 
             Examples:
@@ -56,7 +57,8 @@ struct Check: ParsableCommand {
         if gates.isEmpty { gates = [.error] }
         let failures = GateEvaluator.evaluate(gates, outcome: outcome)
 
-        var freshness = FreshnessReport()
+        // Freshness is known only when the output was compared; a model with errors cannot be rendered.
+        var freshness: FreshnessReport?
         var renderDiagnostics = DiagnosticBag()
         if !noOutputCheck, outcome.models != nil {
             let builder = rendering.builder(output: output, cache: try rendering.openCache())
@@ -76,20 +78,25 @@ struct Check: ParsableCommand {
         case .sarif, .github:
             FileHandle.standardOutput.write(Data(format.render(all, formatter: formatter).utf8))
         }
-        if format == .github { GitHubSummary.write(all, gates: failures, stale: freshness.all) }
+        if format == .github { GitHubSummary.write(all, gates: failures, stale: freshness?.all ?? []) }
 
         // The verdict goes to standard error, so SARIF and JSON on standard output stay clean.
         // One entry per line, each escaped whole: a reason may quote a model's text, newlines included.
         var verdict: [String] = []
         for failure in failures { verdict.append("threatdoc: gate '\(failure.gate)' failed: \(failure.reason)") }
-        if !freshness.isFresh {
+        if let freshness, !freshness.isFresh {
             for path in freshness.stale { verdict.append("threatdoc: stale: \(outputFolder)/\(path)") }
             for path in freshness.missing { verdict.append("threatdoc: missing: \(outputFolder)/\(path)") }
             for path in freshness.extra { verdict.append("threatdoc: no longer produced: \(outputFolder)/\(path)") }
             verdict.append("threatdoc: \(outputFolder)/ is not what the models render to; run `threatdoc render` (or .ci/render) and commit \(outputFolder)/")
         }
+        // Errors always fail the check, whatever the gates: such a model is neither linked, gated nor rendered.
+        let modelsHaveErrors = outcome.models == nil
+        if modelsHaveErrors {
+            verdict.append("threatdoc: the models have errors, so they could not be gated\(noOutputCheck ? "" : " and \(outputFolder)/ could not be checked")")
+        }
         if renderDiagnostics.hasErrors { verdict.append("threatdoc: the templates have errors; the output could not be checked") }
-        let passed = failures.isEmpty && freshness.isFresh && !renderDiagnostics.hasErrors
+        let passed = failures.isEmpty && !modelsHaveErrors && (noOutputCheck || freshness?.isFresh == true) && !renderDiagnostics.hasErrors
         verdict.append(passed ? "threatdoc: check passed (gates: \(gates.map(\.description).joined(separator: ", ")))"
             : "threatdoc: check failed")
         for line in verdict { Console.error(line) }
@@ -99,11 +106,18 @@ struct Check: ParsableCommand {
         if !passed { throw ExitCode(ExitStatus.findings) }
     }
 
-    func checkJSON(_ outcome: Pipeline.Outcome, failures: [GateFailure], freshness: FreshnessReport) -> String {
+    func checkJSON(_ outcome: Pipeline.Outcome, failures: [GateFailure], freshness: FreshnessReport?) -> String {
         let diagnostics = DiagnosticFormatter().json(outcome.diagnostics, summary: outcome.summary)
         guard var object = (try? JSONSerialization.jsonObject(with: Data(diagnostics.utf8))) as? [String: Any] else { return diagnostics }
         object["gates"] = failures.map { ["gate": $0.gate.description, "reason": $0.reason] }
-        object["output"] = ["fresh": freshness.isFresh, "stale": freshness.stale, "missing": freshness.missing, "extra": freshness.extra]
+        // `checked` is false when the output was not compared (--no-output-check, or models or templates
+        // with errors); `fresh` is then null, never a guess.
+        if let freshness {
+            object["output"] = ["checked": true, "fresh": freshness.isFresh, "stale": freshness.stale, "missing": freshness.missing,
+                                "extra": freshness.extra]
+        } else {
+            object["output"] = ["checked": false, "fresh": NSNull(), "stale": [String](), "missing": [String](), "extra": [String]()]
+        }
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }

@@ -42,8 +42,8 @@ struct Diff: ParsableCommand {
     }
 
     func run() throws {
-        var old = try load(base)
-        var new = try load(head)
+        var old = try load(base, other: head)
+        var new = try load(head, other: base)
         // A side that is one model file compares that model only, not the other side's whole project.
         if let only = new.singleFile { old.models = old.models.filter { only.contains($0.id) } }
         if let only = old.singleFile { new.models = new.models.filter { only.contains($0.id) } }
@@ -55,11 +55,20 @@ struct Diff: ParsableCommand {
 
     /// The resolved models of one side, read exactly as `validate` reads them (the project file, its
     /// scans and `--scan`), and for a side that is one file the IDs of its models. A side with errors
-    /// cannot be compared.
-    func load(_ side: String) throws -> (models: [ResolvedModel], singleFile: Set<String>?) {
+    /// cannot be compared. A `git:REF` side reads the other side's path as it is in that revision (the
+    /// project's models when both sides are revisions); a path the revision does not have is a side
+    /// without models, so that a pull request that adds the first model shows it as added.
+    func load(_ side: String, other: String) throws -> (models: [ResolvedModel], singleFile: Set<String>?) {
         var inputs = read.inputs(paths: [])
         var checkout: URL?
         if side.hasPrefix("git:") {
+            if !other.hasPrefix("git:") {
+                guard !other.hasPrefix("/"), !other.split(separator: "/").contains("..") else {
+                    Console.error("threatdoc: \(other) is outside this folder, so it cannot be read from \(side); give a path inside it")
+                    throw ExitCode(ExitStatus.failure)
+                }
+                inputs.paths = [other]
+            }
             do {
                 checkout = try RevisionReader.checkout(String(side.dropFirst(4)))
             } catch {
@@ -69,6 +78,12 @@ struct Diff: ParsableCommand {
             // The revision's files are a pull request's: nothing they name may lie outside the revision.
             inputs.root = checkout!.path
             inputs.confinedToRoot = true
+            inputs.paths = inputs.paths.map { checkout!.path + "/" + $0 }
+            if let path = inputs.paths.first, !FileManager.default.fileExists(atPath: path) {
+                Console.error("threatdoc: note: \(side) has no \(other); every model of the other side counts as added or removed")
+                try? FileManager.default.removeItem(at: checkout!)
+                return ([], nil)
+            }
         } else {
             inputs.paths = [side]
         }
@@ -78,7 +93,9 @@ struct Diff: ParsableCommand {
             let errors = outcome.diagnostics.filter { $0.severity == .error }
             let first = errors.first.map { error in
                 let location = error.location.map { "\(Self.display($0.file, checkout: checkout)):\($0.line):\($0.column): " } ?? ""
-                return location + error.message
+                // A revision's files are named as the repository names them, not by the temporary checkout.
+                let message = checkout.map { error.message.replacingOccurrences(of: $0.path + "/", with: "") } ?? error.message
+                return location + message
             } ?? ""
             Console.error("threatdoc: \(side) has \(errors.count) error\(errors.count == 1 ? "" : "s") and cannot be compared; the first: \(first)")
             throw ExitCode(ExitStatus.failure)

@@ -33,7 +33,7 @@ struct Validate: ParsableCommand {
         ProcessLifetime.keep(outcome)
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardOutput), sources: outcome.sources)
         FileHandle.standardOutput.write(Data(format.render(outcome, formatter: formatter).utf8))
-        if format == .github { GitHubSummary.write(outcome, gates: [], stale: []) }
+        if format == .github { GitHubSummary.write(outcome, gates: nil, stale: []) }
         throw ExitCode(ExitStatus.for(outcome, strict: strict))
     }
 }
@@ -53,7 +53,7 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Appends the Markdown summary to `$GITHUB_STEP_SUMMARY` when GitHub Actions sets it.
 enum GitHubSummary {
-    static func write(_ outcome: Pipeline.Outcome, gates: [GateFailure], stale: [String]) {
+    static func write(_ outcome: Pipeline.Outcome, gates: [GateFailure]?, stale: [String]) {
         guard let path = ProcessInfo.processInfo.environment["GITHUB_STEP_SUMMARY"], !path.isEmpty else { return }
         let text = GitHubFormatter.stepSummary(outcome.diagnostics, summary: outcome.summary, gates: gates, stale: stale)
         if let handle = FileHandle(forWritingAtPath: path) {

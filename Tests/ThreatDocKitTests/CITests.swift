@@ -228,6 +228,43 @@ final class CITests: XCTestCase {
         XCTAssertTrue(broken.stderr.contains("models/ has 1 error and cannot be compared; the first: models/bad.yaml:5:"), broken.stderr)
     }
 
+    /// A `git:` side reads the other side's path in that revision: from a subfolder, in a monorepo,
+    /// and for a base revision that has no models yet (the pull request that adds the first one).
+    func testDiffGitSideReadsTheOtherSidesPath() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("td-diff-paths-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try FileManager.default.createDirectory(at: dir.appendingPathComponent("security"), withIntermediateDirectories: true)
+        try "# a monorepo\n".write(to: dir.appendingPathComponent("README.md"), atomically: true, encoding: .utf8)
+        try git(["init", "-q"], in: dir)
+        try git(["add", "."], in: dir)
+        try git(["commit", "-q", "-m", "no models yet"], in: dir)
+        try FileManager.default.copyItem(at: TestSupport.packageRoot.appendingPathComponent("models"),
+                                         to: dir.appendingPathComponent("security/models"))
+        try git(["add", "."], in: dir)
+        try git(["commit", "-q", "-m", "models"], in: dir)
+
+        func models(_ arguments: [String], in folder: URL) throws -> [String: String] {
+            let result = try TestSupport.run(["diff"] + arguments + ["--format", "json", "--no-project"], in: folder)
+            XCTAssertEqual(result.status, 0, "\(arguments): \(result.stderr)")
+            let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(arguments)")
+            let list = try XCTUnwrap(object["models"] as? [[String: Any]])
+            return Dictionary(uniqueKeysWithValues: list.map { ($0["id"] as? String ?? "", $0["status"] as? String ?? "") })
+        }
+        XCTAssertEqual(try models(["git:HEAD", "security/models"], in: dir), ["docker": "unchanged", "kubernetes": "unchanged"])
+        XCTAssertEqual(try models(["git:HEAD", "models"], in: dir.appendingPathComponent("security")),
+                       ["docker": "unchanged", "kubernetes": "unchanged"], "from a subfolder")
+        XCTAssertEqual(try models(["git:HEAD~1", "security/models"], in: dir), ["docker": "added", "kubernetes": "added"])
+
+        let outside = try TestSupport.run(["diff", "git:HEAD", "../elsewhere"], in: dir.appendingPathComponent("security"))
+        XCTAssertEqual(outside.status, 2)
+        XCTAssertTrue(outside.stderr.contains("../elsewhere is outside this folder"), outside.stderr)
+        // A project file named on the command line that a side does not have is an error, as for validate.
+        let missing = try TestSupport.run(["diff", "git:HEAD", "security/models", "--project", "nonexistent.yaml"], in: dir)
+        XCTAssertEqual(missing.status, 2)
+        XCTAssertTrue(missing.stderr.contains("nonexistent.yaml"), missing.stderr)
+        XCTAssertFalse(missing.stderr.contains("threatdoc-diff-"), "no temporary path: \(missing.stderr)")
+    }
+
     func python(_ arguments: [String]) throws -> String {
         try TestSupport.runProgram(tool: TestSupport.python,
                                    [TestSupport.fixtures.appendingPathComponent(arguments[0]).path] + arguments.dropFirst()).stdout

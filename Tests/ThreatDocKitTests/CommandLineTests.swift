@@ -54,6 +54,25 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(broken.stdout.contains(".threatdoc.yaml:1:1: error[TD201]: unknown key 'modles' in the project file"), broken.stdout)
     }
 
+    /// A scan that does not exist is a file that could not be read (exit 2), like a model: without a
+    /// place when given on the command line, at the project file's line when named there.
+    func testAMissingScanIsAnIOFailure() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("td-scan-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = TestSupport.packageRoot.appendingPathComponent("models/docker.yaml").path
+        let flag = try TestSupport.run(["validate", model, "--no-project", "--scan", "nope.json", "--format", "json"], in: dir)
+        XCTAssertEqual(flag.status, 2, flag.stdout)
+        let object = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(flag.stdout.utf8)) as? [String: Any])
+        let diagnostic = try XCTUnwrap((object["diagnostics"] as? [[String: Any]])?.first { $0["code"] as? String == "TD100" })
+        XCTAssertEqual(diagnostic["message"] as? String, "no such scan file: nope.json")
+        XCTAssertNil(diagnostic["line"], "a file that does not exist has no place")
+        try "scans:\n  - { file: scans/gone.json, host: a }\n".write(to: dir.appendingPathComponent(".threatdoc.yaml"), atomically: true, encoding: .utf8)
+        let project = try TestSupport.run(["validate", model], in: dir)
+        XCTAssertEqual(project.status, 2, project.stdout)
+        XCTAssertTrue(project.stdout.contains(".threatdoc.yaml:2:13: error[TD100]: no such scan file:"), project.stdout)
+    }
+
     func testBenchCommands() throws {
         let show = try TestSupport.run(["bench", "show", "docker:2.15"])
         XCTAssertEqual(show.status, 0)

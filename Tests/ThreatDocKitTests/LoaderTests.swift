@@ -47,6 +47,18 @@ final class LoaderTests: XCTestCase {
         XCTAssertEqual(TestSupport.diagnose(yaml).positions(.wrongType), ["3:8", "4:8"])
     }
 
+    /// Every list of objects, written as null or as a mapping, is a wrong type at its place, like any
+    /// other list (a stub `threats:` with nothing after it once passed without a word).
+    func testEveryObjectListMustBeAList() {
+        let lists = ["assets", "boundaries", "elements", "flows", "threats", "mitigations", "findings", "gaps"]
+        let yaml = "threatdoc: 1\nid: demo\ntitle: Demo\n" + lists.enumerated().map { index, name in
+            index % 2 == 0 ? "\(name): ~\n" : "\(name): { a: b }\n"
+        }.joined()
+        XCTAssertEqual(TestSupport.diagnose(yaml).positions(.wrongType), lists.enumerated().map { index, name in
+            "\(index + 4):\(name.count + 3)"
+        })
+    }
+
     func testVersionMustBeOne() {
         let yaml = minimalModel().replacingOccurrences(of: "threatdoc: 1", with: "threatdoc: 2")
         XCTAssertEqual(TestSupport.diagnose(yaml).positions(.unsupportedVersion), ["1:12"])

@@ -365,7 +365,13 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(unknown.map(\.code), [.templateUnknownName, .templateUnknownName])
         XCTAssertEqual(unknown.map { "\($0.location!.line):\($0.location!.column)" }, ["2:1", "2:28"])
         XCTAssertTrue(unknown[0].help.hasPrefix("did you mean 'uppercased'?"), unknown[0].help)
-        XCTAssertTrue(unknown[1].message.contains("applies 'first' to 'model.title'"), unknown[1].message)
+        XCTAssertTrue(unknown[1].message.contains("applies 'first' to 'model.title', which is text"), unknown[1].message)
+        // Text, numbers and flags each have their own transforms; one that does not fit is caught, not rendered blank.
+        let misapplied = try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n{{uppercased(glance.threatCount)}} {{plusone(model.title)}} {{#threatGroups}}{{plusone(letter)}}{{/threatGroups}} {{odd(count(threatGroups))}} {{uppercased(empty(model.title))}}\n"])
+        XCTAssertEqual(misapplied.map { "\($0.code.id) \($0.location!.column)" }, ["TD502 1", "TD502 36", "TD502 78", "TD502 144"],
+                       misapplied.map(\.message).joined(separator: "\n"))
+        XCTAssertTrue(misapplied[0].help.contains("transforms on a number: equalzero, plusone"), misapplied[0].help)
+        XCTAssertTrue(misapplied[3].message.contains("applies 'uppercased' to 'model.title', which is a flag"), misapplied[3].message)
         XCTAssertEqual(try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n{{{uppercased(model.summary)}}}\n"]).map(\.code),
                        [.templateUnescaped], "a transform's result is never emitted raw")
         XCTAssertEqual(try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n{{uppercased(model.title}}\n"]).map(\.code),

@@ -46,9 +46,13 @@ final class SchemaAgreementTests: XCTestCase {
     }
 
     func testShippedModelsPassSchemaAndLoader() throws {
+        let valid = try FileManager.default.contentsOfDirectory(
+            at: TestSupport.fixtures.appendingPathComponent("schema-valid"), includingPropertiesForKeys: nil)
+            .filter { $0.pathExtension == "yaml" }
+        XCTAssertFalse(valid.isEmpty)
         let models = ["docker.yaml", "kubernetes.yaml"].map {
             TestSupport.packageRoot.appendingPathComponent("models").appendingPathComponent($0)
-        }
+        } + valid
         let results = try schemaCheck(models)
         for model in models {
             let result = try XCTUnwrap(results[model.path])
@@ -64,7 +68,7 @@ final class SchemaAgreementTests: XCTestCase {
             .filter { $0.pathExtension == "yaml" }
             .sorted { $0.path < $1.path }
         fixtures.append(TestSupport.fixtures.appendingPathComponent("broken/ten-mistakes.yaml"))
-        XCTAssertGreaterThanOrEqual(fixtures.count, 12)
+        XCTAssertGreaterThanOrEqual(fixtures.count, 14)
         let results = try schemaCheck(fixtures)
         for fixture in fixtures {
             let result = try XCTUnwrap(results[fixture.path])

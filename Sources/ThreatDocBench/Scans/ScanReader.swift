@@ -13,7 +13,11 @@ public enum ScanReader {
     /// Largest scan file read: kube-bench's `actual_value` can hold whole configuration files.
     public static let maxScanBytes = 32 << 20
 
-    public static func read(path: String, label: String?, into diagnostics: inout DiagnosticBag) -> ScanReport? {
+    /// A scan that cannot be read is an I/O failure (TD100, exit 2), as for a model; it is reported
+    /// where the project file names it (`namedAt`), or without a place when it was given on the
+    /// command line and does not exist.
+    public static func read(path: String, label: String?, namedAt: SourceLocation? = nil,
+                            into diagnostics: inout DiagnosticBag) -> ScanReport? {
         let bytes: [UInt8]
         let start = SourceLocation(file: path, line: 1, column: 1)
         do {
@@ -23,7 +27,11 @@ public enum ScanReader {
             }
             bytes = read
         } catch {
-            diagnostics.report(.scanUnreadable, "cannot read scan file: \(error.message)", at: start)
+            if !FileManager.default.fileExists(atPath: path) {
+                diagnostics.report(.ioError, "no such scan file: \(path)", at: namedAt)
+            } else {
+                diagnostics.report(.ioError, "cannot read scan file \(path): \(error.message)", at: namedAt ?? start)
+            }
             return nil
         }
         let name = label ?? defaultLabel(for: path)

@@ -13,12 +13,23 @@ import ThreatDocReport
 public struct TemplateChecker {
     /// The shape of a context value, read from an example by reflection.
     public indirect enum Shape: Equatable, Sendable {
+        case text
+        case number
+        case flag
+        /// A value of unknown kind (an example without one).
         case scalar
         case object([String: Shape])
         case list(Shape)
 
-        /// The shape of `value`: structs become objects, arrays lists, everything else scalars.
+        /// The shape of `value`: structs become objects, arrays lists, strings text, integers numbers,
+        /// booleans flags, anything else an unknown scalar.
         public static func of(_ value: Any) -> Shape {
+            switch value {
+            case is String: return .text
+            case is Int: return .number
+            case is Bool: return .flag
+            default: break
+            }
             let mirror = Mirror(reflecting: value)
             switch mirror.displayStyle {
             case .optional:
@@ -38,11 +49,12 @@ public struct TemplateChecker {
             }
         }
 
-        /// Two examples of the same value combined: an object shape wins over "unknown" scalars.
+        /// Two examples of the same value combined: a known shape wins over an unknown scalar.
         func merged(_ other: Shape) -> Shape {
             switch (self, other) {
             case (.scalar, _): return other
             case (_, .scalar): return self
+            case (.text, .text), (.number, .number), (.flag, .flag): return self
             case (.object(let a), .object(let b)):
                 return .object(a.merging(b) { $0.merged($1) })
             case (.list(let a), .list(let b)): return .list(a.merged(b))
@@ -284,9 +296,11 @@ public struct TemplateChecker {
         case .success(let transformed):
             return transformed
         case .failure(let unknown):
-            diagnostics.report(.templateUnknownName, "template '\(template)' applies '\(unknown.transform)' to '\(name)', which has no such transform",
-                at: location, help: unknown.allowed.isEmpty ? "an object has no transforms"
-                    : Suggestions.didYouMean(unknown.transform, in: unknown.allowed) ?? "transforms here: \(unknown.allowed.joined(separator: ", "))")
+            diagnostics.report(.templateUnknownName,
+                "template '\(template)' applies '\(unknown.transform)' to '\(name)', which is \(unknown.kind) and has no such transform",
+                at: location, help: unknown.allowed.isEmpty ? "\(unknown.kind) has no transforms"
+                    : Suggestions.didYouMean(unknown.transform, in: unknown.allowed)
+                        ?? "transforms on \(unknown.kind): \(unknown.allowed.joined(separator: ", "))")
             return nil
         }
     }

@@ -69,23 +69,32 @@ enum TemplateTransforms {
         return current
     }
 
-    /// The shape `transforms` give a value of `shape`, or the name of the first one that does not
-    /// apply to it.
+    /// The shape `transforms` give a value of `shape`, or the first one that does not apply to it.
     static func shape(_ transforms: [String], of shape: TemplateChecker.Shape) -> Result<TemplateChecker.Shape, Unknown> {
         var current = shape
         for transform in transforms.reversed() {
+            let allowed: [String]
+            let result: TemplateChecker.Shape
             switch current {
             case .list(let element):
-                guard onList.contains(transform) else { return .failure(Unknown(transform: transform, allowed: onList)) }
-                current = transform == "first" || transform == "last" ? element : transform == "reversed" ? current : .scalar
+                allowed = onList
+                result = ["first": element, "last": element, "reversed": current, "count": .number][transform] ?? .flag
+            case .text:
+                allowed = onText
+                result = transform == "empty" ? .flag : .text
+            case .number:
+                allowed = onNumber
+                result = transform == "plusone" || transform == "minusone" ? .number : .flag
             case .scalar:
-                // Text or a number: the check does not know which, so either's transforms pass.
-                guard onText.contains(transform) || onNumber.contains(transform) else {
-                    return .failure(Unknown(transform: transform, allowed: onText + onNumber))
-                }
-            case .object:
-                return .failure(Unknown(transform: transform, allowed: []))
+                // A value the example does not show: either kind's transforms pass.
+                allowed = onText + onNumber
+                result = .scalar
+            case .flag, .object:
+                allowed = []
+                result = .scalar
             }
+            guard allowed.contains(transform) else { return .failure(Unknown(transform: transform, allowed: allowed, shape: current)) }
+            current = result
         }
         return .success(current)
     }
@@ -93,5 +102,18 @@ enum TemplateTransforms {
     struct Unknown: Error {
         var transform: String
         var allowed: [String]
+        var shape: TemplateChecker.Shape
+
+        /// What the value is, for the message: "text", "a list", …
+        var kind: String {
+            switch shape {
+            case .text: "text"
+            case .number: "a number"
+            case .flag: "a flag (true or false)"
+            case .list: "a list"
+            case .object: "an object"
+            case .scalar: "a value"
+            }
+        }
     }
 }
