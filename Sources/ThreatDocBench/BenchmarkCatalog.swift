@@ -57,6 +57,8 @@ public struct BenchmarkCatalog: Sendable {
     public var source: String
     public var checks: [CatalogCheck]
     private var byID: [String: Int]
+    /// Each check's title as `search` compares it, normalised once.
+    private var searchTitles: [String]
 
     init(tool: CheckReference.Tool, version: String, source: String, checks: [CatalogCheck]) {
         self.tool = tool
@@ -65,6 +67,7 @@ public struct BenchmarkCatalog: Sendable {
         self.checks = checks
         byID = [:]
         for (index, check) in checks.enumerated() where byID[check.id] == nil { byID[check.id] = index }
+        searchTitles = checks.map { CatalogCheck.normalize($0.title) }
     }
 
     public func check(_ id: String) -> CatalogCheck? { byID[id].map { checks[$0] } }
@@ -115,10 +118,7 @@ public struct BenchmarkCatalog: Sendable {
         let words = CatalogCheck.normalize(query.replacingOccurrences(of: "-", with: " ")
             .replacingOccurrences(of: "_", with: " ")).split(separator: " ").map(String.init)
         guard !words.isEmpty else { return [] }
-        return checks.filter { check in
-            let title = CatalogCheck.normalize(check.title)
-            return words.allSatisfy { title.contains($0) }
-        }
+        return checks.indices.filter { index in words.allSatisfy { searchTitles[index].contains($0) } }.map { checks[$0] }
     }
 
     /// Likely intended checks for an ID that does not exist: by words of the title when the ID is
@@ -126,21 +126,22 @@ public struct BenchmarkCatalog: Sendable {
     public func suggestions(for id: String, limit: Int = 3) -> [CatalogCheck] {
         let byWords = search(id)
         if !byWords.isEmpty { return Array(byWords.prefix(limit)) }
-        let parts = id.split(separator: ".").map(String.init)
-        guard !parts.isEmpty, parts.allSatisfy({ Int($0) != nil }) else { return [] }
+        // Numbers only, of at most 9 digits: "2.-9223372036854775808" or "V-242390" has no numeric neighbours.
+        func number(_ part: Substring) -> Int? {
+            part.count <= 9 && part.allSatisfy({ $0.isASCII && $0.isNumber }) ? Int(part) : nil
+        }
+        let parts = id.split(separator: ".", omittingEmptySubsequences: false)
+        guard let target = parts.last.flatMap(number), parts.allSatisfy({ number($0) != nil }) else { return [] }
         let prefix = parts.dropLast().joined(separator: ".")
-        let siblings = checks.filter { check in
-            let checkParts = check.id.split(separator: ".")
-            return checkParts.count == parts.count && checkParts.dropLast().joined(separator: ".") == prefix
-        }
-        // A slip of one keystroke first (2.99 → 2.9), then the nearest numbers (2.99 → 2.18).
-        let target = Int(parts.last!)!
+        // A slip of one keystroke first (2.99 → 2.9), then the nearest numbers (2.99 → 2.18); each rank once.
         let typed = Array(id.unicodeScalars)
-        func rank(_ check: CatalogCheck) -> (Int, Int) {
-            (Suggestions.editDistance(typed, Array(check.id.unicodeScalars)),
-             abs(Int(check.id.split(separator: ".").last!)! - target))
+        let siblings: [(check: CatalogCheck, rank: (Int, Int))] = checks.compactMap { check in
+            let checkParts = check.id.split(separator: ".", omittingEmptySubsequences: false)
+            guard checkParts.count == parts.count, checkParts.dropLast().joined(separator: ".") == prefix,
+                  let last = checkParts.last.flatMap(number) else { return nil }
+            return (check, (Suggestions.editDistance(typed, Array(check.id.unicodeScalars)), abs(last - target)))
         }
-        let nearest = siblings.sorted { rank($0) < rank($1) || (rank($0) == rank($1) && $0.id < $1.id) }
+        let nearest = siblings.sorted { $0.rank < $1.rank || ($0.rank == $1.rank && $0.check.id < $1.check.id) }.map(\.check)
         if !nearest.isEmpty { return Array(nearest.prefix(2)) }
         let closest = Suggestions.closest(to: id, in: checks.map(\.id))
         return closest.flatMap { check($0) }.map { [$0] } ?? []

@@ -281,6 +281,14 @@ if failures > 0 {
             try Data(text.utf8).write(to: folder.appendingPathComponent("d.yaml"))
             return ["validate", "--no-project", folder.appendingPathComponent("d.yaml").path]
         },
+        Growth(name: "unknown checks", n: 5_000, unit: "checks") { folder, size in
+            var text = "threatdoc: 1\nid: checks\ntitle: Checks\nbenchmarks: { docker: cis-docker-1.6.0 }\nmitigations:\n"
+            for index in 0..<(size / 40) {
+                text += "  - { id: m\(index), title: x, status: planned, checks: [\((0..<40).map { "docker:x\($0)-\(index)" }.joined(separator: ", "))] }\n"
+            }
+            try Data(text.utf8).write(to: folder.appendingPathComponent("c.yaml"))
+            return ["validate", "--no-project", "--max-file-size", "4M", folder.appendingPathComponent("c.yaml").path]
+        },
         Growth(name: "large template", n: 11_250, unit: "tags") { folder, size in
             guard let templatesFolder else { return [] }
             let copy = folder.appendingPathComponent("tpl")

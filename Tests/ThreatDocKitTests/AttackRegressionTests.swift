@@ -33,6 +33,28 @@ final class AttackRegressionTests: ProjectTestCase {
         }
     }
 
+    /// Check IDs that are not numbers in a numbered catalog, or numbers past Int, once crashed the
+    /// suggestions; many unknown checks in one file once took two minutes.
+    func testUnknownCheckIDsGetLocatedErrorsNotACrash() throws {
+        try write("threatdoc: 1\nid: c1\ntitle: Crash\nbenchmarks: { kubernetes: eks-stig-kubernetes-v1r6, docker: cis-docker-1.6.0 }\n"
+                  + "mitigations:\n  - { id: m1, title: x, status: planned, checks: [\"kubernetes:99\", \"docker:2.-9223372036854775808\", \"docker:2.99999999999\"] }\n"
+                  + "findings:\n  - { check: \"docker:3.-9223372036854775808\", issue: x }\n", to: "models/c1.yaml")
+        let crash = try run(["validate", "--no-project", "models/c1.yaml"])
+        XCTAssertEqual(crash.status, 1, crash.stderr)
+        XCTAssertEqual(crash.stdout.components(separatedBy: "error[TD4").count - 1, 4, crash.stdout)
+        XCTAssertFalse(crash.stderr.contains("Fatal") || crash.stderr.contains("runtime failure"), crash.stderr)
+        let show = try run(["bench", "show", "kubernetes@eks-stig-kubernetes-v1r6:99"])
+        XCTAssertEqual(show.status, 1, show.stderr)
+
+        let checks = (0..<40).map { "docker:x\($0)-0" }.joined(separator: ", ")
+        var many = "threatdoc: 1\nid: many\ntitle: Many\nbenchmarks: { docker: cis-docker-1.6.0 }\nmitigations:\n"
+        for index in 0..<1_500 { many += "  - { id: m\(index), title: x, status: planned, checks: [\(checks)] }\n" }
+        try write(many, to: "models/many.yaml")
+        let result = try run(["validate", "--no-project", "--format", "json", "models/many.yaml"])
+        XCTAssertEqual(result.status, 1, result.stderr)
+        XCTAssertTrue(result.stdout.contains("59950 more"), "the 60,000 unknown checks past the first 50 are counted in one note")
+    }
+
     func testAScanCannotForgeLinesInBenchScan() throws {
         try write(#"{"dockerbenchsecurity": "1.6.0\n::error title=pwned::x\u001b[2J", "start": 1, "tests": [], "checks": 0, "score": 0, "end": 2}"#,
                   to: "evil\n::warning file=x::y.json")
