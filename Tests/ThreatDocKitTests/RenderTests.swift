@@ -381,6 +381,18 @@ final class RenderTests: XCTestCase {
             .map(\.code), [.templatePrintsStructure, .templatePrintsStructure, .templatePrintsStructure])
     }
 
+    /// The check reads templates exactly as the engine renders them: a character glued to a brace does
+    /// not hide a tag from one and show it to the other, a raw value is judged by where its name is
+    /// really found, and `.name` looks only at the current value.
+    func testTheCheckSeesWhatTheEngineRenders() throws {
+        let glued = try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n\u{0600}{{!x{{% CONTENT_TYPE: TEXT }}\n{{model.title}}\n"])
+        XCTAssertEqual(glued.map(\.code), [.templateContentType], "a second pragma, seen by both")
+        let outward = try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n{{#elements}}{{#threats}}- {{{description}}}{{/threats}}{{/elements}}\n"])
+        XCTAssertEqual(outward.map(\.code), [.templateUnescaped], "an element's description found from inside its threats is not inert prose")
+        let top = try templateErrors(["glance": "{{% CONTENT_TYPE: MARKDOWN }}\n{{#threatGroups}}{{.generator}}{{/threatGroups}}\n"])
+        XCTAssertEqual(top.map(\.code), [.templateUnknownName])
+    }
+
     func testMissingPartialContentTypeAndSyntaxErrors() throws {
         XCTAssertEqual(try templateErrors(["threats": "{{% CONTENT_TYPE: MARKDOWN }}\n{{> threat-card}}\n"]).map(\.code), [.templateMissingPartial])
         XCTAssertEqual(try templateErrors(["threats": "## Threats\n"]).map(\.code), [.templateContentType])

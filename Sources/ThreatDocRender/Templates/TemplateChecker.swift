@@ -221,6 +221,8 @@ public struct TemplateChecker {
                 let shape = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
                 switch shape {
                 case .list(let element): scopes.append(element)
+                // A flag shows or hides its section and, as in Mustache, is not a context of its own.
+                case .flag: scopes.append(scopes.last ?? .scalar)
                 case .some(let value): scopes.append(value)
                 case nil: scopes.append(.scalar)
                 }
@@ -233,9 +235,8 @@ public struct TemplateChecker {
             case "{", "&":
                 let shape = resolve(tag.name, scopes: scopes, template: template.name, at: location, into: &diagnostics)
                 reportStructure(shape, tag.name, template: template.name, at: location, into: &diagnostics)
-                // The value's path: the open sections that set the context (inverted ones do not), then the name.
-                let path = (sections.filter { !$0.hasPrefix("^") } + (tag.name == "." ? [] : [tag.name]))
-                    .flatMap { $0.split(separator: ".").map(String.init) }
+                // The value's path: the open sections that lead to where the name is found, then the name.
+                let path = resolvedPath(tag.name, scopes: scopes, sections: sections)
                 // A transform's result is never emitted raw: reversing sanitised HTML can make a tag.
                 if tag.name.contains("(") || !mayEmitRaw(path) {
                     diagnostics.report(.templateUnescaped,
@@ -305,15 +306,29 @@ public struct TemplateChecker {
         }
     }
 
+    /// The path of the value a name resolves to: the sections that lead to the scope where its first
+    /// part is found (Mustache looks outward), then the name. `{{{description}}}` inside
+    /// `{{#elements}}{{#threats}}` is `elements.description` when the threat has no description.
+    private func resolvedPath(_ name: String, scopes: [Shape], sections: [String]) -> [String] {
+        let parts = name == "." ? [] : name.split(separator: ".").map(String.init)
+        var depth = scopes.count - 1
+        if let head = parts.first, !name.hasPrefix(".") {
+            depth = scopes.lastIndex { if case .object(let keys) = $0 { return keys[head] != nil } else { return false } } ?? depth
+        }
+        // Scope 0 is the template's context; scope i is the value of the i-th open section.
+        let opened = sections.count - (scopes.count - 1) + depth
+        return sections.prefix(max(0, opened)).filter { !$0.hasPrefix("^") }.flatMap { $0.split(separator: ".").map(String.init) } + parts
+    }
+
     /// Resolves a (dotted) name the way Mustache does: the first part in the innermost scope that has
-    /// it, the rest inside that value.
+    /// it, the rest inside that value; `.name` only in the innermost scope.
     private func resolveName(_ name: String, scopes: [Shape], template: String, at location: SourceLocation,
                          into diagnostics: inout DiagnosticBag) -> Shape? {
         if name == "." { return scopes.last }
         let parts = name.split(separator: ".").map(String.init)
         guard let head = parts.first else { return nil }
         var found: Shape?
-        for scope in scopes.reversed() {
+        for scope in name.hasPrefix(".") ? Array(scopes.suffix(1)) : scopes.reversed() {
             if case .object(let keys) = scope, let value = keys[head] {
                 found = value
                 break
@@ -344,41 +359,46 @@ public struct TemplateChecker {
     }
 
     /// Every `{{…}}` tag with its position (1-based line and column of the opening braces).
+    /// Read as characters (grapheme clusters), exactly as the compiled engine reads a template: a
+    /// character such as U+0600 glued to `{` makes one character that is not a brace, for both.
+    /// Columns count Unicode scalars, like every other location.
     private static func tags(in text: String) -> [Tag] {
         var tags: [Tag] = []
-        let scalars = Array(text.unicodeScalars)
-        var index = 0, line = 1, lineStart = 0
-        while index < scalars.count {
-            if scalars[index] == "\n" {
-                line += 1
-                lineStart = index + 1
+        let characters = Array(text)
+        var index = 0, line = 1, column = 1
+        func advance(over range: Range<Int>) {
+            for character in characters[range] {
+                if character.isNewline {
+                    line += 1
+                    column = 1
+                } else {
+                    column += character.unicodeScalars.count
+                }
+            }
+        }
+        while index < characters.count {
+            guard characters[index] == "{", index + 1 < characters.count, characters[index + 1] == "{" else {
+                advance(over: index..<index + 1)
                 index += 1
                 continue
             }
-            guard scalars[index] == "{", index + 1 < scalars.count, scalars[index + 1] == "{" else {
-                index += 1
-                continue
-            }
-            let column = index - lineStart + 1
-            let triple = index + 2 < scalars.count && scalars[index + 2] == "{"
+            let tagLine = line, tagColumn = column
+            let triple = index + 2 < characters.count && characters[index + 2] == "{"
             let start = index + (triple ? 3 : 2)
-            let close: [Unicode.Scalar] = triple ? ["}", "}", "}"] : ["}", "}"]
+            let close: [Character] = triple ? ["}", "}", "}"] : ["}", "}"]
             var end = start
-            while end + close.count <= scalars.count, Array(scalars[end..<end + close.count]) != close { end += 1 }
-            let body = String(String.UnicodeScalarView(scalars[start..<min(end, scalars.count)]))
-                .trimmingCharacters(in: .whitespaces)
+            while end + close.count <= characters.count, Array(characters[end..<end + close.count]) != close { end += 1 }
+            let body = String(characters[start..<min(end, characters.count)]).trimmingCharacters(in: .whitespaces)
             var sigil: Character? = triple ? "{" : nil
             var name = body
             if !triple, let first = body.first, "#^/>!%&=<$".contains(first) {
                 sigil = first
                 name = String(body.dropFirst()).trimmingCharacters(in: .whitespaces)
             }
-            tags.append(Tag(sigil: sigil, name: name, line: line, column: column))
-            // Count line breaks inside the tag (comments may span lines).
-            for scalar in scalars[start..<min(end, scalars.count)] where scalar == "\n" {
-                line += 1
-            }
-            index = end + close.count
+            tags.append(Tag(sigil: sigil, name: name, line: tagLine, column: tagColumn))
+            let next = min(end + close.count, characters.count)
+            advance(over: index..<next)
+            index = next
         }
         return tags
     }

@@ -101,7 +101,8 @@ public struct TemplateSet: Sendable {
     /// Every step is linear in the templates' size: the structure (nesting, pragmas, partial cycles)
     /// is checked on one pass over the tags before anything recursive runs; templates are parsed by
     /// threatdoc's compiler; swift-mustache, whose parser is quadratic (it counts the characters left
-    /// before every read), parses only a set that uses its extensions, and only up to 64 KiB.
+    /// before every read), parses only a set the compiler refuses, for its syntax error, and only up
+    /// to 64 KiB.
     func checkedRenderer(contentType: String, model: TemplateChecker.Shape, index: TemplateChecker.Shape,
                          into diagnostics: inout DiagnosticBag) -> TemplateRenderer? {
         let checker = TemplateChecker(set: self, requiredContentType: contentType)
@@ -112,13 +113,19 @@ public struct TemplateSet: Sendable {
         }
         checker.checkStructure(roots: ["model", "index"], into: &found)
         guard !found.hasErrors else { return nil }
-        let renderer: TemplateRenderer
-        if let compiled = TemplateRenderer.compile(self) {
-            renderer = TemplateRenderer(compiled: compiled)
-        } else {
-            guard let library = library(into: &found) else { return nil }
-            renderer = TemplateRenderer(library: library, templates: self, allowCompiled: false)
+        // Only the compiled engine renders: it reads templates exactly as the check does. A template it
+        // refuses is an error; swift-mustache parses it first, so that its syntax error is the one shown.
+        guard let compiled = TemplateRenderer.compile(self) else {
+            if library(into: &found) != nil {
+                for template in templates.values.sorted(by: { $0.name < $1.name }) where TemplateCompiler.compile(template.text) == nil {
+                    found.report(.templateSyntax, "template '\(template.name)' uses Mustache that threatdoc does not render",
+                                 at: SourceLocation(file: template.path, line: 1, column: 1),
+                                 help: "use variables, sections, inverted sections, comments, partials and transforms")
+                }
+            }
+            return nil
         }
+        let renderer = TemplateRenderer(compiled: compiled)
         checker.check(root: "model", context: model, into: &found)
         checker.check(root: "index", context: index, into: &found)
         return found.hasErrors ? nil : renderer
