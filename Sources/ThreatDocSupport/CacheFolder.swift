@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 
 /// A cache folder that threatdoc created and marked, and the only place its caches read and write.
@@ -138,12 +139,26 @@ public struct CacheFolder: Sendable, Equatable {
         "\(path)/\(kind.rawValue)/\(key)"
     }
 
-    /// The entry's bytes, or nil; a read marks the entry as used now.
+    /// The entry's bytes, or nil; a read marks the entry as used now. Each entry starts with the
+    /// SHA-256 of its kind, key and bytes: an entry damaged on disk, or copied under another name, is
+    /// missing (and removed), so it costs a rebuild, never a wrong result.
     public func load(_ kind: Kind, _ key: String) -> Data? {
         let entry = entryPath(kind, key)
-        guard let data = FileManager.default.contents(atPath: entry) else { return nil }
+        guard let stored = FileManager.default.contents(atPath: entry) else { return nil }
+        let data = stored.dropFirst(SHA256.byteCount)
+        guard stored.count >= SHA256.byteCount, Data(stored.prefix(SHA256.byteCount)) == Self.seal(kind, key, data) else {
+            unlink(entry)
+            return nil
+        }
         markUsed(kind, key)
-        return data
+        return Data(data)
+    }
+
+    private static func seal(_ kind: Kind, _ key: String, _ data: Data) -> Data {
+        var hash = SHA256()
+        hash.update(data: Data("\(kind.rawValue)\u{0}\(key)\u{0}".utf8))
+        hash.update(data: data)
+        return Data(hash.finalize())
     }
 
     public func contains(_ kind: Kind, _ key: String) -> Bool {
@@ -167,7 +182,7 @@ public struct CacheFolder: Sendable, Equatable {
         guard descriptor >= 0 else { return }
         // Held while the entry is written: a lock that can be taken means its writer is gone.
         _ = flock(descriptor, LOCK_EX)
-        let written = FileStatus.writeAll(data, to: descriptor)
+        let written = FileStatus.writeAll(Self.seal(kind, key, data) + data, to: descriptor)
         // Renamed while still locked, so a cleaner never takes a finished entry for debris.
         if !written || rename(temporary, entryPath(kind, key)) != 0 { unlink(temporary) }
         close(descriptor)

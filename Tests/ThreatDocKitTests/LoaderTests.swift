@@ -241,5 +241,18 @@ final class ParseCacheTests: XCTestCase {
             try data.prefix(data.count / 2).write(to: URL(fileURLWithPath: cacheFolder + "/models/" + entry))
         }
         XCTAssertEqual(outcome(cached: true).diagnostics, parsed.diagnostics)
+
+        // Every single-byte change of an entry is caught: the result is the parsed one, and the entry is
+        // replaced by a sound one.
+        _ = outcome(cached: true)
+        let entry = cacheFolder + "/models/" + (try FileManager.default.contentsOfDirectory(atPath: cacheFolder + "/models").sorted().first!)
+        let sound = try XCTUnwrap(FileManager.default.contents(atPath: entry))
+        for offset in stride(from: 0, to: sound.count, by: max(1, sound.count / 97)) {
+            var flipped = sound
+            flipped[offset] ^= 0x01
+            try flipped.write(to: URL(fileURLWithPath: entry))
+            XCTAssertEqual(outcome(cached: true).diagnostics, parsed.diagnostics, "byte \(offset) flipped")
+            XCTAssertEqual(reports(cachedPipeline.run(paths: validPaths)), reports(validParsed), "byte \(offset) flipped")
+        }
     }
 }

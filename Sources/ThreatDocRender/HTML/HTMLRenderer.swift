@@ -179,8 +179,10 @@ public struct HTMLRenderer: Sendable {
         // Lay out every diagram a page will need first, each on its own; cached pages need none.
         let keys = models.map { cache.key(format: "html", model: $0, templates: templateDigest, extra: extra) }
         let kept = models.indices.map { cache.keep("\(models[$0].id).html", key: keys[$0]) }
+        // Cached pages are read (and their digests checked) before layout, so a damaged one is laid out.
+        let cached: [String?] = concurrentMap(models.count) { kept[$0] ? nil : cache.lookup(keys[$0]) }
         var needed: [Int] = []
-        for (index, model) in models.enumerated() where !model.elements.isEmpty && !kept[index] && !cache.contains(keys[index]) {
+        for (index, model) in models.enumerated() where !model.elements.isEmpty && !kept[index] && cached[index] == nil {
             needed.append(index)
         }
         let budget = diagramBudget
@@ -195,7 +197,7 @@ public struct HTMLRenderer: Sendable {
         let results: [(html: String, problems: [Diagnostic])?] = concurrentMap(models.count) { index in
             guard !kept[index] else { return nil }
             let key = keys[index], path = "\(models[index].id).html"
-            if let hit = cache.lookup(key) {
+            if let hit = cached[index] {
                 cache.record(path, key: key)
                 return (hit, [])
             }
