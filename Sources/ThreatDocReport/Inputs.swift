@@ -48,6 +48,14 @@ public struct Inputs: Sendable {
         }
     }
 
+    /// Whether `path`, read as text (no file looked at), is outside `folder`.
+    static func leavesLexically(_ path: String, folder: String) -> Bool {
+        let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let inside = URL(fileURLWithPath: folder, relativeTo: base).standardizedFileURL.path
+        let target = URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.path
+        return !(target == inside || target.hasPrefix(inside == "/" ? "/" : inside + "/"))
+    }
+
     public func plan(today: CalendarDate = CalendarDate.today()) -> Plan {
         var diagnostics = DiagnosticBag()
         let projectPath = project.hasPrefix("/") || root == "." ? project : root + "/" + project
@@ -55,8 +63,10 @@ public struct Inputs: Sendable {
         var modelPaths = paths
         var loaded: ProjectFile?
         var confinement: String? = confinedToRoot ? root : nil
-        // The default project file is the repository's; a link from it to a file elsewhere is not read.
-        let projectLeaves = !explicitProject && ModelLoader.leaves(projectPath, folder: root)
+        // A project file inside the repository (any relative path: the default, or one named with
+        // --project) is the repository's, which a pull request can change; a link from it to a file
+        // elsewhere is not read. An absolute --project path is the caller's own choice.
+        let projectLeaves = !project.hasPrefix("/") && ModelLoader.leaves(projectPath, folder: root)
         if projectLeaves, !noProject {
             diagnostics.report(.linkOutsideModels, "not read: the project file is a symbolic link to a file outside this folder",
                                at: SourceLocation(file: projectPath, line: 1, column: 1))
@@ -64,8 +74,18 @@ public struct Inputs: Sendable {
         if !noProject, !projectLeaves, explicitProject || FileManager.default.fileExists(atPath: projectPath),
            let file = ProjectFile.load(path: projectPath, limits: limits, into: &diagnostics) {
             loaded = file
-            scanInputs += file.scans.map {
-                Pipeline.ScanInput(path: $0.file.value, host: $0.host, models: $0.models.map(\.value), location: $0.file.location)
+            // Scans named by the project file stay inside its folder, like its models: an absolute path,
+            // a way out with `..`, or a link to elsewhere is not read (nor even looked at).
+            let projectFolder = (projectPath as NSString).deletingLastPathComponent
+            for scan in file.scans {
+                if Self.leavesLexically(scan.file.value, folder: projectFolder.isEmpty ? "." : projectFolder)
+                    || ModelLoader.leaves(scan.file.value, folder: projectFolder.isEmpty ? "." : projectFolder) {
+                    diagnostics.report(.linkOutsideModels, "not read: the scan \(scan.file.value.debugSnippet) lies outside the project file's folder",
+                                       at: scan.file.location)
+                    continue
+                }
+                scanInputs.append(Pipeline.ScanInput(path: scan.file.value, host: scan.host, models: scan.models.map(\.value),
+                                                     location: scan.file.location))
             }
             if modelPaths.isEmpty, !file.models.isEmpty {
                 modelPaths = file.models

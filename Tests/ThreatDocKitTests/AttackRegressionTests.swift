@@ -82,6 +82,35 @@ final class AttackRegressionTests: ProjectTestCase {
         let project = try run(["validate"])
         XCTAssertTrue(project.stdout.contains(".threatdoc.yaml:1:1: error[TD114]"), project.stdout)
         XCTAssertFalse((project.stdout + project.stderr).contains("TOP-SECRET"), project.stdout)
+
+        // A project file named with --project inside the repository is the repository's too.
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("ci"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("ci/threatdoc.yaml"),
+                                                   withDestinationURL: secrets.appendingPathComponent("project.yaml"))
+        let named = try run(["validate", "--project", "ci/threatdoc.yaml"])
+        XCTAssertTrue(named.stdout.contains("error[TD114]"), named.stdout)
+        XCTAssertFalse((named.stdout + named.stderr).contains("TOP-SECRET"), named.stdout)
+    }
+
+    /// Scans named by a project file, which a pull request can edit, stay inside its folder: neither an
+    /// absolute path, nor `..`, nor a link to elsewhere is read, or even looked at.
+    func testAProjectFileCannotNameScansOutsideTheProject() throws {
+        let secrets = FileManager.default.temporaryDirectory.appendingPathComponent("td-scan-secrets-\(UUID())")
+        try FileManager.default.createDirectory(at: secrets, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: secrets) }
+        let scan = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("models/scans/docker-bench-docker-host-b.json"), encoding: .utf8)
+        try scan.write(to: secrets.appendingPathComponent("runner.json"), atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(at: root.appendingPathComponent("scans"), withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: root.appendingPathComponent("scans/link.json"),
+                                                   withDestinationURL: secrets.appendingPathComponent("runner.json"))
+        try write(minimalModel(), to: "models/demo.yaml")
+        for file in [secrets.appendingPathComponent("runner.json").path, "../\(secrets.lastPathComponent)/runner.json", "scans/link.json", "/etc/shadow"] {
+            try write("scans:\n  - { file: \"\(file)\" }\n", to: ".threatdoc.yaml")
+            let result = try run(["validate", "--format", "json"])
+            XCTAssertEqual(result.status, 1, "\(file): \(result.stdout)")
+            XCTAssertTrue(result.stdout.contains("TD114") && result.stdout.contains("lies outside the project file's folder"), "\(file): \(result.stdout)")
+            XCTAssertFalse(result.stdout.contains("TD100") || result.stdout.contains("TD410") || result.stdout.contains("TD421"), "\(file): not read")
+        }
     }
 
     func testATemplateLinkedOutsideIsNotCopiedIntoTheSite() throws {
