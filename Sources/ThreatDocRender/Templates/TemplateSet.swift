@@ -114,9 +114,13 @@ public struct TemplateSet: Sendable {
         checker.checkStructure(roots: ["model", "index"], into: &found)
         guard !found.hasErrors else { return nil }
         // Only the compiled engine renders: it reads templates exactly as the check does. A template it
-        // refuses is an error; swift-mustache parses it first, so that its syntax error is the one shown.
-        guard let compiled = TemplateRenderer.compile(self) else {
-            if library(into: &found) != nil {
+        // refuses is an error: the check's own finding (inheritance, set delimiters) when it has one,
+        // else swift-mustache's syntax error, else that threatdoc does not render it.
+        let compiled = TemplateRenderer.compile(self)
+        checker.check(root: "model", context: model, into: &found)
+        checker.check(root: "index", context: index, into: &found)
+        guard let compiled else {
+            if !found.hasErrors, library(into: &found) != nil {
                 for template in templates.values.sorted(by: { $0.name < $1.name }) where TemplateCompiler.compile(template.text) == nil {
                     found.report(.templateSyntax, "template '\(template.name)' uses Mustache that threatdoc does not render",
                                  at: SourceLocation(file: template.path, line: 1, column: 1),
@@ -126,8 +130,6 @@ public struct TemplateSet: Sendable {
             return nil
         }
         let renderer = TemplateRenderer(compiled: compiled)
-        checker.check(root: "model", context: model, into: &found)
-        checker.check(root: "index", context: index, into: &found)
         return found.hasErrors ? nil : renderer
     }
 
