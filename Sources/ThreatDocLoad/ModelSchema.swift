@@ -77,8 +77,9 @@ public enum ModelSchema {
         case .formatVersion:
             return described([("type", .string("integer")), ("const", .integer(1))], documentation)
         case .catalogs:
-            return described([("type", .string("object")), ("additionalProperties", .object([("type", .string("string"))]))],
-                             documentation)
+            let tools = CheckReference.Tool.allCases.map { JSONText.string($0.rawValue) }
+            return described([("type", .string("object")), ("propertyNames", .object([("enum", .array(tools))])),
+                              ("additionalProperties", .object([("type", .string("string"))]))], documentation)
         }
     }
 
