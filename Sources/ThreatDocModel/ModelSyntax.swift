@@ -60,10 +60,6 @@ public struct AssetSyntax: Sendable {
     public var name: Located<String>?
     public var description: Located<String>?
     public var sensitivity: Located<Level>?
-
-    public init(location: SourceLocation) {
-        self.location = location
-    }
 }
 
 extension AssetSyntax {
@@ -85,10 +81,6 @@ public struct BoundarySyntax: Sendable {
     public var name: Located<String>?
     public var description: Located<String>?
     public var parent: Located<String>?
-
-    public init(location: SourceLocation) {
-        self.location = location
-    }
 }
 
 extension BoundarySyntax {
@@ -113,10 +105,6 @@ public struct ElementSyntax: Sendable {
     public var technology: Located<String>?
     public var boundary: Located<String>?
     public var assets: [Located<String>] = []
-
-    public init(location: SourceLocation) {
-        self.location = location
-    }
 }
 
 extension ElementSyntax {
@@ -144,10 +132,6 @@ public struct FlowSyntax: Sendable {
     public var protocolName: Located<String>?
     public var description: Located<String>?
     public var assets: [Located<String>] = []
-
-    public init(location: SourceLocation) {
-        self.location = location
-    }
 }
 
 extension FlowSyntax {
@@ -180,10 +164,6 @@ public struct ThreatSyntax: Sendable {
     public var mitigations: [Located<String>] = []
     public var note: Located<String>?
     public var references: [Located<String>] = []
-
-    public init(location: SourceLocation) {
-        self.location = location
-    }
 }
 
 extension ThreatSyntax {
@@ -217,10 +197,6 @@ public struct MitigationSyntax: Sendable {
     public var checks: [Located<String>] = []
     public var note: Located<String>?
     public var references: [Located<String>] = []
-
-    public init(location: SourceLocation) {
-        self.location = location
-    }
 }
 
 extension MitigationSyntax {
@@ -249,10 +225,6 @@ public struct FindingSyntax: Sendable {
     public var recommendation: Located<String>?
     public var threats: [Located<String>] = []
     public var note: Located<String>?
-
-    public init(location: SourceLocation) {
-        self.location = location
-    }
 }
 
 extension FindingSyntax {
@@ -276,10 +248,6 @@ public struct GapSyntax: Sendable {
     public var target: Located<String>?
     public var stride: [Located<StrideCategory>] = []
     public var reason: Located<String>?
-
-    public init(location: SourceLocation) {
-        self.location = location
-    }
 }
 
 extension GapSyntax {
