@@ -104,6 +104,7 @@ public struct ModelDiff: Codable, Sendable, Equatable {
                 + field("targets", a.targets.sorted().joined(separator: ", "), b.targets.sorted().joined(separator: ", "))
                 + field("mitigations", a.mitigations.sorted().joined(separator: ", "), b.mitigations.sorted().joined(separator: ", "))
                 + field("description", a.description, b.description)
+                + field("justification", a.justification, b.justification)
         }, riskUp: { a, b in a.map { b.risk > $0.risk } ?? true })
         diff("mitigation", old.mitigations, new.mitigations, id: \.id, title: \.title, details: { a, b in
             field("status", a.status.rawValue, b.status.rawValue)
@@ -114,11 +115,15 @@ public struct ModelDiff: Codable, Sendable, Equatable {
         }, riskUp: { _, _ in false })
         diff("element", old.elements, new.elements, id: \.id, title: \.name, details: { a, b in
             field("name", a.name, b.name) + field("type", a.kind.rawValue, b.kind.rawValue) + field("boundary", a.boundary, b.boundary)
+                + field("technology", a.technology, b.technology)
                 + field("assets", a.assets.joined(separator: ", "), b.assets.joined(separator: ", "))
+                + field("description", a.description, b.description)
         }, riskUp: { _, _ in false })
         diff("flow", old.flows, new.flows, id: \.id, title: { $0.label ?? $0.id }, details: { a, b in
             field("from", a.from, b.from) + field("to", a.to, b.to) + field("label", a.label, b.label)
                 + field("protocol", a.protocolName, b.protocolName)
+                + field("assets", a.assets.joined(separator: ", "), b.assets.joined(separator: ", "))
+                + field("description", a.description, b.description)
         }, riskUp: { _, _ in false })
         func gaps(_ model: ResolvedModel) -> Set<String> {
             Set(model.coverage.flatMap { entry in entry.open.map { "\(entry.target): \($0.title)" } })

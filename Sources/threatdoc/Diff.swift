@@ -8,10 +8,11 @@ struct Diff: ParsableCommand {
         discussion: """
             Each side is a path (a model file or folder) or git:REF, the repository as it was at REF (its \
             project file, models and scans). Both sides are read as `validate` reads them: the project \
-            file (--project, --no-project) and its scans, plus every --scan. A side that is one model file \
-            compares that model only. Reports, per model, threats, mitigations, elements and flows \
-            added, removed and changed; changes of status, response, risk and evidence; and coverage gaps \
-            opened or closed. IDs are the identity: a rename is a removal plus an addition.
+            file (--project, --no-project) and its scans, plus every --scan. A git:REF side reads the other \
+            side's path in that revision. A side that is one model file compares that model only. Reports, \
+            per model, threats, mitigations, elements and flows added, removed and changed (risk, response, \
+            justification, status, evidence, technology and the other fields the README lists); and \
+            coverage gaps opened or closed. IDs are the identity: a rename is a removal plus an addition.
 
             Exit codes: 0; 1 with --fail-on-risk-increase when a threat was added or a threat's risk rose; \
             2 when a side cannot be read or has errors.

@@ -265,6 +265,30 @@ final class CITests: XCTestCase {
         XCTAssertFalse(missing.stderr.contains("threatdoc-diff-"), "no temporary path: \(missing.stderr)")
     }
 
+    /// A changed technology or description of an element, a flow's assets, and the justification of an
+    /// accepted threat are changes a reviewer must see.
+    func testDiffReportsEveryFieldAReviewerReads() throws {
+        func model(_ technology: String, _ justification: String, _ assets: String) throws -> ResolvedModel {
+            let yaml = """
+                threatdoc: 1
+                id: m
+                title: M
+                assets: [{ id: a, name: A, sensitivity: low }, { id: b, name: B, sensitivity: low }]
+                elements:
+                  - { id: web, type: process, name: Web, technology: \(technology) }
+                  - { id: db, type: datastore, name: DB }
+                flows: [{ id: f, from: web, to: db, assets: [\(assets)] }]
+                threats:
+                  - { id: T1, title: T, stride: [S], targets: [web], likelihood: low, impact: low, response: accept, justification: \(justification) }
+                """
+            return try XCTUnwrap(TestSupport.pipeline().run(text: yaml).models?.first)
+        }
+        let diff = ModelDiff.compare(base: [try model("nginx 1.25", "internal only", "a")],
+                                     head: [try model("nginx 1.27", "exposed now", "a, b")], baseName: "old", headName: "new")
+        let details = diff.models.flatMap(\.changes).flatMap(\.details)
+        XCTAssertEqual(Set(details), ["technology nginx 1.25 → nginx 1.27", "justification internal only → exposed now", "assets a → a, b"])
+    }
+
     func python(_ arguments: [String]) throws -> String {
         try TestSupport.runProgram(tool: TestSupport.python,
                                    [TestSupport.fixtures.appendingPathComponent(arguments[0]).path] + arguments.dropFirst()).stdout
