@@ -80,7 +80,7 @@ public struct OutputWriter: Sendable {
     /// The files threatdoc wrote in `folder` by its manifest; nil when it has none. The manifest is
     /// committed with the output, so a merge or a pull request can edit it: only names of the shapes
     /// threatdoc writes count, and a listed `CNAME` or `notes/todo.md` stays the user's.
-    static func ownedFiles(in folder: String) -> Set<String>? {
+    public static func ownedFiles(in folder: String) -> Set<String>? {
         guard let bytes = try? FileReading.readRegularFile("\(folder)/\(marker)", limit: 64 << 20) else { return nil }
         return parseManifest(String(decoding: bytes, as: UTF8.self), in: folder)?.filter(OutputPaths.isGeneratedShape)
     }

@@ -45,6 +45,21 @@ public struct SiteBuilder: Sendable {
 
     /// A build for writing into `outputDirectory`: pages the folder already holds unchanged (by the
     /// manifest of the last render) are listed in `kept`, without their text.
+    /// The model a page belongs to: `ID.md` and `html/ID.html`; nil for the index, the stylesheet
+    /// and anything else.
+    public static func modelID(ofPage path: String) -> String? {
+        let html = path.hasPrefix("html/") && path.hasSuffix(".html"), markdown = !path.contains("/") && path.hasSuffix(".md")
+        guard html || markdown, path != "README.md", path != "html/index.html" else { return nil }
+        let name = (path as NSString).lastPathComponent
+        return String(name.dropLast(html ? 5 : 3))
+    }
+
+    /// The pages the output folder holds now, written by threatdoc, that writing `output` would remove.
+    public func pagesRemoved(by output: Output) -> [String] {
+        guard let owned = OutputWriter.ownedFiles(in: outputDirectory) else { return [] }
+        return owned.subtracting(output.files.keys).subtracting(output.kept).filter { Self.modelID(ofPage: $0) != nil }.sorted()
+    }
+
     public struct Output: Sendable {
         public var files: [String: String]
         /// Paths whose file in the output folder is already what this build would write.

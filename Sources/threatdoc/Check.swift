@@ -63,7 +63,9 @@ struct Check: ParsableCommand {
         if !noOutputCheck, outcome.models != nil {
             let builder = rendering.builder(output: output, cache: try rendering.openCache())
             if let files = builder.build(outcome, into: &renderDiagnostics) {
-                freshness = FreshnessReport.compare(expected: files, directory: output)
+                // Checking some models of a project compares their pages only; the rest are not this run's.
+                freshness = FreshnessReport.compare(expected: files, directory: output,
+                                                    pagesOf: input.paths.isEmpty ? nil : Set((outcome.models ?? []).map(\.id)))
             }
         }
         var all = outcome

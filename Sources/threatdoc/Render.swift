@@ -114,6 +114,16 @@ struct Render: ParsableCommand {
             throw ExitCode(diagnostics.diagnostics.contains { $0.code == .ioError } ? ExitStatus.failure : ExitStatus.findings)
         }
         ProcessLifetime.keep(built)
+        // Rendering some models of a project into its output folder would delete the others' pages.
+        let removed = input.paths.isEmpty ? [] : builder.pagesRemoved(by: built)
+        if !removed.isEmpty {
+            report(shown + diagnostics.sorted)
+            let named = removed.prefix(3).map { "\(outputFolder)/\($0)" }.joined(separator: ", ")
+            Console.error("threatdoc: error: rendering only \(input.paths.joined(separator: ", ")) into \(outputFolder)/ would delete "
+                + "\(named)\(removed.count > 3 ? " and \(removed.count - 3) more" : ""), pages of models not given; nothing written. "
+                + "Render every model (`threatdoc render`), or write these pages elsewhere (`--output DIR`)")
+            throw ExitCode(ExitStatus.failure)
+        }
         do {
             let stayed = try StageTimer.shared.measure("write (wall)") { () throws(OutputWriter.Failure) in try builder.write(built, lock: lock) }
             for folder in stayed {

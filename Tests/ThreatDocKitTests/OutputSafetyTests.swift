@@ -311,3 +311,34 @@ final class OutputSafetyTests: XCTestCase {
         }
     }
 }
+
+/// Rendering or checking some models of a project never deletes, or judges, the other models' pages.
+final class PartialRenderTests: XCTestCase {
+    func testRenderingOneModelKeepsTheOthersPages() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("td-partial-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for item in ["models", ".threatdoc.yaml"] {
+            try FileManager.default.copyItem(at: TestSupport.packageRoot.appendingPathComponent(item), to: dir.appendingPathComponent(item))
+        }
+        XCTAssertEqual(try TestSupport.run(["render"], in: dir).status, 0)
+        let before = try TestSupport.outputTree(dir.appendingPathComponent("output"))
+
+        let one = try TestSupport.run(["render", "models/docker.yaml"], in: dir)
+        XCTAssertEqual(one.status, 2, one.stderr)
+        XCTAssertTrue(one.stderr.contains("would delete output/html/kubernetes.html, output/kubernetes.md"), one.stderr)
+        XCTAssertTrue(one.stderr.contains("`--output DIR`"), one.stderr)
+        XCTAssertEqual(try TestSupport.outputTree(dir.appendingPathComponent("output")), before, "nothing written")
+
+        let check = try TestSupport.run(["check", "models/docker.yaml"], in: dir)
+        XCTAssertEqual(check.status, 0, "the docker pages are fresh; the others are not this check's: \(check.stderr)")
+        try "edited\n".write(to: dir.appendingPathComponent("output/docker.md"), atomically: true, encoding: .utf8)
+        let stale = try TestSupport.run(["check", "models/docker.yaml"], in: dir)
+        XCTAssertEqual(stale.status, 1)
+        XCTAssertTrue(stale.stderr.contains("stale: output/docker.md"), stale.stderr)
+
+        let elsewhere = try TestSupport.run(["render", "models/docker.yaml", "--output", "report"], in: dir)
+        XCTAssertEqual(elsewhere.status, 0, elsewhere.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: dir.appendingPathComponent("report/docker.md").path))
+    }
+}

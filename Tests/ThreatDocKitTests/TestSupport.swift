@@ -38,6 +38,17 @@ enum TestSupport {
     }
 
     /// Runs the `threatdoc` executable and captures its output.
+    /// Every file under `folder` by relative path, with its bytes.
+    static func outputTree(_ folder: URL) throws -> [String: Data] {
+        var tree: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.isRegularFileKey])
+        while let url = enumerator?.nextObject() as? URL {
+            guard (try url.resourceValues(forKeys: [.isRegularFileKey])).isRegularFile == true else { continue }
+            tree[String(url.standardizedFileURL.path.dropFirst(folder.standardizedFileURL.path.count + 1))] = try Data(contentsOf: url)
+        }
+        return tree
+    }
+
     static func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:],
                     file: StaticString = #filePath, line: UInt = #line) throws -> Run {
         var environment = ProcessInfo.processInfo.environment
