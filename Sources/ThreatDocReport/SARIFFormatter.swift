@@ -8,7 +8,9 @@ import Foundation
 /// Diagnostics as SARIF 2.1.0, for GitHub code scanning: one rule per diagnostic code with its help,
 /// results with repository-relative URIs and regions, stable fingerprints, and SARIF levels.
 public enum SARIFFormatter {
-    public static func sarif(_ diagnostics: [Diagnostic]) -> String {
+    /// `sources` gives each fingerprint the text the diagnostic points at (see `fingerprints`).
+    public static func sarif(_ diagnostics: [Diagnostic], sources: [SourceFile] = []) -> String {
+        let prints = fingerprints(diagnostics, sources: sources)
         let codes = Array(Set(diagnostics.map(\.code))).sorted()
         let ruleIndex = Dictionary(uniqueKeysWithValues: codes.enumerated().map { ($1.id, $0) })
         let rules: [[String: Any]] = codes.map { code in
@@ -22,13 +24,13 @@ public enum SARIFFormatter {
                 "properties": ["tags": ["threat-model", "threatdoc"]],
             ]
         }
-        let results: [[String: Any]] = diagnostics.map { diagnostic in
+        let results: [[String: Any]] = zip(diagnostics, prints).map { diagnostic, print in
             var result: [String: Any] = [
                 "ruleId": diagnostic.code.id,
                 "ruleIndex": ruleIndex[diagnostic.code.id] ?? 0,
                 "level": level(diagnostic.severity),
                 "message": ["text": diagnostic.message + (diagnostic.help.isEmpty ? "" : " (\(diagnostic.help))")],
-                "partialFingerprints": ["threatdoc/v1": fingerprint(diagnostic)],
+                "partialFingerprints": ["threatdoc/v2": print],
             ]
             if let location = diagnostic.location {
                 var region: [String: Any] = ["startLine": max(1, location.line), "startColumn": max(1, location.column)]
@@ -78,9 +80,35 @@ public enum SARIFFormatter {
         }
     }
 
-    /// Identifies the same problem across commits even when lines move: code, file and message.
-    static func fingerprint(_ diagnostic: Diagnostic) -> String {
-        String(StableHash.fnv1a("\(diagnostic.code.id)\u{0}\(diagnostic.location?.file ?? "")\u{0}\(diagnostic.message)"), radix: 16)
+    /// Identifies the same problem across commits: its code, its file, and what it points at (the ID
+    /// or key at its place, such as the model's or element's ID), never the message or the line. A
+    /// message can hold counts ("1 of 6 categories covered") that change when something unrelated is
+    /// added, and lines move. Problems with the same code at the same text are told apart by their
+    /// order. A diagnostic without a place, or without its source, falls back to its message.
+    static func fingerprints(_ diagnostics: [Diagnostic], sources: [SourceFile]) -> [String] {
+        let byPath = Dictionary(sources.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        var seen: [String: Int] = [:]
+        return diagnostics.map { diagnostic in
+            let file = diagnostic.location?.file ?? ""
+            let subject = diagnostic.location.flatMap { subjectText(at: $0, in: byPath[$0.file]) } ?? "message:" + diagnostic.message
+            let key = "\(diagnostic.code.id)\u{0}\(file)\u{0}\(subject)"
+            let occurrence = seen[key, default: 0]
+            seen[key] = occurrence + 1
+            return String(StableHash.fnv1a("\(key)\u{0}\(occurrence)"), radix: 16)
+        }
+    }
+
+    /// The word at a location: `length` scalars when it has one, else the run of ID characters there.
+    static func subjectText(at location: SourceLocation, in file: SourceFile?) -> String? {
+        guard let line = file?.lineText(location.line) else { return nil }
+        let scalars = Array(line.unicodeScalars.dropFirst(max(0, location.column - 1)))
+        let word: [Unicode.Scalar]
+        if let length = location.length, length > 0 {
+            word = Array(scalars.prefix(length))
+        } else {
+            word = Array(scalars.prefix { $0.properties.isAlphabetic || ("0"..."9").contains($0) || "._-:@/$".unicodeScalars.contains($0) })
+        }
+        return word.isEmpty ? nil : "text:" + String(String.UnicodeScalarView(word))
     }
 
     /// A repository-relative URI: relative paths stay, `./` is dropped, absolute paths under the

@@ -30,6 +30,9 @@ struct Check: ParsableCommand {
     @Option(help: "Output format: text, json, sarif or github.")
     var format: OutputFormat = .text
 
+    @Option(help: ArgumentHelp("The least severe diagnostics to print: error, warning or note (default: note; warning for sarif). The summary counts everything.", valueName: "severity"))
+    var minSeverity: Severity?
+
     @Option(help: ArgumentHelp("The committed output folder to check.", valueName: "dir"))
     var output: String = "output"
 
@@ -72,13 +75,10 @@ struct Check: ParsableCommand {
         all.diagnostics = (outcome.diagnostics + renderDiagnostics.diagnostics)
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardOutput), sources: outcome.sources)
         switch format {
-        case .text:
-            let text = formatter.text(all.diagnostics, summary: all.summary)
-            FileHandle.standardOutput.write(Data(text.utf8))
         case .json:
             FileHandle.standardOutput.write(Data(checkJSON(all, failures: failures, freshness: freshness).utf8))
-        case .sarif, .github:
-            FileHandle.standardOutput.write(Data(format.render(all, formatter: formatter).utf8))
+        case .text, .sarif, .github:
+            FileHandle.standardOutput.write(Data(format.render(all, formatter: formatter, minSeverity: minSeverity).utf8))
         }
         if format == .github { GitHubSummary.write(all, gates: failures, stale: freshness?.all ?? []) }
 
@@ -109,7 +109,7 @@ struct Check: ParsableCommand {
     }
 
     func checkJSON(_ outcome: Pipeline.Outcome, failures: [GateFailure], freshness: FreshnessReport?) -> String {
-        let diagnostics = DiagnosticFormatter().json(outcome.diagnostics, summary: outcome.summary)
+        let diagnostics = DiagnosticFormatter().json(OutputFormat.shown(outcome.diagnostics, minSeverity ?? .note), summary: outcome.summary)
         guard var object = (try? JSONSerialization.jsonObject(with: Data(diagnostics.utf8))) as? [String: Any] else { return diagnostics }
         object["gates"] = failures.map { ["gate": $0.gate.description, "reason": $0.reason] }
         // `checked` is false when the output was not compared (--no-output-check, or models or templates

@@ -25,6 +25,9 @@ struct Validate: ParsableCommand {
     @Flag(help: "Treat warnings as errors for the exit code.")
     var strict = false
 
+    @Option(help: ArgumentHelp("The least severe diagnostics to print: error, warning or note (default: note; warning for sarif). The summary counts everything.", valueName: "severity"))
+    var minSeverity: Severity?
+
     @Option(help: "When to use colour in text output: auto, always or never. NO_COLOR disables auto.")
     var color: ColorMode = .auto
 
@@ -32,22 +35,35 @@ struct Validate: ParsableCommand {
         let outcome = input.run()
         ProcessLifetime.keep(outcome)
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardOutput), sources: outcome.sources)
-        FileHandle.standardOutput.write(Data(format.render(outcome, formatter: formatter).utf8))
+        FileHandle.standardOutput.write(Data(format.render(outcome, formatter: formatter, minSeverity: minSeverity).utf8))
         if format == .github { GitHubSummary.write(outcome, gates: nil, stale: []) }
         throw ExitCode(ExitStatus.for(outcome, strict: strict))
     }
 }
 
+extension Severity: ExpressibleByArgument {}
+
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, sarif, github
 
-    func render(_ outcome: Pipeline.Outcome, formatter: DiagnosticFormatter) -> String {
+    /// The least severe diagnostics shown by default: notes in text, JSON and GitHub annotations;
+    /// SARIF holds errors and warnings, so notes never become code-scanning alerts unless asked for.
+    var defaultMinSeverity: Severity { self == .sarif ? .warning : .note }
+
+    /// The diagnostics at `minSeverity` or above (the format's default when nil); the summary always
+    /// counts every diagnostic.
+    func render(_ outcome: Pipeline.Outcome, formatter: DiagnosticFormatter, minSeverity: Severity? = nil) -> String {
+        let shown = Self.shown(outcome.diagnostics, minSeverity ?? defaultMinSeverity)
         switch self {
-        case .text: formatter.text(outcome.diagnostics, summary: outcome.summary)
-        case .json: formatter.json(outcome.diagnostics, summary: outcome.summary)
-        case .sarif: SARIFFormatter.sarif(outcome.diagnostics)
-        case .github: GitHubFormatter.commands(outcome.diagnostics) + outcome.summary.line + "\n"
+        case .text: return formatter.text(shown, summary: outcome.summary)
+        case .json: return formatter.json(shown, summary: outcome.summary)
+        case .sarif: return SARIFFormatter.sarif(shown, sources: outcome.sources)
+        case .github: return GitHubFormatter.commands(shown) + outcome.summary.line + "\n"
         }
+    }
+
+    static func shown(_ diagnostics: [Diagnostic], _ minSeverity: Severity) -> [Diagnostic] {
+        diagnostics.filter { $0.severity <= minSeverity }
     }
 }
 

@@ -36,13 +36,40 @@ final class CITests: XCTestCase {
         XCTAssertEqual((location["region"] as? [String: Any])?["startLine"] as? Int, 4)
         XCTAssertEqual((location["region"] as? [String: Any])?["startColumn"] as? Int, 1)
         XCTAssertEqual(ownr["level"] as? String, "error")
-        XCTAssertNotNil((ownr["partialFingerprints"] as? [String: String])?["threatdoc/v1"])
+        XCTAssertNotNil((ownr["partialFingerprints"] as? [String: String])?["threatdoc/v2"])
     }
 
-    func testFingerprintsIgnoreLineMoves() {
-        let a = Diagnostic(.unknownKey, "unknown key 'x'", at: SourceLocation(file: "m.yaml", line: 3, column: 1))
-        let b = Diagnostic(.unknownKey, "unknown key 'x'", at: SourceLocation(file: "m.yaml", line: 9, column: 1))
-        XCTAssertEqual(SARIFFormatter.fingerprint(a), SARIFFormatter.fingerprint(b))
+    /// Adding a threat (lines move, coverage counts change) leaves every other result's fingerprint as
+    /// it was; the default SARIF holds no notes, and --min-severity note brings them back.
+    func testAddingAThreatLeavesEveryOtherFingerprintUnchanged() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("td-fp-\(UUID())")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let model = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("models/docker.yaml"), encoding: .utf8)
+        func prints(_ text: String) throws -> (all: [String: String], levels: Set<String>) {
+            try text.write(to: dir.appendingPathComponent("m.yaml"), atomically: true, encoding: .utf8)
+            let run = try TestSupport.run(["validate", "m.yaml", "--no-project", "--format", "sarif", "--min-severity", "note"], in: dir)
+            let sarif = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+            let results = try XCTUnwrap((sarif["runs"] as? [[String: Any]])?.first?["results"] as? [[String: Any]])
+            var byPrint: [String: String] = [:]
+            for result in results {
+                let print = try XCTUnwrap((result["partialFingerprints"] as? [String: String])?["threatdoc/v2"])
+                XCTAssertNil(byPrint[print], "fingerprints are unique in a run")
+                byPrint[print] = "\(result["ruleId"] ?? "") \((result["message"] as? [String: Any])?["text"] ?? "")"
+            }
+            return (byPrint, Set(results.compactMap { $0["level"] as? String }))
+        }
+        let before = try prints(model)
+        XCTAssertTrue(before.levels.contains("note"), "the model has notes to compare")
+        // A new threat near the top moves every line below it and changes the coverage counts.
+        let threat = "  - { id: NEW-1, title: Added, stride: [R], targets: [admin], likelihood: low, impact: low }\n"
+        let after = try prints(model.replacingOccurrences(of: "threats:\n", with: "threats:\n" + threat))
+        XCTAssertTrue(model.contains("threats:\n"))
+        let lost = Set(before.all.keys).subtracting(after.all.keys)
+        XCTAssertEqual(lost.map { before.all[$0]! }.sorted(), [], "every earlier result keeps its fingerprint")
+
+        let defaultRun = try TestSupport.run(["validate", "m.yaml", "--no-project", "--format", "sarif"], in: dir)
+        XCTAssertFalse(defaultRun.stdout.contains("\"level\" : \"note\""), "no note-level results by default")
     }
 
     // MARK: GitHub
