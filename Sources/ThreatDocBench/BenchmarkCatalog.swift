@@ -57,8 +57,8 @@ public struct BenchmarkCatalog: Sendable {
     public var source: String
     public var checks: [CatalogCheck]
     private var byID: [String: Int]
-    /// Each check's title as `search` compares it, normalised once.
-    private var searchTitles: [String]
+    /// Each check's title as `search` compares it: its words, CamelCase split, stemmed; computed once.
+    private var searchTerms: [[String]]
 
     init(tool: CheckReference.Tool, version: String, source: String, checks: [CatalogCheck]) {
         self.tool = tool
@@ -67,7 +67,7 @@ public struct BenchmarkCatalog: Sendable {
         self.checks = checks
         byID = [:]
         for (index, check) in checks.enumerated() where byID[check.id] == nil { byID[check.id] = index }
-        searchTitles = checks.map { CatalogCheck.normalize($0.title) }
+        searchTerms = checks.map { Self.terms(of: $0.title) }
     }
 
     public func check(_ id: String) -> CatalogCheck? { byID[id].map { checks[$0] } }
@@ -113,12 +113,65 @@ public struct BenchmarkCatalog: Sendable {
 
     // MARK: Suggestions
 
-    /// Checks whose titles contain every word of `query` (in any order), best matches first.
+    /// Checks whose titles hold every word of `query`, in any order: words are compared by their stems
+    /// ("policy" finds "NetworkPolicies"; "enable" finds "enabled"), and a title word may be longer
+    /// than the query word. Best matches first: more words matched exactly, then shorter titles.
     public func search(_ query: String) -> [CatalogCheck] {
-        let words = CatalogCheck.normalize(query.replacingOccurrences(of: "-", with: " ")
-            .replacingOccurrences(of: "_", with: " ")).split(separator: " ").map(String.init)
+        let words = Self.terms(of: query.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " "))
         guard !words.isEmpty else { return [] }
-        return checks.indices.filter { index in words.allSatisfy { searchTitles[index].contains($0) } }.map { checks[$0] }
+        let matches = checks.indices.compactMap { index -> (index: Int, exact: Int)? in
+            let terms = searchTerms[index]
+            var exact = 0
+            for word in words {
+                if terms.contains(word) { exact += 1 } else if !terms.contains(where: { word.count >= 3 && $0.hasPrefix(word) }) { return nil }
+            }
+            return (index, exact)
+        }
+        return matches.sorted { ($1.exact, searchTerms[$0.index].count, $0.index) < ($0.exact, searchTerms[$1.index].count, $1.index) }
+            .map { checks[$0.index] }
+    }
+
+    /// Titles that share the most words with `query`, for a search that found nothing.
+    public func closest(to query: String, limit: Int = 3) -> [CatalogCheck] {
+        let words = Set(Self.terms(of: query))
+        let scored = checks.indices.map { index in
+            (index, Set(searchTerms[index]).filter { term in
+                term.count >= 3 && words.contains { $0.count >= 3 && (term.hasPrefix($0) || $0.hasPrefix(term)) }
+            }.count)
+        }.filter { $0.1 > 0 }
+        return scored.sorted { ($1.1, $0.0) < ($0.1, $1.0) }.prefix(limit).map { checks[$0.0] }
+    }
+
+    /// A text's words for searching: CamelCase split ("NetworkPolicies" → network, policies, and the
+    /// whole word too), lowercased, with plural endings taken off.
+    static func terms(of text: String) -> [String] {
+        var terms: [String] = []
+        for word in CatalogCheck.normalize(text).split(separator: " ") {
+            terms.append(stem(String(word)))
+            // "--audit-log-path" and "kube-proxy" are found by their parts too.
+            let parts = word.split(whereSeparator: { $0 == "-" || $0 == "." || $0 == "/" })
+            if parts.count > 1 || parts.first.map({ $0 != word }) == true { terms += parts.map { stem(String($0)) } }
+        }
+        for word in text.split(whereSeparator: { !$0.isLetter }) where word.contains(where: \.isUppercase) && word.contains(where: \.isLowercase) {
+            var part = ""
+            for character in word {
+                if character.isUppercase, !part.isEmpty, part.last?.isLowercase == true {
+                    terms.append(stem(part.lowercased()))
+                    part = ""
+                }
+                part.append(character)
+            }
+            if !part.isEmpty { terms.append(stem(part.lowercased())) }
+        }
+        return terms
+    }
+
+    /// "policies" → "policy", "namespaces" → "namespace", "classes" → "class": enough English for titles.
+    static func stem(_ word: String) -> String {
+        if word.count > 4, word.hasSuffix("ies") { return String(word.dropLast(3)) + "y" }
+        if word.count > 4, ["sses", "xes", "ches", "shes"].contains(where: word.hasSuffix) { return String(word.dropLast(2)) }
+        if word.count > 3, word.hasSuffix("s"), !word.hasSuffix("ss"), !word.hasSuffix("us") { return String(word.dropLast()) }
+        return word
     }
 
     /// Likely intended checks for an ID that does not exist: by words of the title when the ID is

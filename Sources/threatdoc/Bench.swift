@@ -54,7 +54,13 @@ struct Bench: ParsableCommand {
                     .filter { !$0.isEmpty }.joined(separator: ", ")
                 Console.output("\(tool.rawValue):\(check.id)\t\(check.title)\(kind.isEmpty ? "" : "  [\(kind)]")")
             }
-            if checks.isEmpty { throw ExitCode(1) }
+            if checks.isEmpty {
+                let query = search.joined(separator: " ")
+                let closest = search.isEmpty ? [] : catalog.closest(to: query)
+                Console.error("threatdoc: no check in \(catalog.version) has every word of '\(query)' in its title"
+                    + (closest.isEmpty ? "" : "; closest: " + closest.map { "\(tool.rawValue):\($0.id) (\($0.title))" }.joined(separator: ", ")))
+                throw ExitCode(1)
+            }
         }
     }
 

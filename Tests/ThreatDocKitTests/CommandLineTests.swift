@@ -73,6 +73,19 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(project.stdout.contains(".threatdoc.yaml:2:13: error[TD100]: no such scan file:"), project.stdout)
     }
 
+    /// Search by word stems and CamelCase parts ("network policy" finds NetworkPolicies), and a search
+    /// that finds nothing says so, with the closest titles.
+    func testBenchSearchFindsStemsAndSaysWhenNothingMatches() throws {
+        let found = try TestSupport.run(["bench", "list", "kubernetes", "--search", "network", "policy"])
+        XCTAssertEqual(found.status, 0, found.stderr)
+        XCTAssertTrue(found.stdout.contains("kubernetes:5.3.2\tEnsure that all Namespaces have NetworkPolicies defined"), found.stdout)
+        let quoted = try TestSupport.run(["bench", "list", "kubernetes", "--search", "network policies"])
+        XCTAssertEqual(quoted.stdout, found.stdout)
+        let none = try TestSupport.run(["bench", "list", "kubernetes", "--search", "network", "quantum"])
+        XCTAssertEqual(none.status, 1)
+        XCTAssertTrue(none.stderr.contains("no check in cis-1.12 has every word of 'network quantum' in its title; closest: kubernetes:"), none.stderr)
+    }
+
     func testBenchCommands() throws {
         let show = try TestSupport.run(["bench", "show", "docker:2.15"])
         XCTAssertEqual(show.status, 0)
