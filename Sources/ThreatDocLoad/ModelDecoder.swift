@@ -150,7 +150,8 @@ public struct ModelDecoder {
         guard keywords.accepts(text.value) else {
             diagnostics.report(.invalidValue,
                 "\(text.value.debugSnippet) is not a valid `\(field)`", at: text.location,
-                help: Suggestions.didYouMean(text.value, in: keywords.values)
+                help: (keywords.synonyms[text.value.lowercased()].map { "did you mean '\($0)'?" }
+                    ?? Suggestions.didYouMean(text.value, in: keywords.values))
                     .map { "\($0) allowed: \(keywords.allowedList)" } ?? "allowed: \(keywords.allowedList)")
             return nil
         }

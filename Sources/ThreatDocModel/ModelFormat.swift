@@ -69,6 +69,8 @@ public struct KeywordType: Sendable {
     public let definition: String?
     public let allowedList: String
     public let accepts: @Sendable (String) -> Bool
+    /// Words people write for a value, suggested but not accepted.
+    public let synonyms: [String: String]
 
     init<K: ModelKeyword>(_ type: K.Type) {
         values = K.allCases.map(\.rawValue)
@@ -76,6 +78,7 @@ public struct KeywordType: Sendable {
         definition = K.schemaDefinition
         allowedList = K.allowedList
         accepts = { K.parse($0) != nil }
+        synonyms = K.synonyms.mapValues(\.rawValue)
     }
 }
 

@@ -8,12 +8,15 @@ public protocol ModelKeyword: CaseIterable, Sendable, Hashable, RawRepresentable
     static var aliases: [String] { get }
     /// The JSON Schema definition that fields of this type share; nil writes the values where they are used.
     static var schemaDefinition: String? { get }
+    /// Words people write for a value, which are not accepted but suggested: `done` → `implemented`.
+    static var synonyms: [String: Self] { get }
 }
 
 extension ModelKeyword {
     public static func alias(_ text: String) -> Self? { nil }
     public static var aliases: [String] { [] }
     public static var schemaDefinition: String? { nil }
+    public static var synonyms: [String: Self] { [:] }
 
     public static func parse(_ text: String) -> Self? { Self(rawValue: text) ?? alias(text) }
 
@@ -57,6 +60,11 @@ public enum StrideCategory: String, ModelKeyword, Comparable, Codable {
 
     public static var aliases: [String] { allCases.map(\.letter) }
     public static var schemaDefinition: String? { "stride" }
+    public static var synonyms: [String: StrideCategory] {
+        ["info-disclosure": .informationDisclosure, "disclosure": .informationDisclosure, "dos": .denialOfService,
+         "elevation": .elevationOfPrivilege, "privilege-escalation": .elevationOfPrivilege, "eop": .elevationOfPrivilege,
+         "spoof": .spoofing, "tamper": .tampering]
+    }
 
     private var order: Int { Self.allCases.firstIndex(of: self)! }
     public static func < (lhs: Self, rhs: Self) -> Bool { lhs.order < rhs.order }
@@ -100,6 +108,25 @@ public enum TargetKind: Hashable, Sendable {
         case .flow: "data flow"
         }
     }
+
+    /// "external entities", "processes", "data stores", "data flows".
+    public var pluralTitle: String {
+        switch self {
+        case .element(.external): "external entities"
+        case .element(.process): "processes"
+        case .element(.datastore): "data stores"
+        case .flow: "data flows"
+        }
+    }
+}
+
+/// A share as a whole percentage, rounded, but never 100 while something is left and never 0 once
+/// something is done: 1 of 6 is 17%, 199 of 200 is 99%.
+public func wholePercent(_ part: Int, of total: Int) -> Int {
+    guard total > 0 else { return 100 }
+    let rounded = (part * 200 + total) / (total * 2)
+    if part < total { return max(part > 0 ? 1 : 0, min(rounded, 99)) }
+    return rounded
 }
 
 /// The four-step scale used for sensitivity, likelihood, impact and risk.
@@ -125,6 +152,11 @@ public enum MitigationStatus: String, ModelKeyword, Codable {
     case inProgress = "in-progress"
     case planned
     case notStarted = "not-started"
+
+    public static var synonyms: [String: MitigationStatus] {
+        ["done": .implemented, "complete": .implemented, "completed": .implemented, "deployed": .implemented,
+         "wip": .inProgress, "started": .inProgress, "ongoing": .inProgress, "todo": .notStarted, "open": .notStarted]
+    }
 }
 
 /// Risk from likelihood and impact, by one fixed matrix (documented in the README).

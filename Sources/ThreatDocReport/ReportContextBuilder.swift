@@ -137,7 +137,7 @@ public enum ReportContextBuilder {
             applicable: applicable, covered: covered,
             acknowledged: model.coverage.reduce(0) { $0 + $1.acknowledged.count },
             open: model.coverage.reduce(0) { $0 + $1.open.count },
-            percent: applicable == 0 ? 100 : covered * 100 / applicable, gaps: gaps, hasGaps: !gaps.isEmpty)
+            percent: wholePercent(covered, of: applicable), gaps: gaps, hasGaps: !gaps.isEmpty)
 
         // Threats by STRIDE category; each threat is described under its first category.
         let groups = StrideCategory.allCases.map { category -> ThreatGroup in
@@ -272,7 +272,7 @@ public enum ReportContextBuilder {
                 criticalOrHigh: model.threats.filter { $0.risk >= .high }.count,
                 mitigations: model.mitigations.count,
                 contradicted: model.mitigations.filter { $0.evidence.state == .contradicted }.count,
-                coveragePercent: applicable == 0 ? 100 : covered * 100 / applicable,
+                coveragePercent: wholePercent(covered, of: applicable),
                 risks: [Level.critical, .high, .medium, .low].map { level in
                     Tally(key: level.rawValue, label: level.rawValue, count: model.threats.filter { $0.risk == level }.count)
                 })

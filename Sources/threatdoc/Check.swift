@@ -68,7 +68,7 @@ struct Check: ParsableCommand {
             if let files = builder.build(outcome, into: &renderDiagnostics) {
                 // Checking some models of a project compares their pages only; the rest are not this run's.
                 freshness = FreshnessReport.compare(expected: files, directory: output,
-                                                    pagesOf: input.paths.isEmpty ? nil : Set((outcome.models ?? []).map(\.id)))
+                                                    pagesOf: input.namesPartOfTheProject ? Set((outcome.models ?? []).map(\.id)) : nil)
             }
         }
         var all = outcome

@@ -115,7 +115,7 @@ struct Render: ParsableCommand {
         }
         ProcessLifetime.keep(built)
         // Rendering some models of a project into its output folder would delete the others' pages.
-        let removed = input.paths.isEmpty ? [] : builder.pagesRemoved(by: built)
+        let removed = input.namesPartOfTheProject ? builder.pagesRemoved(by: built) : []
         if !removed.isEmpty {
             report(shown + diagnostics.sorted)
             let named = removed.prefix(3).map { "\(outputFolder)/\($0)" }.joined(separator: ", ")

@@ -59,6 +59,21 @@ final class LoaderTests: XCTestCase {
         })
     }
 
+    /// Words people write for a value are not accepted, but suggested: `done`, `info-disclosure`.
+    func testCommonSynonymsAreSuggested() {
+        let yaml = "threatdoc: 1\nid: demo\ntitle: Demo\nelements:\n  - { id: a, type: process, name: A }\n"
+            + "threats:\n  - { id: T1, title: T, stride: [info-disclosure], targets: [a], likelihood: low, impact: low, mitigations: [m] }\n"
+            + "mitigations:\n  - { id: m, title: M, status: done }\n"
+        let invalid = TestSupport.diagnose(yaml).filter { $0.code == .invalidValue }
+        XCTAssertEqual(invalid.map { String($0.help.prefix(40)) }, ["did you mean 'information-disclosure'? a", "did you mean 'implemented'? allowed: 'im"])
+    }
+
+    /// Coverage is rounded (1 of 6 is 17%), but never 100% while a category is open.
+    func testWholePercentRoundsButNeverClaimsAll() {
+        XCTAssertEqual([wholePercent(1, of: 6), wholePercent(5, of: 6), wholePercent(199, of: 200), wholePercent(0, of: 6),
+                        wholePercent(1, of: 300), wholePercent(6, of: 6), wholePercent(0, of: 0)], [17, 83, 99, 0, 1, 100, 100])
+    }
+
     func testVersionMustBeOne() {
         let yaml = minimalModel().replacingOccurrences(of: "threatdoc: 1", with: "threatdoc: 2")
         XCTAssertEqual(TestSupport.diagnose(yaml).positions(.unsupportedVersion), ["1:12"])

@@ -14,7 +14,7 @@ public struct StrideAppliesToTargets: ModelRule {
                     diagnostics.report(.strideNotApplicable,
                         "\(category.value.title) does not apply to the \(kind.title) '\(target.value)', a target of threat '\(threat.id?.value ?? "?")'",
                         at: category.location,
-                        help: "STRIDE per element: \(kind.title)s face \(StrideCategory.letters(applicable)); retarget the threat or choose another category")
+                        help: "STRIDE per element: \(kind.pluralTitle) face \(StrideCategory.letters(applicable)); retarget the threat or choose another category")
                 }
             }
         }

@@ -31,7 +31,7 @@ public struct StrideIsCovered: ModelRule {
             }
         }
         guard coverage.applicableCount > 0 else { return }
-        let percent = coverage.coveredCount * 100 / coverage.applicableCount
+        let percent = wholePercent(coverage.coveredCount, of: coverage.applicableCount)
         diagnostics.report(.coverageSummary,
             "STRIDE coverage of model '\(context.model.id?.value ?? "?")': \(coverage.coveredCount) of \(coverage.applicableCount) applicable categories covered (\(percent)%), \(coverage.acknowledgedCount) acknowledged, \(coverage.openCount) open",
             at: context.model.id?.location ?? context.model.location)
