@@ -20,11 +20,15 @@ public struct DiagnosticFormatter: Sendable {
 
     // MARK: Text
 
+    /// Errors first, then warnings, then notes, each in file and position order: the two errors of a
+    /// new model are not lost among twenty notes. JSON and SARIF keep file order.
     public func text(_ diagnostics: [Diagnostic], summary: Summary) -> String {
         var out = ""
-        for diagnostic in diagnostics {
-            out += text(diagnostic)
-            out += "\n"
+        for severity in Severity.allCases {
+            for diagnostic in diagnostics where diagnostic.severity == severity {
+                out += text(diagnostic)
+                out += "\n"
+            }
         }
         let style: Style = summary.errors > 0 ? .error : summary.warnings > 0 ? .warning : .bold
         out += paint(summary.line, style) + "\n"
