@@ -120,6 +120,8 @@ extension DiagnosticCode {
         help: "threatdoc reads docker-bench-security and kube-bench JSON reports")
     public static let scanInModelFolder = DiagnosticCode("TD413", "scan-not-a-model", .note,
         help: "pass the report with --scan, or list it under `scans:` in the project file (.threatdoc.yaml)")
+    public static let scanStatusUnknown = DiagnosticCode("TD414", "scan-status-unknown", .note,
+        help: "the result counts as unverified; docker-bench reports PASS, WARN, NOTE and INFO, kube-bench PASS, FAIL, WARN and INFO")
     public static let checkRemapped = DiagnosticCode("TD412", "check-remapped", .note,
         help: "the scan numbers checks differently from the model's catalog; the check was matched by its title")
     public static let evidence = DiagnosticCode("TD420", "evidence", .note,
@@ -168,7 +170,7 @@ extension DiagnosticCode {
         .duplicateID, .duplicateModelID, .unresolvedReference, .wrongReferenceKind, .unaddressedThreat,
         .missingJustification, .unusedMitigation, .strideNotApplicable, .coverageGap, .boundaryCycle,
         .reviewInFuture, .reviewOverdue, .staleGap, .coverageSummary,
-        .unknownCheck, .undeclaredBenchmark, .unknownCatalog, .scanUnreadable, .scanFormatUnknown, .checkRemapped, .scanInModelFolder,
+        .unknownCheck, .undeclaredBenchmark, .unknownCatalog, .scanUnreadable, .scanFormatUnknown, .scanStatusUnknown, .checkRemapped, .scanInModelFolder,
         .evidence, .contradictedEvidence, .threatContradicted, .uncoveredFindings, .statusBehindEvidence,
         .templateSyntax, .templateUnknownName, .templateMissingPartial, .templateContentType, .templateUnescaped,
         .templatePartialCycle, .templatePrintsStructure, .outputFailure, .diagramFailed, .diagramOverBudget,

@@ -287,6 +287,26 @@ final class EvidenceTests: XCTestCase {
         XCTAssertEqual(uncovered.map { "\($0.host) \($0.id)" }, ["old-node 4.2.6"])
     }
 
+    /// A status the tool does not write is said (TD414, naming the file and the check) and counts as
+    /// informational, never as a pass.
+    func testAnUnknownScanStatusIsANoteNotAPass() throws {
+        let source = TestSupport.packageRoot.appendingPathComponent("models/scans/kube-bench-control-plane-1.json")
+        let text = try String(contentsOf: source, encoding: .utf8)
+        let changed = text.replacingOccurrences(of: "\"status\":\"PASS\"", with: "\"status\":\"ERROR\"")
+        XCTAssertNotEqual(changed, text)
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("td-kb-\(UUID()).json")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try changed.write(to: file, atomically: true, encoding: .utf8)
+        var diagnostics = DiagnosticBag()
+        let report = try XCTUnwrap(ScanReader.read(path: file.path, label: nil, into: &diagnostics))
+        let notes = diagnostics.diagnostics.filter { $0.code == .scanStatusUnknown }
+        XCTAssertFalse(notes.isEmpty)
+        guard !notes.isEmpty else { return }
+        XCTAssertTrue(notes[0].message.contains("has the status 'ERROR'") && notes[0].message.contains(file.path), notes[0].message)
+        XCTAssertFalse(report.results.contains { $0.rawStatus == "ERROR" && $0.status == .pass })
+        XCTAssertTrue(report.results.filter { $0.rawStatus == "ERROR" }.allSatisfy { $0.status == .info })
+    }
+
     func testABrokenScanDoesNotStopTheOthers() throws {
         let outcome = run(Self.dockerModel, scans: [Self.scan("docker-bench-unescaped.json"),
                                                     Self.scan("docker-bench-1.6.json", host: "host-a")])

@@ -121,7 +121,8 @@ enum DockerBenchFormat {
                 case "PASS": .pass
                 case "WARN": .fail  // docker-bench has no FAIL: WARN is a failed check
                 case "NOTE": .manual
-                default: .info
+                case "INFO": .info
+                default: unknownStatus(raw, check: id, path: path, into: &diagnostics)
                 }
                 results.append(ScanResult(id: id, title: string(result["desc"]) ?? "", status: status, rawStatus: raw,
                                           nodeType: "", catalogVersion: nil, details: string(result["details"])))
@@ -168,7 +169,8 @@ enum KubeBenchFormat {
                     case "PASS": .pass
                     case "FAIL": .fail
                     case "WARN": manual ? .manual : .warn
-                    default: .info
+                    case "INFO": .info
+                    default: unknownStatus(raw, check: id, path: path, into: &diagnostics)
                     }
                     results.append(ScanResult(id: id, title: string(check["test_desc"]) ?? "", status: status,
                                               rawStatus: raw, nodeType: nodeType, catalogVersion: version,
@@ -268,4 +270,11 @@ private func string(_ value: Any?) -> String? {
     case let number as NSNumber: number.stringValue
     default: nil
     }
+}
+
+/// A status the tool does not write: said once per result, and counted as informational (unverified).
+func unknownStatus(_ raw: String, check: String, path: String, into diagnostics: inout DiagnosticBag) -> ScanStatus {
+    diagnostics.report(.scanStatusUnknown, "check \(check.debugSnippet) in \(path) has the status \(raw.debugSnippet), which the tool does not write",
+                       at: SourceLocation(file: path, line: 1, column: 1))
+    return .info
 }
