@@ -19,6 +19,8 @@ public struct ModelDiff: Codable, Sendable, Equatable {
         /// What changed, one phrase each: "risk medium → high", "status planned → implemented".
         public var details: [String]
         public var riskIncrease: Bool
+        /// A threat removed, or its risk lowered.
+        public var riskDecrease = false
     }
 
     public struct ModelChanges: Codable, Sendable, Equatable {
@@ -72,7 +74,7 @@ public struct ModelDiff: Codable, Sendable, Equatable {
         -> (changes: [Change], newGaps: [String], closedGaps: [String]) {
         var changes: [Change] = []
         func diff<T>(_ kind: String, _ a: [T], _ b: [T], id: (T) -> String, title: (T) -> String,
-                     details: (T, T) -> [String], riskUp: (T?, T) -> Bool) {
+                     details: (T, T) -> [String], riskUp: (T?, T) -> Bool, riskDown: (T, T?) -> Bool = { _, _ in false }) {
             let left = Dictionary(uniqueKeysWithValues: a.map { (id($0), $0) })
             let right = Dictionary(uniqueKeysWithValues: b.map { (id($0), $0) })
             for key in Set(left.keys).union(right.keys).sorted() {
@@ -82,12 +84,12 @@ public struct ModelDiff: Codable, Sendable, Equatable {
                                           riskIncrease: riskUp(nil, added)))
                 case (let removed?, nil):
                     changes.append(Change(kind: kind, id: key, change: "removed", title: title(removed), details: [],
-                                          riskIncrease: false))
+                                          riskIncrease: false, riskDecrease: riskDown(removed, nil)))
                 case (let was?, let now?):
                     let found = details(was, now)
                     if !found.isEmpty {
                         changes.append(Change(kind: kind, id: key, change: "changed", title: title(now), details: found,
-                                              riskIncrease: riskUp(was, now)))
+                                              riskIncrease: riskUp(was, now), riskDecrease: riskDown(was, now)))
                     }
                 default: continue
                 }
@@ -105,7 +107,7 @@ public struct ModelDiff: Codable, Sendable, Equatable {
                 + field("mitigations", a.mitigations.sorted().joined(separator: ", "), b.mitigations.sorted().joined(separator: ", "))
                 + field("description", a.description, b.description)
                 + field("justification", a.justification, b.justification)
-        }, riskUp: { a, b in a.map { b.risk > $0.risk } ?? true })
+        }, riskUp: { a, b in a.map { b.risk > $0.risk } ?? true }, riskDown: { a, b in b.map { $0.risk < a.risk } ?? true })
         diff("mitigation", old.mitigations, new.mitigations, id: \.id, title: \.title, details: { a, b in
             field("status", a.status.rawValue, b.status.rawValue)
                 + field("evidence", a.evidence.state.rawValue, b.evidence.state.rawValue)
@@ -139,11 +141,25 @@ public struct ModelDiff: Codable, Sendable, Equatable {
     // MARK: Output
 
     /// Markdown fit for a pull-request comment: a summary table, then the details, risk increases first.
+    /// One line for the top of a pull-request comment: the direction of risk, then the counts.
+    public var verdict: String {
+        let all = models.flatMap(\.changes)
+        let up = all.filter(\.riskIncrease).count, down = all.filter(\.riskDecrease).count
+        let direction = up > 0 ? "risk up" : down > 0 ? "risk down" : "risk unchanged"
+        func count(_ kind: String, _ change: String) -> Int { all.filter { $0.kind == kind && $0.change == change }.count }
+        let threats = ["added", "removed", "changed"].map { "\(count("threat", $0)) \($0)" }.joined(separator: ", ")
+        let others = ["mitigation", "element", "flow"].map { kind in "\(all.filter { $0.kind == kind }.count) \(kind) change\(all.filter { $0.kind == kind }.count == 1 ? "" : "s")" }
+        let changedModels = models.filter { $0.status != "unchanged" }.count
+        return "**Verdict: \(direction)** (\(up) increase\(up == 1 ? "" : "s"), \(down) decrease\(down == 1 ? "" : "s")): threats \(threats); "
+            + others.joined(separator: ", ") + "; in \(changedModels) model\(changedModels == 1 ? "" : "s")."
+    }
+
     public func markdown() -> String {
         let e = MarkdownEscaping.inline
         var out = "## Threat model changes\n\n\(e(base)) → \(e(head))\n\n"
         let changed = models.filter { $0.status != "unchanged" }
         if changed.isEmpty { return out + "No changes in meaning.\n" }
+        out += verdict + "\n\n"
         out += "| Model | Status | Threats (+/−/~) | Mitigations (+/−/~) | Elements (+/−/~) | Flows (+/−/~) | Risk increases | Gaps opened / closed |\n"
         out += "| --- | --- | --- | --- | --- | --- | ---: | --- |\n"
         for model in changed {

@@ -314,6 +314,14 @@ final class CITests: XCTestCase {
                                      head: [try model("nginx 1.27", "exposed now", "a, b")], baseName: "old", headName: "new")
         let details = diff.models.flatMap(\.changes).flatMap(\.details)
         XCTAssertEqual(Set(details), ["technology nginx 1.25 → nginx 1.27", "justification internal only → exposed now", "assets a → a, b"])
+        XCTAssertTrue(diff.markdown().contains("\n\n**Verdict: risk unchanged** (0 increases, 0 decreases): threats 0 added, 0 removed, 1 changed; "
+                                               + "0 mitigation changes, 1 element change, 1 flow change; in 1 model.\n\n|"), diff.markdown())
+        // A threat removed lowers the risk; one added raises it, and the verdict says so first.
+        let base = try model("nginx 1.25", "internal only", "a")
+        var fewer = base
+        fewer.threats = []
+        XCTAssertTrue(ModelDiff.compare(base: [base], head: [fewer], baseName: "a", headName: "b").verdict.hasPrefix("**Verdict: risk down** (0 increases, 1 decrease)"))
+        XCTAssertTrue(ModelDiff.compare(base: [fewer], head: [base], baseName: "a", headName: "b").verdict.hasPrefix("**Verdict: risk up** (1 increase, 0 decreases)"))
     }
 
     func python(_ arguments: [String]) throws -> String {
