@@ -140,7 +140,7 @@ public struct ModelLoader: Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return false }
         let real = URL(fileURLWithPath: path).resolvingSymlinksInPath().path
         let root = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
-        return !(real == root || real.hasPrefix(root == "/" ? "/" : root + "/"))
+        return !PathContainment.contains(root, real)
     }
 
     /// The model files named by `path`: the file itself, or every model file below a folder, sorted.

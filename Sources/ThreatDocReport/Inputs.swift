@@ -35,6 +35,16 @@ public struct Inputs: Sendable {
         public var paths: [String]
         public var project: ProjectFile?
         public var diagnostics: [Diagnostic]
+        /// The models the project has when no paths are given: its project file's, or `models/`.
+        public var projectModels: [String]
+
+        /// Whether `paths` are some of the project's models (files or folders inside its model folders,
+        /// but not all of them): `render models/docker.yaml`, not `render models` or `render other/`.
+        public func namesPartOfTheProject(_ paths: [String]) -> Bool {
+            guard !paths.isEmpty else { return false }
+            let project = projectModels.map(PathContainment.standardized), given = paths.map(PathContainment.standardized)
+            return Set(given) != Set(project) && given.allSatisfy { path in project.contains { PathContainment.contains($0, path) } }
+        }
 
         /// Runs load → validate → link → resolve; the project file's diagnostics come with the rest.
         public func run(parseCache: ParseCache? = nil) -> Pipeline.Outcome {
@@ -46,14 +56,6 @@ public struct Inputs: Sendable {
             if outcome.hasErrors { outcome.models = nil }
             return outcome
         }
-    }
-
-    /// Whether `path`, read as text (no file looked at), is outside `folder`.
-    static func leavesLexically(_ path: String, folder: String) -> Bool {
-        let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let inside = URL(fileURLWithPath: folder, relativeTo: base).standardizedFileURL.path
-        let target = URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.path
-        return !(target == inside || target.hasPrefix(inside == "/" ? "/" : inside + "/"))
     }
 
     public func plan(today: CalendarDate = CalendarDate.today()) -> Plan {
@@ -78,7 +80,7 @@ public struct Inputs: Sendable {
             // a way out with `..`, or a link to elsewhere is not read (nor even looked at).
             let projectFolder = (projectPath as NSString).deletingLastPathComponent
             for scan in file.scans {
-                if Self.leavesLexically(scan.file.value, folder: projectFolder.isEmpty ? "." : projectFolder)
+                if !PathContainment.isInside(scan.file.value, folder: projectFolder.isEmpty ? "." : projectFolder)
                     || ModelLoader.leaves(scan.file.value, folder: projectFolder.isEmpty ? "." : projectFolder) {
                     diagnostics.report(.linkOutsideModels, "not read: the scan \(scan.file.value.debugSnippet) lies outside the project file's folder",
                                        at: scan.file.location)
@@ -94,13 +96,16 @@ public struct Inputs: Sendable {
                 confinement = confinement ?? (folder.isEmpty ? "." : folder)
             }
         }
+        let defaultModels = [root == "." ? "models" : root + "/models"]
+        let projectModels = loaded.map { $0.models.isEmpty ? defaultModels : $0.models } ?? defaultModels
         if modelPaths.isEmpty {
-            modelPaths = [root == "." ? "models" : root + "/models"]
+            modelPaths = defaultModels
             confinement = confinement ?? root
         }
         var pipeline = Pipeline(limits: limits, options: ValidationOptions(today: today, maxReviewAgeDays: maxReviewAgeDays),
                                 scans: scanInputs)
         pipeline.confinement = confinement
-        return Plan(pipeline: pipeline, paths: modelPaths, project: loaded, diagnostics: diagnostics.diagnostics)
+        return Plan(pipeline: pipeline, paths: modelPaths, project: loaded, diagnostics: diagnostics.diagnostics,
+                    projectModels: projectModels)
     }
 }

@@ -167,6 +167,6 @@ public struct Pipeline: Sendable {
     public func run(text: String, path: String = "model.yaml") -> Outcome { run(.text(text, path: path)) }
 
     static func normalized(_ path: String) -> String {
-        URL(fileURLWithPath: path).standardizedFileURL.path
+        PathContainment.standardized(path)
     }
 }

@@ -30,8 +30,7 @@ struct Check: ParsableCommand {
     @Option(help: "Output format: text, json, sarif or github.")
     var format: OutputFormat = .text
 
-    @Option(help: ArgumentHelp("The least severe diagnostics to print: error, warning or note (default: note; warning for sarif). The summary counts everything.", valueName: "severity"))
-    var minSeverity: Severity?
+    @OptionGroup var shown: ShownDiagnostics
 
     @Option(help: ArgumentHelp("The committed output folder to check.", valueName: "dir"))
     var output: String = "output"
@@ -54,7 +53,8 @@ struct Check: ParsableCommand {
     }
 
     func run() throws {
-        let (outcome, project) = input.runWithProject()
+        let (outcome, plan) = input.runWithPlan()
+        let project = plan.project
         var gates = failOn.flatMap { $0.split(separator: ",").map(String.init) }.compactMap(Gate.parse)
         if gates.isEmpty { gates = project?.gates.compactMap { Gate.parse($0.value) } ?? [] }
         if gates.isEmpty { gates = [.error] }
@@ -68,7 +68,7 @@ struct Check: ParsableCommand {
             if let files = builder.build(outcome, into: &renderDiagnostics) {
                 // Checking some models of a project compares their pages only; the rest are not this run's.
                 freshness = FreshnessReport.compare(expected: files, directory: output,
-                                                    pagesOf: input.namesPartOfTheProject ? Set((outcome.models ?? []).map(\.id)) : nil)
+                                                    pagesOf: plan.namesPartOfTheProject(input.paths) ? Set((outcome.models ?? []).map(\.id)) : nil)
             }
         }
         var all = outcome
@@ -78,7 +78,7 @@ struct Check: ParsableCommand {
         case .json:
             FileHandle.standardOutput.write(Data(checkJSON(all, failures: failures, freshness: freshness).utf8))
         case .text, .sarif, .github:
-            FileHandle.standardOutput.write(Data(format.render(all, formatter: formatter, minSeverity: minSeverity).utf8))
+            FileHandle.standardOutput.write(Data(format.render(all, formatter: formatter, minSeverity: shown.minSeverity).utf8))
         }
         if format == .github { GitHubSummary.write(all, gates: failures, stale: freshness?.all ?? []) }
 
@@ -109,7 +109,7 @@ struct Check: ParsableCommand {
     }
 
     func checkJSON(_ outcome: Pipeline.Outcome, failures: [GateFailure], freshness: FreshnessReport?) -> String {
-        let diagnostics = DiagnosticFormatter().json(OutputFormat.shown(outcome.diagnostics, minSeverity ?? .note), summary: outcome.summary)
+        let diagnostics = DiagnosticFormatter().json(OutputFormat.shown(outcome.diagnostics, shown.minSeverity ?? .note), summary: outcome.summary)
         guard var object = (try? JSONSerialization.jsonObject(with: Data(diagnostics.utf8))) as? [String: Any] else { return diagnostics }
         object["gates"] = failures.map { ["gate": $0.gate.description, "reason": $0.reason] }
         // `checked` is false when the output was not compared (--no-output-check, or models or templates

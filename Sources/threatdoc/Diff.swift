@@ -64,11 +64,13 @@ struct Diff: ParsableCommand {
         var checkout: URL?
         if side.hasPrefix("git:") {
             if !other.hasPrefix("git:") {
-                guard !other.hasPrefix("/"), !other.split(separator: "/").contains("..") else {
+                guard PathContainment.isInside(other, folder: ".") else {
                     Console.error("threatdoc: \(other) is outside this folder, so it cannot be read from \(side); give a path inside it")
                     throw ExitCode(ExitStatus.failure)
                 }
-                inputs.paths = [other]
+                // As the repository names it: relative to this folder, which is the checkout's root.
+                let relative = PathContainment.standardized(other).dropFirst(PathContainment.standardized(".").count).drop { $0 == "/" }
+                inputs.paths = [relative.isEmpty ? "." : String(relative)]
             }
             do {
                 checkout = try RevisionReader.checkout(String(side.dropFirst(4)))

@@ -12,26 +12,13 @@ struct PipelineOptions: ParsableArguments {
     /// What these options ask to read.
     var inputs: Inputs { read.inputs(paths: paths) }
 
-    /// Whether the paths given are some of the project's models (files or folders inside its model
-    /// folders, but not all of them): `render models/docker.yaml`, not `render models` or `render other/`.
-    var namesPartOfTheProject: Bool {
-        guard !paths.isEmpty else { return false }
-        var whole = inputs
-        whole.paths = []
-        let base = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        func standard(_ path: String) -> String { URL(fileURLWithPath: path, relativeTo: base).standardizedFileURL.path }
-        let project = whole.plan().paths.map(standard)
-        let given = paths.map(standard)
-        return Set(given) != Set(project) && given.allSatisfy { path in project.contains { path == $0 || path.hasPrefix($0 + "/") } }
-    }
-
     /// Runs load → validate → link, reading the project file unless told not to.
-    func run(parseCache: ParseCache? = nil) -> Pipeline.Outcome { runWithProject(parseCache: parseCache).outcome }
+    func run(parseCache: ParseCache? = nil) -> Pipeline.Outcome { runWithPlan(parseCache: parseCache).outcome }
 
-    /// The outcome and the project file it used, if any.
-    func runWithProject(parseCache: ParseCache? = nil) -> (outcome: Pipeline.Outcome, project: ProjectFile?) {
+    /// The outcome and the plan it ran (with the project file it used, if any).
+    func runWithPlan(parseCache: ParseCache? = nil) -> (outcome: Pipeline.Outcome, plan: Inputs.Plan) {
         let plan = inputs.plan()
-        return (plan.run(parseCache: parseCache), plan.project)
+        return (plan.run(parseCache: parseCache), plan)
     }
 }
 

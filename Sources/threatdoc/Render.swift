@@ -52,7 +52,7 @@ struct Render: ParsableCommand {
     func run() throws {
         defer { StageTimer.shared.report() }
         let cache = try rendering.openCache()
-        let outcome = StageTimer.shared.measure("pipeline (wall)") { input.run(parseCache: cache.map(ParseCache.init)) }
+        let (outcome, plan) = StageTimer.shared.measure("pipeline (wall)") { input.runWithPlan(parseCache: cache.map(ParseCache.init)) }
         ProcessLifetime.keep(outcome)
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardError), sources: outcome.sources)
         let shown = outcome.diagnostics.filter { $0.severity != .note }
@@ -115,7 +115,7 @@ struct Render: ParsableCommand {
         }
         ProcessLifetime.keep(built)
         // Rendering some models of a project into its output folder would delete the others' pages.
-        let removed = input.namesPartOfTheProject ? builder.pagesRemoved(by: built) : []
+        let removed = plan.namesPartOfTheProject(input.paths) ? builder.pagesRemoved(by: built) : []
         if !removed.isEmpty {
             report(shown + diagnostics.sorted)
             let named = removed.prefix(3).map { "\(outputFolder)/\($0)" }.joined(separator: ", ")

@@ -25,8 +25,7 @@ struct Validate: ParsableCommand {
     @Flag(help: "Treat warnings as errors for the exit code.")
     var strict = false
 
-    @Option(help: ArgumentHelp("The least severe diagnostics to print: error, warning or note (default: note; warning for sarif). The summary counts everything.", valueName: "severity"))
-    var minSeverity: Severity?
+    @OptionGroup var shown: ShownDiagnostics
 
     @Option(help: "When to use colour in text output: auto, always or never. NO_COLOR disables auto.")
     var color: ColorMode = .auto
@@ -35,13 +34,19 @@ struct Validate: ParsableCommand {
         let outcome = input.run()
         ProcessLifetime.keep(outcome)
         let formatter = DiagnosticFormatter(useColor: color.enabled(for: .standardOutput), sources: outcome.sources)
-        FileHandle.standardOutput.write(Data(format.render(outcome, formatter: formatter, minSeverity: minSeverity).utf8))
+        FileHandle.standardOutput.write(Data(format.render(outcome, formatter: formatter, minSeverity: shown.minSeverity).utf8))
         if format == .github { GitHubSummary.write(outcome, gates: nil, stale: []) }
         throw ExitCode(ExitStatus.for(outcome, strict: strict))
     }
 }
 
 extension Severity: ExpressibleByArgument {}
+
+/// Which diagnostics `validate` and `check` print; the summary always counts them all.
+struct ShownDiagnostics: ParsableArguments {
+    @Option(help: ArgumentHelp("The least severe diagnostics to print: error, warning or note (default: note; warning for sarif). The summary counts everything.", valueName: "severity"))
+    var minSeverity: Severity?
+}
 
 enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case text, json, sarif, github
