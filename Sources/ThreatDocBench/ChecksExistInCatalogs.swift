@@ -3,8 +3,19 @@ import ThreatDocSupport
 import ThreatDocLoad
 import ThreatDocValidate
 extension Validator {
-    /// Every rule on one model: the structural ones and the catalog check.
-    public static let modelRules: [any ModelRule] = structuralRules + [ChecksExistInCatalogs()]
+    /// Every rule on one model: the structural ones, with check references written as words answered
+    /// from the catalogs' search, and the catalog check.
+    public static let modelRules: [any ModelRule] =
+        structuralRules.map { $0 is CheckReferencesAreWellFormed ? CheckReferencesAreWellFormed(findChecks: BenchmarkCatalog.find(tool:version:words:)) : $0 }
+            + [ChecksExistInCatalogs()]
+}
+
+extension BenchmarkCatalog {
+    /// The checks whose titles match `words` in the catalog a model declares (or the default one).
+    @Sendable public static func find(tool: CheckReference.Tool, version: String?, words: String) -> [String] {
+        guard let catalog = find(tool: tool, version: version ?? defaultVersion(for: tool)) else { return [] }
+        return catalog.search(words).prefix(3).map { "\(tool.rawValue):\($0.id) (\($0.title))" }
+    }
 }
 
 /// Every `checks:` entry names a check that exists in the catalog the model declares for its tool,

@@ -21,6 +21,13 @@ public enum DiagramText {
         return String(out) + "…"
     }
 
+    /// What a flow's arrow says: its label (or ID), then its protocol and the assets it carries, when
+    /// given, on a second line: ["push image", "HTTPS · image, registry-creds"].
+    public static func flowLines(_ flow: ResolvedModel.Flow) -> [String] {
+        let details = (flow.protocolName.map { [$0] } ?? []) + (flow.assets.isEmpty ? [] : [flow.assets.joined(separator: ", ")])
+        return [flow.label ?? flow.id] + (details.isEmpty ? [] : [details.joined(separator: " · ")])
+    }
+
     /// `short`, with hidden characters (`isHidden`) shown by their code, "(U+202E)".
     public static func label(_ text: String) -> String {
         let shortened = short(text)

@@ -140,9 +140,13 @@ public struct ModelDiff: Codable, Sendable, Equatable {
 
     // MARK: Output
 
-    /// Markdown fit for a pull-request comment: a summary table, then the details, risk increases first.
     /// One line for the top of a pull-request comment: the direction of risk, then the counts.
     public var verdict: String {
+        let (direction, counts) = verdictParts
+        return "**Verdict: \(direction)** \(counts)"
+    }
+
+    var verdictParts: (direction: String, counts: String) {
         let all = models.flatMap(\.changes)
         let up = all.filter(\.riskIncrease).count, down = all.filter(\.riskDecrease).count
         let direction = up > 0 ? "risk up" : down > 0 ? "risk down" : "risk unchanged"
@@ -150,10 +154,12 @@ public struct ModelDiff: Codable, Sendable, Equatable {
         let threats = ["added", "removed", "changed"].map { "\(count("threat", $0)) \($0)" }.joined(separator: ", ")
         let others = ["mitigation", "element", "flow"].map { kind in "\(all.filter { $0.kind == kind }.count) \(kind) change\(all.filter { $0.kind == kind }.count == 1 ? "" : "s")" }
         let changedModels = models.filter { $0.status != "unchanged" }.count
-        return "**Verdict: \(direction)** (\(up) increase\(up == 1 ? "" : "s"), \(down) decrease\(down == 1 ? "" : "s")): threats \(threats); "
-            + others.joined(separator: ", ") + "; in \(changedModels) model\(changedModels == 1 ? "" : "s")."
+        return (direction, "(\(up) increase\(up == 1 ? "" : "s"), \(down) decrease\(down == 1 ? "" : "s")): threats \(threats); "
+            + others.joined(separator: ", ") + "; in \(changedModels) model\(changedModels == 1 ? "" : "s").")
     }
 
+    /// Markdown fit for a pull-request comment: the verdict, a summary table, then the details, risk
+    /// increases first.
     public func markdown() -> String {
         let e = MarkdownEscaping.inline
         var out = "## Threat model changes\n\n\(e(base)) → \(e(head))\n\n"
@@ -177,6 +183,30 @@ public struct ModelDiff: Codable, Sendable, Equatable {
             }
             for gap in model.newGaps { out += "- new coverage gap: \(e(gap))\n" }
             for gap in model.closedGaps { out += "- closed coverage gap: \(e(gap))\n" }
+        }
+        return out
+    }
+
+    /// Plain text for a terminal: the verdict, then per model one line per change, marked `+` added,
+    /// `-` removed, `~` changed, with `↑` on a risk increase and `↓` on a decrease. Model text is shown
+    /// with control characters escaped (`TerminalText`).
+    public func text() -> String {
+        func t(_ text: String) -> String { TerminalText.escape(text) }
+        var out = "Threat model changes: \(t(base)) → \(t(head))\n"
+        let changed = models.filter { $0.status != "unchanged" }
+        if changed.isEmpty { return out + "No changes in meaning.\n" }
+        let (direction, counts) = verdictParts
+        out += "Verdict: \(direction) \(counts)\n"
+        for model in changed.sorted(by: { ($0.riskIncreases > 0 ? 0 : 1, $0.id) < ($1.riskIncreases > 0 ? 0 : 1, $1.id) }) {
+            out += "\n\(t(model.id)) (\(t(model.title))): \(model.status)\n"
+            for change in model.changes {
+                let mark = ["added": "+", "removed": "-"][change.change] ?? "~"
+                let arrow = change.riskIncrease ? " ↑" : change.riskDecrease ? " ↓" : ""
+                let details = change.details.isEmpty ? "" : ": " + change.details.map(t).joined(separator: "; ")
+                out += "  \(mark)\(arrow) \(change.kind) \(t(change.id)) (\(t(change.title)))\(details)\n"
+            }
+            for gap in model.newGaps { out += "  + coverage gap \(t(gap))\n" }
+            for gap in model.closedGaps { out += "  - coverage gap \(t(gap))\n" }
         }
         return out
     }

@@ -31,6 +31,8 @@ public struct ModelReport: Codable, Sendable, Equatable {
     public var flows: [FlowRow]
     public var strideMatrix: StrideMatrix
     public var coverage: CoverageInfo
+    /// Every threat once, in one table: highest risk first, then likelihood, then ID.
+    public var register: [ThreatItem]
     public var threatGroups: [ThreatGroup]
     public var mitigations: [MitigationItem]
     public var findings: [FindingItem]
@@ -116,15 +118,32 @@ public struct Glance: Codable, Sendable, Equatable {
     public var threatsByResponse: [Tally]
     public var mitigationsByStatus: [Tally]
     public var mitigationsByEvidence: [Tally]
+    /// What to act on first, ranked: contradicted evidence, then threats without a mitigation or without an
+    /// implemented one (highest risk first), then scan findings no mitigation covers. Coverage gaps are
+    /// counted in `openCoverage` instead, so that many of them cannot bury one threat.
     public var openItems: [OpenItem]
     public var hasOpenItems: Bool
+    /// Open STRIDE categories (no threat, no acknowledged gap), counted; the matrix lists them.
+    public var openCoverage: OpenCoverage
 }
 
-/// Something a reader should act on: an unaddressed threat, a contradicted mitigation, an open gap.
+/// Something a reader should act on: a contradicted mitigation, an unaddressed threat, uncovered findings.
 public struct OpenItem: Codable, Sendable, Equatable {
     public var kind: String
     public var link: ReportLink?
     public var detail: String
+    /// The threat's risk level, when the item is a threat.
+    public var risk: String?
+}
+
+public struct OpenCoverage: Codable, Sendable, Equatable {
+    /// Open categories, over all elements and flows.
+    public var categories: Int
+    /// Elements and flows with at least one open category.
+    public var targets: Int
+    public var hasAny: Bool
+    /// "3 open STRIDE categories on 2 elements and flows".
+    public var summary: String
 }
 
 public struct BoundaryRow: Codable, Sendable, Equatable {
@@ -183,6 +202,8 @@ public struct StrideMatrix: Codable, Sendable, Equatable {
         public var count: Int
         /// What the Markdown table shows: the count, or a mark for the state.
         public var mark: String
+        /// The cell's shade: `h1` to `h4` by count when covered, otherwise the state.
+        public var heat: String
     }
 
     public struct Row: Codable, Sendable, Equatable {
@@ -205,10 +226,11 @@ public struct CoverageInfo: Codable, Sendable, Equatable {
     public var hasGaps: Bool
 }
 
-/// An acknowledged gap.
+/// An acknowledged gap: one `gaps:` entry, with every category it names.
 public struct GapRow: Codable, Sendable, Equatable {
     public var target: ReportLink
-    public var category: String
+    /// "Repudiation, Denial of service", in STRIDE order.
+    public var categories: String
     public var reason: String
 }
 
@@ -243,6 +265,9 @@ public struct ThreatItem: Codable, Sendable, Equatable {
     public var hasMitigations: Bool
     /// A scan contradicts one of its mitigations.
     public var contradicted: Bool
+    /// The weakest evidence among its mitigations (contradicted, failing-as-expected, unverified, verified),
+    /// or `none` without mitigations.
+    public var evidence: String
     public var references: [String]
 }
 

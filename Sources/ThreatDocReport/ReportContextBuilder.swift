@@ -97,8 +97,9 @@ public enum ReportContextBuilder {
             mitigationsByEvidence: EvidenceState.allCases.map { state in
                 Tally(key: state.rawValue, label: state.rawValue, count: model.mitigations.filter { $0.evidence.state == state }.count)
             },
-            openItems: openItems(model, threatLink: threatLink, mitigationLink: mitigationLink, targetLink: targetLink),
-            hasOpenItems: false)
+            openItems: openItems(model, threatLink: threatLink, mitigationLink: mitigationLink),
+            hasOpenItems: false,
+            openCoverage: openCoverage(model))
         var finishedGlance = glance
         finishedGlance.hasOpenItems = !glance.openItems.isEmpty
         let diagrams = renderings.mermaid(model)
@@ -120,18 +121,33 @@ public enum ReportContextBuilder {
                     let count = counts[target.id]?[category] ?? 0
                     let applicable = coverage?.applicable.contains(category) ?? false
                     let acknowledged = coverage?.acknowledged.contains { $0.category == category } ?? false
-                    if count > 0 { return .init(state: applicable ? "covered" : "not-applicable", count: count, mark: String(count)) }
-                    if !applicable { return .init(state: "not-applicable", count: 0, mark: "—") }
-                    if acknowledged { return .init(state: "acknowledged", count: 0, mark: "ack.") }
-                    return .init(state: "gap", count: 0, mark: "GAP")
+                    if count > 0 {
+                        return .init(state: applicable ? "covered" : "not-applicable", count: count, mark: String(count),
+                                     heat: applicable ? "h\(min(count, 4))" : "not-applicable")
+                    }
+                    if !applicable { return .init(state: "not-applicable", count: 0, mark: "—", heat: "not-applicable") }
+                    if acknowledged { return .init(state: "acknowledged", count: 0, mark: "ack.", heat: "acknowledged") }
+                    return .init(state: "gap", count: 0, mark: "GAP", heat: "gap")
                 }
                 return .init(target: targetLink(target.id), kind: target.kind, cells: cells)
             })
 
         let applicable = model.coverage.reduce(0) { $0 + $1.applicable.count }
         let covered = model.coverage.reduce(0) { $0 + $1.covered.count }
-        let gaps = model.coverage.flatMap { entry in
-            entry.acknowledged.map { GapRow(target: targetLink(entry.target), category: $0.category.title, reason: $0.reason) }
+        // One row per `gaps:` entry: an entry gives its categories one reason.
+        let gaps = model.coverage.flatMap { entry -> [GapRow] in
+            var reasons: [String] = []
+            var categories: [String: [StrideCategory]] = [:]
+            for acknowledgement in entry.acknowledged {
+                if categories[acknowledgement.reason] == nil { reasons.append(acknowledgement.reason) }
+                categories[acknowledgement.reason, default: []].append(acknowledgement.category)
+            }
+            return reasons.map { reason in
+                GapRow(target: targetLink(entry.target),
+                       categories: StrideCategory.allCases.filter { categories[reason]!.contains($0) }.map(\.title)
+                           .joined(separator: ", "),
+                       reason: reason)
+            }
         }
         let coverage = CoverageInfo(
             applicable: applicable, covered: covered,
@@ -139,14 +155,9 @@ public enum ReportContextBuilder {
             open: model.coverage.reduce(0) { $0 + $1.open.count },
             percent: wholePercent(covered, of: applicable), gaps: gaps, hasGaps: !gaps.isEmpty)
 
-        // Threats by STRIDE category; each threat is described under its first category.
-        let groups = StrideCategory.allCases.map { category -> ThreatGroup in
-            let primary = model.threats.filter { $0.stride.first == category }
-            let also = model.threats.filter { $0.stride.dropFirst().contains(category) }.map { threatLink($0.id) }
-            return ThreatGroup(
-                letter: category.letter, title: category.title, anchor: anchor("stride", category.rawValue),
-                threats: primary.map { threat in
-                    ThreatItem(
+        func threatItem(_ threat: ResolvedModel.Threat) -> ThreatItem {
+                    let states = threat.mitigations.compactMap { mitigationByID[$0]?.evidence.state }
+                    return ThreatItem(
                         id: threat.id, anchor: anchor("threat", threat.id), title: threat.title,
                         stride: threat.stride.map(\.letter).joined(separator: ", "),
                         risk: threat.risk.rawValue, likelihood: threat.likelihood.rawValue, impact: threat.impact.rawValue,
@@ -159,8 +170,20 @@ public enum ReportContextBuilder {
                                           evidence: mitigationByID[id]?.evidence.state.rawValue ?? "")
                         },
                         hasMitigations: !threat.mitigations.isEmpty, contradicted: threat.contradicted,
-                        references: threat.references)
-                },
+                        evidence: weakestEvidence(states), references: threat.references)
+        }
+        let threatItems = Dictionary(uniqueKeysWithValues: model.threats.map { ($0.id, threatItem($0)) })
+        let register = model.threats.sorted {
+            ($1.risk, $1.likelihood, $0.id) < ($0.risk, $0.likelihood, $1.id)
+        }.map { threatItems[$0.id]! }
+
+        // Threats by STRIDE category; each threat is described under its first category.
+        let groups = StrideCategory.allCases.map { category -> ThreatGroup in
+            let primary = model.threats.filter { $0.stride.first == category }
+            let also = model.threats.filter { $0.stride.dropFirst().contains(category) }.map { threatLink($0.id) }
+            return ThreatGroup(
+                letter: category.letter, title: category.title, anchor: anchor("stride", category.rawValue),
+                threats: primary.map { threatItems[$0.id]! },
                 alsoRelevant: also, hasAlsoRelevant: !also.isEmpty, isEmpty: primary.isEmpty && also.isEmpty)
         }
 
@@ -244,7 +267,7 @@ public enum ReportContextBuilder {
                         label: flow.label, protocolName: flow.protocolName, description: flow.description,
                         assets: flow.assets.map(assetLink), threats: threatsByTarget[flow.id] ?? [])
             },
-            strideMatrix: matrix, coverage: coverage, threatGroups: groups, mitigations: mitigations,
+            strideMatrix: matrix, coverage: coverage, register: register, threatGroups: groups, mitigations: mitigations,
             findings: findings, hasFindings: !findings.isEmpty, uncovered: uncovered, hasUncovered: !uncovered.isEmpty,
             checks: checkSummaries, hasChecks: !checkSummaries.isEmpty)
     }
@@ -301,29 +324,41 @@ public enum ReportContextBuilder {
         }
     }
 
+    static func openCoverage(_ model: ResolvedModel) -> OpenCoverage {
+        let categories = model.coverage.reduce(0) { $0 + $1.open.count }
+        let targets = model.coverage.filter { !$0.open.isEmpty }.count
+        return OpenCoverage(
+            categories: categories, targets: targets, hasAny: categories > 0,
+            summary: "\(categories) open STRIDE categor\(categories == 1 ? "y" : "ies") on \(targets) "
+                + (targets == 1 ? "element or flow" : "elements and flows"))
+    }
+
+    /// The weakest evidence among a threat's mitigations; `none` when it has none.
+    static func weakestEvidence(_ states: [EvidenceState]) -> String {
+        let weakestFirst: [EvidenceState] = [.contradicted, .failingAsExpected, .unverified, .verified]
+        return weakestFirst.first(where: states.contains)?.rawValue ?? "none"
+    }
+
+    /// The ranked short list: contradicted evidence first, then threats left without a mitigation (any
+    /// risk) or, at high and critical risk, without an implemented one, highest risk first; then scan
+    /// findings no mitigation covers.
     static func openItems(_ model: ResolvedModel, threatLink: (String) -> ReportLink,
-                          mitigationLink: (String) -> ReportLink, targetLink: (String) -> ReportLink) -> [OpenItem] {
+                          mitigationLink: (String) -> ReportLink) -> [OpenItem] {
         var items: [OpenItem] = []
         for mitigation in model.mitigations where mitigation.evidence.state == .contradicted {
             items.append(OpenItem(kind: "Contradicted mitigation", link: mitigationLink(mitigation.id),
                                   detail: mitigation.evidence.summary))
         }
-        for threat in model.threats where threat.response == .mitigate && threat.mitigations.isEmpty {
-            items.append(OpenItem(kind: "Unaddressed threat", link: threatLink(threat.id),
-                                  detail: "\(threat.risk.rawValue) risk, no mitigation"))
-        }
-        let order: [Level] = [.critical, .high]
-        for level in order {
-            for threat in model.threats where threat.risk == level && threat.response == .mitigate
-                && !threat.mitigations.isEmpty
-                && threat.mitigations.allSatisfy({ id in model.mitigations.first { $0.id == id }?.status != .implemented }) {
-                items.append(OpenItem(kind: "\(level.rawValue.capitalized)-risk threat without an implemented mitigation",
-                                      link: threatLink(threat.id), detail: threat.title))
+        let implemented = Set(model.mitigations.filter { $0.status == .implemented }.map(\.id))
+        let byRisk = model.threats.filter { $0.response == .mitigate }.sorted { ($1.risk, $0.id) < ($0.risk, $1.id) }
+        for threat in byRisk {
+            if threat.mitigations.isEmpty {
+                items.append(OpenItem(kind: "Unaddressed threat", link: threatLink(threat.id),
+                                      detail: "\(threat.title): no mitigation", risk: threat.risk.rawValue))
+            } else if threat.risk >= .high, !threat.mitigations.contains(where: implemented.contains) {
+                items.append(OpenItem(kind: "No implemented mitigation", link: threatLink(threat.id),
+                                      detail: threat.title, risk: threat.risk.rawValue))
             }
-        }
-        for entry in model.coverage where !entry.open.isEmpty {
-            items.append(OpenItem(kind: "Coverage gap", link: targetLink(entry.target),
-                                  detail: entry.open.map(\.title).joined(separator: ", ")))
         }
         if !model.uncoveredFindings.isEmpty {
             items.append(OpenItem(kind: "Uncovered scan findings", link: nil,

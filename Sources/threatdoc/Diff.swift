@@ -21,6 +21,7 @@ struct Diff: ParsableCommand {
               threatdoc diff git:origin/main git:HEAD                  # a pull request's changes
               threatdoc diff git:HEAD~3 models --format json
               threatdoc diff git:HEAD models/docker.yaml                # one model against the last commit
+              threatdoc diff git:HEAD models --format text              # in a terminal
               threatdoc diff git:main git:HEAD --fail-on-risk-increase > comment.md
             """)
 
@@ -32,14 +33,14 @@ struct Diff: ParsableCommand {
 
     @OptionGroup var read: ReadOptions
 
-    @Option(help: "Output format: markdown or json.")
+    @Option(help: "Output format: markdown (a pull-request comment), text (a terminal) or json.")
     var format: DiffFormat = .markdown
 
     @Flag(help: "Exit 1 when risk went up (a threat added, or a threat's risk level raised).")
     var failOnRiskIncrease = false
 
     enum DiffFormat: String, ExpressibleByArgument, CaseIterable {
-        case markdown, json
+        case markdown, text, json
     }
 
     func run() throws {
@@ -49,7 +50,11 @@ struct Diff: ParsableCommand {
         if let only = new.singleFile { old.models = old.models.filter { only.contains($0.id) } }
         if let only = old.singleFile { new.models = new.models.filter { only.contains($0.id) } }
         let diff = ModelDiff.compare(base: old.models, head: new.models, baseName: base, headName: head)
-        let text = format == .json ? diff.json() : diff.markdown()
+        let text = switch format {
+        case .markdown: diff.markdown()
+        case .text: diff.text()
+        case .json: diff.json()
+        }
         FileHandle.standardOutput.write(Data(text.utf8))
         if failOnRiskIncrease, diff.riskIncreased { throw ExitCode(ExitStatus.findings) }
     }

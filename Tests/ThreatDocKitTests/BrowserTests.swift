@@ -124,8 +124,8 @@ final class BrowserTests: XCTestCase {
             for width in [1280, 375] {
                 let file = Self.screenshots.appendingPathComponent("\(page)-\(width).png")
                 try? FileManager.default.removeItem(at: file)
-                // Tall enough for the Docker page's diagram, charts, tables and STRIDE heat map.
-                let height = page == "index" ? 1000 : width == 1280 ? 6200 : 12000
+                // Tall enough for the Docker page: register, diagram, charts and tables.
+                let height = page == "index" ? 1000 : width == 1280 ? 8000 : 16000
                 let run = try browse(["--screenshot=\(file.path)", "--window-size=\(width),\(height)",
                                       Self.site.appendingPathComponent("\(page).html").absoluteString])
                 XCTAssertEqual(run.status, 0)
@@ -133,6 +133,130 @@ final class BrowserTests: XCTestCase {
                 XCTAssertGreaterThan(size, 10_000, "\(file.lastPathComponent) was not written")
             }
         }
+    }
+
+    /// axe-core (Deque's accessibility engine, as in browser extensions and CI checks) on every page of the
+    /// committed site, in the light and dark colour schemes, at 1280 and 375 px. .ci/setup.sh installs
+    /// Selenium, chromedriver and a hash-pinned axe.min.js; Fixtures/axe_check.py drives them.
+    func testAxeFindsNoViolationsInEitherSchemeAtEitherWidth() throws {
+        let root = TestSupport.packageRoot
+        let axe = root.appendingPathComponent(".build-axe/axe.min.js")
+        guard FileManager.default.fileExists(atPath: axe.path) else {
+            XCTFail("axe-core is required for the accessibility test and was not found at .build-axe/axe.min.js; run: source .ci/setup.sh test")
+            return
+        }
+        let pages = try FileManager.default.contentsOfDirectory(atPath: Self.site.path).filter { $0.hasSuffix(".html") }.sorted()
+        XCTAssertGreaterThanOrEqual(pages.count, 3)
+        // Debian's Python, where python3-selenium is installed.
+        let python = ProcessInfo.processInfo.environment["THREATDOC_PYTHON"] ?? "/usr/bin/python3"
+        let run = try TestSupport.runProgram(URL(fileURLWithPath: python), [Self.fixture("axe_check.py"), axe.path]
+                                                + pages.map { Self.site.appendingPathComponent($0).path })
+        XCTAssertEqual(run.status, 0, "axe_check.py failed: \(run.stderr.suffix(2000))")
+        struct Result: Decodable {
+            struct Violation: Decodable {
+                struct Node: Decodable { var target: String; var summary: String? }
+                var id: String; var impact: String?; var help: String; var nodes: [Node]
+            }
+            var page: String; var requestedScheme: String; var requestedWidth: Int
+            var scheme: String?; var width: Int?; var version: String?; var passes: Int?
+            var violations: [Violation]?; var error: String?
+        }
+        let results = try JSONDecoder().decode([Result].self, from: Data(run.stdout.utf8))
+        // Every page in both schemes at both widths, so that a run that checked nothing cannot pass.
+        XCTAssertEqual(results.count, pages.count * 4)
+        for result in results {
+            let label = "\(result.page) \(result.requestedScheme) \(result.requestedWidth) px"
+            XCTAssertNil(result.error, "\(label): axe failed: \(result.error ?? "")")
+            XCTAssertEqual(result.scheme, result.requestedScheme, "\(label): the colour scheme was not applied")
+            XCTAssertEqual(result.width, result.requestedWidth, "\(label): the width was not applied")
+            XCTAssertTrue(result.version?.hasPrefix("4.") ?? false, "\(label): axe did not report its version")
+            XCTAssertGreaterThanOrEqual(result.passes ?? 0, 30, "\(label): axe passed too few rules to have run")
+            for violation in result.violations ?? [] {
+                let nodes = violation.nodes.prefix(3).map { "\($0.target): \($0.summary ?? "")" }.joined(separator: "; ")
+                XCTFail("\(label): \(violation.id) (\(violation.impact ?? "?"), \(violation.nodes.count) nodes): \(violation.help). \(nodes)")
+            }
+        }
+    }
+
+    static func scratchFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("td-browser-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
+    static func fixture(_ name: String) -> String {
+        TestSupport.packageRoot.appendingPathComponent("Tests/ThreatDocKitTests/Fixtures/\(name)").path
+    }
+
+    struct OverlapReport: Decodable {
+        var page: String
+        var diagrams: Int
+        var labels: Int
+        var flows: Int
+        var overlaps: [String]
+    }
+
+    /// Fixtures/diagram_overlaps.py: the overlaps on each page, measured by Chromium from the SVG.
+    func measureOverlaps(_ pages: [URL]) throws -> [OverlapReport] {
+        let python = ProcessInfo.processInfo.environment["THREATDOC_PYTHON"] ?? "/usr/bin/python3"
+        let run = try TestSupport.runProgram(URL(fileURLWithPath: python), [Self.fixture("diagram_overlaps.py")] + pages.map(\.path))
+        XCTAssertEqual(run.status, 0, "diagram_overlaps.py failed: \(run.stderr.suffix(2000))")
+        return try JSONDecoder().decode([OverlapReport].self, from: Data(run.stdout.utf8))
+    }
+
+    /// Flow labels never sit on a boundary's title or frame, an element, or another label, and a flow
+    /// between two elements of one boundary stays inside it: on the shipped models and on fixtures (the
+    /// every-feature exemplar, with nested boundaries, and the adversarial model's long, hostile names).
+    func testDiagramsHaveNoOverlapsOnShippedModelsAndFixtures() throws {
+        let folder = try Self.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let models = folder.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: models, withIntermediateDirectories: true)
+        try Exemplar.model.write(to: models.appendingPathComponent("every-feature.yaml"), atomically: true, encoding: .utf8)
+        try FileManager.default.copyItem(atPath: Self.fixture("adversarial.yaml"), toPath: models.appendingPathComponent("adversarial.yaml").path)
+        try FileManager.default.copyItem(atPath: Self.fixture("diagrams/payments-webhooks.yaml"),
+                                         toPath: models.appendingPathComponent("payments-webhooks.yaml").path)
+        let render = try TestSupport.run(["render", "models", "--no-project", "--formats", "html", "--output", "site"], in: folder)
+        XCTAssertEqual(render.status, 0, render.stderr)
+        let fixtureSite = folder.appendingPathComponent("site/html")
+        let pages = try ["docker.html", "kubernetes.html"].map { Self.site.appendingPathComponent($0) }
+            + FileManager.default.contentsOfDirectory(atPath: fixtureSite.path).filter { $0.hasSuffix(".html") && $0 != "index.html" }
+                .sorted().map { fixtureSite.appendingPathComponent($0) }
+        let reports = try measureOverlaps(pages)
+        XCTAssertEqual(reports.map(\.page), ["docker.html", "kubernetes.html", "adversarial.html", "every-feature.html", "payments-webhooks.html"])
+        for report in reports {
+            // The measure saw each diagram: a page with no labels measured would pass vacuously.
+            XCTAssertGreaterThanOrEqual(report.diagrams, 1, report.page)
+            XCTAssertGreaterThanOrEqual(report.labels, 1, "\(report.page): no flow label measured")
+            XCTAssertEqual(report.overlaps, [], "\(report.page): \(report.overlaps.count) overlaps")
+        }
+        XCTAssertGreaterThanOrEqual(reports.reduce(0) { $0 + $1.labels }, 35, "flow labels measured in all")
+    }
+
+    /// The measure finds each kind of overlap it looks for, on a hand-drawn diagram that has them all.
+    func testTheOverlapMeasureFindsOverlaps() throws {
+        let folder = try Self.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let page = folder.appendingPathComponent("bad.html")
+        try """
+        <!DOCTYPE html><html lang="en"><head><title>bad</title></head><body><figure id="bad">
+        <svg class="dfd" width="400" height="300" viewBox="0 0 400 300"><g class="graph">
+        <g class="cluster"><title>cluster_a</title><polygon points="10,10 200,10 200,200 10,200 10,10"/><text x="100" y="30" font-size="12">Zone A</text></g>
+        <g class="node"><title>n1</title><ellipse cx="60" cy="80" rx="30" ry="15"/><text x="60" y="84" font-size="10">one</text></g>
+        <g class="node"><title>n2</title><ellipse cx="150" cy="160" rx="30" ry="15"/><text x="150" y="164" font-size="10">two</text></g>
+        <g class="edge"><title>n1&#45;&gt;n2</title><path d="M60,95 C300,120 300,140 150,145"/><text x="100" y="32" font-size="9">on the title</text></g>
+        <g class="node flow-label"><title>f1</title><text x="195" y="120" font-size="9">on the frame</text></g>
+        <g class="node flow-label"><title>f2</title><text x="55" y="82" font-size="9">on a node</text></g>
+        <g class="node flow-label"><title>f3</title><text x="55" y="84" font-size="9">on a label</text></g>
+        </g></svg></figure></body></html>
+        """.write(to: page, atomically: true, encoding: .utf8)
+        let report = try XCTUnwrap(try measureOverlaps([page]).first)
+        let found = report.overlaps.joined(separator: "\n")
+        XCTAssertTrue(found.contains("is on the title of boundary \"Zone A\""), found)
+        XCTAssertTrue(found.contains("\"on the frame\" is on the frame of"), found)
+        XCTAssertTrue(found.contains("\"on a node\" is on element \"one\""), found)
+        XCTAssertTrue(found.contains("\"on a node\" and flow label \"on a label\" overlap"), found)
+        XCTAssertTrue(found.contains("leaves boundary \"Zone A\", which holds both its ends"), found)
     }
 
     static func matches(_ pattern: String, in text: String) -> [String] {

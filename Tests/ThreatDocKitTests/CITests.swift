@@ -322,6 +322,36 @@ final class CITests: XCTestCase {
         fewer.threats = []
         XCTAssertTrue(ModelDiff.compare(base: [base], head: [fewer], baseName: "a", headName: "b").verdict.hasPrefix("**Verdict: risk down** (0 increases, 1 decrease)"))
         XCTAssertTrue(ModelDiff.compare(base: [fewer], head: [base], baseName: "a", headName: "b").verdict.hasPrefix("**Verdict: risk up** (1 increase, 0 decreases)"))
+        // The terminal form: the same verdict without Markdown, one marked line per change, and model
+        // text with its control characters shown, never sent to the terminal.
+        var hostile = base
+        hostile.threats[0].title = "T\u{1B}[2J"
+        let text = ModelDiff.compare(base: [fewer], head: [hostile], baseName: "a", headName: "b").text()
+        XCTAssertEqual(text.components(separatedBy: "\n").prefix(4).joined(separator: "\n"), """
+            Threat model changes: a → b
+            Verdict: risk up (1 increase, 0 decreases): threats 1 added, 0 removed, 0 changed; 0 mitigation changes, 0 element changes, 0 flow changes; in 1 model.
+
+            m (M): changed
+            """)
+        XCTAssertTrue(text.contains("  + ↑ threat T1 (T<U+001B>[2J)"), text)
+        XCTAssertFalse(text.contains("\u{1B}"), text)
+        XCTAssertEqual(ModelDiff.compare(base: [base], head: [base], baseName: "a", headName: "b").text(),
+                       "Threat model changes: a → b\nNo changes in meaning.\n")
+    }
+
+    func testDiffTextFormatFromTheCommandLine() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("td-difftext-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let model = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("models/docker.yaml"), encoding: .utf8)
+        try model.write(to: folder.appendingPathComponent("old.yaml"), atomically: true, encoding: .utf8)
+        try model.replacingOccurrences(of: "    likelihood: low\n", with: "    likelihood: high\n")
+            .write(to: folder.appendingPathComponent("new.yaml"), atomically: true, encoding: .utf8)
+        let run = try TestSupport.run(["diff", "old.yaml", "new.yaml", "--no-project", "--format", "text"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.hasPrefix("Threat model changes: old.yaml → new.yaml\nVerdict: risk up"), run.stdout)
+        XCTAssertTrue(run.stdout.contains("  ~ ↑ threat "), run.stdout)
+        XCTAssertFalse(run.stdout.contains("**"), "no Markdown in the text form")
     }
 
     func python(_ arguments: [String]) throws -> String {

@@ -218,6 +218,26 @@ final class RuleTests: XCTestCase {
         XCTAssertEqual(TestSupport.diagnose(yaml).positions(.invalidCheckReference), ["15:58"])
     }
 
+    /// A check written as words from its title is answered with the catalog's search: the checks that
+    /// match, in the catalog the model declares, and the command that lists every match.
+    func testCheckReferenceWrittenAsWordsSuggestsTheChecks() throws {
+        let yaml = minimalModel()
+            .replacingOccurrences(of: "status: implemented }",
+                                  with: "status: implemented, checks: [\"kubernetes:network policies\", \"kubernetes:zebra crossing\"] }")
+            .replacingOccurrences(of: "threatdoc: 1\n", with: "threatdoc: 1\nbenchmarks: { kubernetes: cis-1.12 }\n")
+        let found = TestSupport.diagnose(yaml).filter { $0.code == .invalidCheckReference }
+        XCTAssertEqual(found.count, 2)
+        let words = try XCTUnwrap(found.first)
+        XCTAssertEqual(words.message, "'kubernetes:network policies' is not a check reference: a check is named by its number, not by words from its title")
+        XCTAssertTrue(words.help.contains("kubernetes:5.3.2 (Ensure that all Namespaces have NetworkPolicies defined)"), words.help)
+        XCTAssertTrue(words.help.contains("`threatdoc bench list kubernetes --search \"network policies\"`"), words.help)
+        XCTAssertEqual(found.last?.help, "write the check's number; `threatdoc bench list kubernetes --search \"zebra crossing\"` looks for it")
+        // Validation without the catalogs still reports the error, with the syntax's own help.
+        let structural = Validator(options: ValidationOptions(today: CalendarDate("2026-11-26")!))
+        let loaded = try XCTUnwrap(ModelLoader().load(text: yaml, path: "model.yaml").models.first)
+        XCTAssertEqual(structural.validate([loaded]).diagnostics.sorted.filter { $0.code == .invalidCheckReference }.count, 2)
+    }
+
     func testRiskMatrix() {
         XCTAssertEqual(RiskMatrix.risk(likelihood: .low, impact: .low), .low)
         XCTAssertEqual(RiskMatrix.risk(likelihood: .medium, impact: .critical), .high)

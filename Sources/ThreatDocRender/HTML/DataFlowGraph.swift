@@ -155,6 +155,9 @@ public enum DataFlowGraph {
 
         """
 
+    /// A flow's label, drawn as a node of its own (`class` marks it in the SVG).
+    static let flowLabelStyle = "shape=plaintext, style=\"\", fontsize=9, fontcolor=\"#1e293b\", margin=\"0.04,0.02\", width=0, height=0, class=\"flow-label\""
+
     static func detailed(_ model: ResolvedModel, quick: Bool = false) -> String {
         clustered(model, graphID: nil, quick: quick, unlabelledPast: maxLabelledDetailedFlows,
                   keepsElement: { _ in true }, keepsBoundary: { _ in true })
@@ -192,6 +195,55 @@ public enum DataFlowGraph {
             }
             return found
         }
+        // The frames each element is drawn in, outermost first (the nesting limit as `cluster` applies it).
+        var frames: [String: [String]] = [:]
+        func assignFrames(_ boundary: ResolvedModel.Boundary, depth: Int, enclosing: [String]) {
+            let path = enclosing + [boundary.id]
+            if depth + 1 >= maxClusterDepth {
+                for element in everything(in: boundary) { frames[element.id] = path }
+            } else {
+                for child in children[boundary.id] ?? [] { assignFrames(child, depth: depth + 1, enclosing: path) }
+                for element in members[boundary.id] ?? [] { frames[element.id] = path }
+            }
+        }
+        for boundary in selection.outermost { assignFrames(boundary, depth: 0, enclosing: []) }
+
+        let extra: (nodes: [String], edges: [(String, Int)]) = drawsFlows ? stubs(nodeID) : ([], [])
+        let flows = drawsFlows ? model.flows.filter { nodeID[$0.from] != nil && nodeID[$0.to] != nil } : []
+        let unlabelled = quick || flows.count + extra.edges.count > unlabelledPast
+        // A labelled arrow is drawn as two edges through a node that holds its label, placed in the
+        // innermost frame that holds both ends. dot keeps frames clear of nodes that are not theirs,
+        // but not of edge labels: drawn as edge labels, they sat on frame borders and titles.
+        var labelNodes: [String?: [String]] = [:]
+        var arrows: [String] = []
+        for (index, flow) in flows.enumerated() {
+            let from = nodeID[flow.from]!, to = nodeID[flow.to]!
+            let link = "href=\"#flow-\(flow.id.lowercased())\""
+            guard !unlabelled else {
+                arrows.append("\(from) -> \(to) [\(link), tooltip=\(label(flow.label ?? flow.id))];")
+                continue
+            }
+            let holder = "f\(index + 1)"
+            let a = frames[flow.from] ?? [], b = frames[flow.to] ?? []
+            let shared = zip(a, b).prefix { $0 == $1 }.last?.0
+            labelNodes[shared, default: []].append(
+                "\(holder) [label=\(label(lines: DiagramText.flowLines(flow))), \(flowLabelStyle), \(link), tooltip=\(label("flow \(flow.id)")), id=\"dfd-flow-\(flow.id.lowercased())\"];")
+            arrows.append("\(from) -> \(holder) [dir=none, \(link), tooltip=\(label("flow \(flow.id)"))];")
+            arrows.append("\(holder) -> \(to) [\(link), tooltip=\(label("flow \(flow.id)"))];")
+        }
+        for (index, (edge, count)) in extra.edges.enumerated() {
+            let text = label("\(count) flow\(count == 1 ? "" : "s")")
+            let ends = edge.components(separatedBy: " -> ")
+            guard !unlabelled, ends.count == 2 else {
+                arrows.append("\(edge) [tooltip=\(text), style=dashed];")
+                continue
+            }
+            let holder = "g\(index + 1)"
+            labelNodes[nil, default: []].append("\(holder) [label=\(text), \(flowLabelStyle), tooltip=\(text)];")
+            arrows.append("\(ends[0]) -> \(holder) [dir=none, style=dashed, tooltip=\(text)];")
+            arrows.append("\(holder) -> \(ends[1]) [style=dashed, tooltip=\(text)];")
+        }
+
         func cluster(_ boundary: ResolvedModel.Boundary, indent: String, depth: Int) {
             let name = clusterID[boundary.id]!
             out += "\(indent)subgraph \(name) {\n"
@@ -206,24 +258,15 @@ public enum DataFlowGraph {
                 for child in children[boundary.id] ?? [] { cluster(child, indent: indent + "  ", depth: depth + 1) }
                 for element in members[boundary.id] ?? [] { node(element, indent: indent + "  ") }
             }
+            for line in labelNodes[boundary.id] ?? [] { out += "\(indent)  \(line)\n" }
             out += "\(indent)}\n"
         }
         for boundary in selection.outermost { cluster(boundary, indent: "  ", depth: 0) }
         for element in selection.outside { node(element, indent: "  ") }
-        let extra: (nodes: [String], edges: [(String, Int)]) = drawsFlows ? stubs(nodeID) : ([], [])
         for line in extra.nodes { out += "  \(line)\n" }
-        let flows = drawsFlows ? model.flows.filter { nodeID[$0.from] != nil && nodeID[$0.to] != nil } : []
-        let unlabelled = quick || flows.count + extra.edges.count > unlabelledPast
+        for line in labelNodes[nil] ?? [] { out += "  \(line)\n" }
         if unlabelled { out += "  graph [\(simplifiedLayout)];\n" }
-        for flow in flows {
-            let text = label(flow.label ?? flow.id)
-            let look = unlabelled ? "" : "label=\(text), "
-            out += "  \(nodeID[flow.from]!) -> \(nodeID[flow.to]!) [\(look)href=\"#flow-\(flow.id.lowercased())\", tooltip=\(unlabelled ? text : label("flow \(flow.id)"))];\n"
-        }
-        for (edge, count) in extra.edges {
-            let text = label("\(count) flow\(count == 1 ? "" : "s")")
-            out += "  \(edge) [\(unlabelled ? "" : "label=\(text), ")tooltip=\(text), style=dashed];\n"
-        }
+        for line in arrows { out += "  \(line)\n" }
         return out + "}\n"
     }
 
@@ -342,6 +385,11 @@ public enum DataFlowGraph {
             + (simplified ? "; flows are straight lines without counts (hover a line for its count)." : ".")
         default: " There are too many boundaries and flows to draw the flows, so the boxes show the outermost boundaries and how many elements each holds."
         }
+    }
+
+    /// A DOT string literal of centred lines, each escaped as `label` escapes it.
+    static func label(lines: [String]) -> String {
+        "\"" + lines.map { label($0).dropFirst().dropLast() }.joined(separator: "\\n") + "\""
     }
 
     /// A DOT string literal in which only letters, digits and spaces are literal.

@@ -17,8 +17,6 @@ public struct HTMLModelPage: Encodable, Sendable {
     public var diagramFailure: String?
     /// A remark on the diagram, such as that it shows boundaries only.
     public var diagramNote: String?
-    public var heatmapSVG: String
-    public var heatmapTruncated: Bool
     public var riskMatrixSVG: String
     public var evidenceSVG: String
     /// A large model's parts, each a detailed diagram of some of its boundaries, beside the overview.
@@ -63,14 +61,12 @@ public struct HTMLRenderer: Sendable {
         self.cache = cache
     }
 
-    static let heatmapRows = 120
-
     /// The shapes the HTML templates are checked against.
     static let shapes: (model: TemplateChecker.Shape, index: TemplateChecker.Shape) = {
         guard let model = Exemplar.resolved() else { return (.scalar, .scalar) }
         let report = ReportContextBuilder.build(model, file: "every-feature.html", sourceLink: nil, renderings: .all)
         let page = HTMLModelPage(generator: "", report: report, diagramSVG: "", diagramFailure: "", diagramNote: "",
-                                 heatmapSVG: "", heatmapTruncated: true, riskMatrixSVG: "", evidenceSVG: "",
+                                 riskMatrixSVG: "", evidenceSVG: "",
                                  diagramParts: [HTMLDiagramPart(number: 1, anchor: "", titleID: "", title: "", partSVG: "", failure: "", note: "")])
         let index = HTMLIndexPage(generator: "", report: ReportContextBuilder.index([model], files: ["x.html"]), overviewSVG: "")
         return (TemplateChecker.Shape.of(page), TemplateChecker.Shape.of(index))
@@ -163,8 +159,6 @@ public struct HTMLRenderer: Sendable {
         return (HTMLModelPage(
             generator: report.generator, report: report, diagramSVG: svg, diagramFailure: failure,
             diagramNote: note,
-            heatmapSVG: SVGCharts.strideHeatmap(report.strideMatrix, maxRows: Self.heatmapRows),
-            heatmapTruncated: report.strideMatrix.rows.count > Self.heatmapRows,
             riskMatrixSVG: SVGCharts.riskMatrix(threats),
             evidenceSVG: SVGCharts.statusEvidence(report.mitigations), diagramParts: parts), problems)
     }

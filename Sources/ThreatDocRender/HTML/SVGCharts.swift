@@ -5,36 +5,10 @@ import ThreatDocValidate
 import ThreatDocBench
 import ThreatDocReport
 /// Charts drawn by threatdoc as inline SVG. Colours come from CSS classes (so the dark theme and
-/// print styles apply), and every cell also carries text, so colour is never the only signal.
+/// print styles apply), and every cell also carries text, so colour is never the only signal. A chart
+/// whose labels are links is a `group`, not an `img`: an image's content is not interactive.
 public enum SVGCharts {
     static func esc(_ text: String) -> String { HTMLEscaping.text(text) }
-
-    /// The STRIDE matrix as a heat map: rows are elements and flows, columns S T R I D E.
-    public static func strideHeatmap(_ matrix: StrideMatrix, maxRows: Int = 120) -> String {
-        let rows = Array(matrix.rows.prefix(maxRows))
-        let labelWidth = 190, cell = 34, top = 30
-        let width = labelWidth + cell * matrix.columns.count + 10
-        let height = top + cell * max(rows.count, 1) + 10
-        var out = "<svg class=\"chart heatmap\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"heatmap-title\" focusable=\"false\">"
-        out += "<title id=\"heatmap-title\">STRIDE heat map: threats per element or flow and category</title>"
-        for (column, header) in matrix.columns.enumerated() {
-            out += "<text class=\"axis\" x=\"\(labelWidth + column * cell + cell / 2)\" y=\"20\" text-anchor=\"middle\">\(esc(header.letter))<title>\(esc(header.title))</title></text>"
-        }
-        for (index, row) in rows.enumerated() {
-            let y = top + index * cell
-            let name = row.target.id.count > 26 ? String(row.target.id.prefix(25)) + "…" : row.target.id
-            out += "<a href=\"#\(row.target.anchor)\"><text class=\"label\" x=\"\(labelWidth - 8)\" y=\"\(y + cell / 2 + 4)\" text-anchor=\"end\">\(esc(name))</text></a>"
-            for (column, value) in row.cells.enumerated() {
-                let x = labelWidth + column * cell
-                let level = value.state == "covered" ? "h\(min(value.count, 4))" : value.state
-                let text = value.state == "covered" || value.count > 0 ? String(value.count)
-                    : value.state == "gap" ? "gap" : value.state == "acknowledged" ? "ack" : "–"
-                out += "<rect class=\"cell \(level)\" x=\"\(x + 1)\" y=\"\(y + 1)\" width=\"\(cell - 2)\" height=\"\(cell - 2)\" rx=\"3\"><title>\(esc(row.target.id)), \(esc(matrix.columns[column].title)): \(esc(value.state))\(value.count > 0 ? ", \(value.count) threat\(value.count == 1 ? "" : "s")" : "")</title></rect>"
-                out += "<text class=\"value\" x=\"\(x + cell / 2)\" y=\"\(y + cell / 2 + 4)\" text-anchor=\"middle\">\(text)</text>"
-            }
-        }
-        return out + "</svg>"
-    }
 
     /// Likelihood × impact, with each threat's ID placed in its cell (linked to the threat).
     public static func riskMatrix(_ threats: [ThreatItem], perCell: Int = 12) -> String {
@@ -42,7 +16,7 @@ public enum SVGCharts {
         let risk = RiskMatrix.table
         let left = 90, top = 24, cellW = 150, cellH = 96
         let width = left + cellW * 4 + 10, height = top + cellH * 4 + 40
-        var out = "<svg class=\"chart risk\" viewBox=\"0 0 \(width) \(height)\" role=\"img\" aria-labelledby=\"risk-title\" focusable=\"false\">"
+        var out = "<svg class=\"chart risk\" viewBox=\"0 0 \(width) \(height)\" role=\"group\" aria-labelledby=\"risk-title\" focusable=\"false\">"
         out += "<title id=\"risk-title\">Risk matrix: each threat placed by likelihood and impact</title>"
         for (row, likelihood) in levels.reversed().enumerated() {
             let y = top + row * cellH
@@ -95,33 +69,56 @@ public enum SVGCharts {
         return out + "</svg>"
     }
 
-    /// The index's risk overview: one bar per model, split by risk level.
+    /// The index's risk overview: one bar per model, split by risk level, under the model's whole title
+    /// (wrapped onto more lines when long, never cut).
     public static func riskOverview(_ entries: [IndexReport.Entry]) -> String {
         let levels = ["critical", "high", "medium", "low"]
-        let left = 170, barHeight = 22, gap = 8, top = 10, scaleWidth = 420
+        let barHeight = 22, lineHeight = 15, gap = 14, top = 6, scaleWidth = 560, charactersPerLine = 90
         let maxThreats = max(entries.map(\.threats).max() ?? 1, 1)
-        let height = top + (barHeight + gap) * max(entries.count, 1) + 30
-        var out = "<svg class=\"chart overview\" viewBox=\"0 0 \(left + scaleWidth + 60) \(height)\" role=\"img\" aria-labelledby=\"overview-title\" focusable=\"false\">"
-        out += "<title id=\"overview-title\">Threats per model by risk level</title>"
-        for (index, entry) in entries.enumerated() {
-            let y = top + index * (barHeight + gap)
-            let name = entry.title.count > 24 ? String(entry.title.prefix(23)) + "…" : entry.title
-            out += "<a href=\"\(esc(entry.id)).html\"><text class=\"label\" x=\"\(left - 8)\" y=\"\(y + barHeight / 2 + 4)\" text-anchor=\"end\">\(esc(name))</text></a>"
-            var x = left
+        var body = ""
+        var y = top
+        for entry in entries {
+            for line in wrapped(entry.title, width: charactersPerLine) {
+                y += lineHeight
+                body += "<a href=\"\(esc(entry.id)).html\"><text class=\"label\" x=\"0\" y=\"\(y - 3)\">\(esc(line))</text></a>"
+            }
+            var x = 0
             for level in levels {
                 let count = entry.risks.first { $0.key == level }?.count ?? 0
                 guard count > 0 else { continue }
                 let w = max(1, count * scaleWidth / maxThreats)
-                out += "<rect class=\"cell risk-\(level)\" x=\"\(x)\" y=\"\(y)\" width=\"\(w)\" height=\"\(barHeight)\"><title>\(esc(entry.title)): \(count) \(level)</title></rect>"
+                body += "<rect class=\"cell risk-\(level)\" x=\"\(x)\" y=\"\(y + 2)\" width=\"\(w)\" height=\"\(barHeight)\"><title>\(esc(entry.title)): \(count) \(level)</title></rect>"
                 x += w
             }
-            out += "<text class=\"value\" x=\"\(x + 6)\" y=\"\(y + barHeight / 2 + 4)\">\(entry.threats)</text>"
+            body += "<text class=\"value\" x=\"\(x + 6)\" y=\"\(y + 2 + barHeight / 2 + 4)\">\(entry.threats)</text>"
+            y += barHeight + gap
         }
-        let legendY = top + (barHeight + gap) * max(entries.count, 1) + 12
+        let legendY = y + 12
         for (index, level) in levels.enumerated() {
-            let x = left + index * 100
-            out += "<rect class=\"cell risk-\(level)\" x=\"\(x)\" y=\"\(legendY - 9)\" width=\"12\" height=\"12\"/><text class=\"axis\" x=\"\(x + 16)\" y=\"\(legendY + 2)\">\(level)</text>"
+            let x = index * 100
+            body += "<rect class=\"cell risk-\(level)\" x=\"\(x)\" y=\"\(legendY - 9)\" width=\"12\" height=\"12\"/><text class=\"axis\" x=\"\(x + 16)\" y=\"\(legendY + 2)\">\(level)</text>"
         }
-        return out + "</svg>"
+        return "<svg class=\"chart overview\" viewBox=\"0 0 \(scaleWidth + 60) \(legendY + 10)\" role=\"group\" aria-labelledby=\"overview-title\" focusable=\"false\">"
+            + "<title id=\"overview-title\">Threats per model by risk level</title>" + body + "</svg>"
+    }
+
+    /// Words onto lines of at most `width` characters; a longer word is split. Every character is kept.
+    static func wrapped(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
+            var word = Substring(word)
+            while word.count > width {
+                if !line.isEmpty { lines.append(line); line = "" }
+                lines.append(String(word.prefix(width)))
+                word = word.dropFirst(width)
+            }
+            if line.isEmpty { line = String(word) } else if line.count + 1 + word.count <= width { line += " " + word } else {
+                lines.append(line)
+                line = String(word)
+            }
+        }
+        if !line.isEmpty || lines.isEmpty { lines.append(line) }
+        return lines
     }
 }

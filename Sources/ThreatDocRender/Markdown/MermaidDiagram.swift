@@ -74,7 +74,7 @@ public enum MermaidDiagram {
         lines += stubs(nodeID)
         for flow in model.flows where style != .withoutFlows {
             guard let from = nodeID[flow.from], let to = nodeID[flow.to] else { continue }
-            lines.append(style == .labelled ? "  \(from) -->|\(label(flow.label ?? flow.id))| \(to)" : "  \(from) --> \(to)")
+            lines.append(style == .labelled ? "  \(from) -->|\(label(lines: DiagramText.flowLines(flow)))| \(to)" : "  \(from) --> \(to)")
         }
         for boundary in model.boundaries where boundaryID[boundary.id] != nil {
             lines.append("  style \(boundaryID[boundary.id]!) fill:none,stroke-dasharray:6 4")
@@ -185,6 +185,11 @@ public enum MermaidDiagram {
              mermaid: part(model, parts, index: index))
         }
         return (overview.mermaid, note, drawn)
+    }
+
+    /// A quoted Mermaid label of lines, each escaped as `label` escapes it, joined by Mermaid's line break.
+    public static func label(lines: [String]) -> String {
+        "\"" + lines.map { label($0).dropFirst().dropLast() }.joined(separator: "<br>") + "\""
     }
 
     /// A quoted Mermaid label: letters, digits, spaces and harmless punctuation stay; everything else

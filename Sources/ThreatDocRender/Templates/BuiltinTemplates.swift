@@ -11,7 +11,7 @@ extension TemplateSet {
 {{#diagramSVG}}
 <figure class="diagram-figure">
 <p id="dfd-title" class="visually-hidden">Data-flow diagram of {{model.title}}. A text version follows the figure.</p>
-<div class="diagram-scroll">{{{.}}}</div>
+<div class="diagram-scroll" tabindex="0" role="region" aria-label="Data-flow diagram drawing">{{{.}}}</div>
 <figcaption>{{^diagramNote}}Boxes are external entities, ellipses processes, cylinders data stores; dashed frames are trust boundaries. Select an element to go to its description.{{/diagramNote}}{{#diagramNote}}Each box is a trust boundary; select one to go to the part that draws it. {{.}}{{/diagramNote}}</figcaption>
 </figure>
 {{/diagramSVG}}
@@ -21,7 +21,7 @@ extension TemplateSet {
 {{#diagramParts}}
 <figure class="diagram-figure" id="{{anchor}}">
 <h3 id="{{titleID}}">{{title}}</h3>
-{{#partSVG}}<div class="diagram-scroll">{{{.}}}</div>{{/partSVG}}
+{{#partSVG}}<div class="diagram-scroll" tabindex="0" role="region" aria-label="{{title}}, drawing">{{{.}}}</div>{{/partSVG}}
 {{#failure}}<p class="notice">This part could not be drawn: {{.}}. The text version below describes it.</p>{{/failure}}
 <figcaption>Boxes are external entities, ellipses processes, cylinders data stores; dashed frames are trust boundaries. A dashed arrow leads to a note naming another part, with the number of flows; select the note to go to that part.{{#note}} {{.}}{{/note}}</figcaption>
 </figure>
@@ -59,7 +59,7 @@ extension TemplateSet {
 <p>WARN and FAIL results that no mitigation references: gaps in the model.</p>
 {{#uncovered}}
 <h3>{{host}}</h3>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Uncovered findings on {{host}} table"><table>
 <thead><tr><th scope="col">Check</th><th scope="col">Title</th><th scope="col">Result</th></tr></thead>
 <tbody>{{#items}}<tr><th scope="row">{{id}}</th><td>{{title}}</td><td><span class="badge st-{{status}}">{{status}}</span></td></tr>{{/items}}</tbody>
 </table></div>
@@ -87,19 +87,22 @@ extension TemplateSet {
 </div>
 {{#glance.hasOpenItems}}
 <h3 id="open-items">Open items</h3>
-<ul class="open-items">
+<ol class="open-items">
 {{#glance.openItems}}
-<li><strong>{{kind}}</strong>{{#link}} <a href="#{{anchor}}">{{id}}</a>{{/link}}: {{detail}}</li>
+<li>{{#risk}}<span class="badge risk-{{.}}">{{.}}</span> {{/risk}}<strong>{{kind}}</strong>{{#link}} <a href="#{{anchor}}">{{id}}</a>{{/link}}: {{detail}}</li>
 {{/glance.openItems}}
-</ul>
+</ol>
 {{/glance.hasOpenItems}}
+{{#glance.openCoverage.hasAny}}
+<p class="coverage-gaps"><strong>Coverage gaps:</strong> {{glance.openCoverage.summary}}; <a href="#stride">the STRIDE matrix</a> marks each one.</p>
+{{/glance.openCoverage.hasAny}}
 <div class="charts">
 <figure class="chart-figure">{{{riskMatrixSVG}}}<figcaption>Risk matrix: each threat by likelihood and impact. The threats section lists the same.</figcaption></figure>
 <figure class="chart-figure">{{{evidenceSVG}}}<figcaption>Mitigations by status and evidence state.</figcaption></figure>
 </div>
 {{#hasScans}}
 <h3 id="scans">Scans used</h3>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Scans used table"><table>
 <thead><tr><th scope="col">Host</th><th scope="col">Scan</th><th scope="col">Catalog</th><th scope="col">Date</th><th scope="col" class="num">Pass</th><th scope="col" class="num">Fail</th><th scope="col" class="num">Warn</th><th scope="col" class="num">Manual</th><th scope="col" class="num">Info</th></tr></thead>
 <tbody>{{#scans}}<tr><th scope="row">{{host}}</th><td>{{format}}</td><td>{{catalog}}</td><td>{{date}}</td><td class="num">{{pass}}</td><td class="num">{{fail}}</td><td class="num">{{warn}}</td><td class="num">{{manual}}</td><td class="num">{{info}}</td></tr>{{/scans}}</tbody>
 </table></div>
@@ -137,7 +140,7 @@ extension TemplateSet {
 </section>
 <section aria-labelledby="models">
 <h2 id="models">Models</h2>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Models table"><table>
 <thead><tr><th scope="col">Model</th><th scope="col">Owner</th><th scope="col">Last review</th><th scope="col" class="num">Threats</th><th scope="col" class="num">Critical or high</th><th scope="col" class="num">Mitigations</th><th scope="col" class="num">Contradicted</th><th scope="col" class="num">STRIDE coverage</th></tr></thead>
 <tbody>
 {{#models}}
@@ -158,22 +161,22 @@ extension TemplateSet {
 <section aria-labelledby="inventory">
 <h2 id="inventory">Assets, elements and flows</h2>
 <h3 id="assets">Assets</h3>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Assets table"><table>
 <thead><tr><th scope="col">ID</th><th scope="col">Asset</th><th scope="col">Sensitivity</th><th scope="col">Held or carried by</th></tr></thead>
 <tbody>{{#assets}}<tr id="{{anchor}}"><th scope="row">{{id}}</th><td>{{name}}{{#description}}<br><span class="muted">{{.}}</span>{{/description}}</td><td><span class="badge risk-{{sensitivity}}">{{sensitivity}}</span></td><td>{{#usedBy}}<a href="#{{anchor}}">{{id}}</a> {{/usedBy}}</td></tr>{{/assets}}</tbody>
 </table></div>
 <h3 id="boundaries">Trust boundaries</h3>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Trust boundaries table"><table>
 <thead><tr><th scope="col">ID</th><th scope="col">Boundary</th><th scope="col">Inside</th></tr></thead>
 <tbody>{{#boundaries}}<tr id="{{anchor}}"><th scope="row">{{id}}</th><td>{{name}}{{#description}}<br><span class="muted">{{.}}</span>{{/description}}</td><td>{{#parent}}<a href="#{{anchor}}">{{id}}</a>{{/parent}}</td></tr>{{/boundaries}}</tbody>
 </table></div>
 <h3 id="elements">Elements</h3>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Elements table"><table>
 <thead><tr><th scope="col">ID</th><th scope="col">Element</th><th scope="col">Type</th><th scope="col">Boundary</th><th scope="col">Assets</th><th scope="col">Threats</th></tr></thead>
 <tbody>{{#elements}}<tr id="{{anchor}}"><th scope="row">{{id}}</th><td>{{name}}{{#technology}} <span class="muted">({{.}})</span>{{/technology}}{{#description}}<br><span class="muted">{{.}}</span>{{/description}}</td><td>{{kind}}</td><td>{{#boundary}}<a href="#{{anchor}}">{{id}}</a>{{/boundary}}</td><td>{{#assets}}<a href="#{{anchor}}">{{id}}</a> {{/assets}}</td><td>{{#threats}}<a href="#{{anchor}}">{{id}}</a> {{/threats}}</td></tr>{{/elements}}</tbody>
 </table></div>
 <h3 id="flows">Data flows</h3>
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Data flows table"><table>
 <thead><tr><th scope="col">ID</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Label</th><th scope="col">Protocol</th><th scope="col">Threats</th></tr></thead>
 <tbody>{{#flows}}<tr id="{{anchor}}"><th scope="row">{{id}}</th><td><a href="#{{from.anchor}}">{{from.id}}</a></td><td><a href="#{{to.anchor}}">{{to.id}}</a></td><td>{{label}}</td><td>{{protocolName}}</td><td>{{#threats}}<a href="#{{anchor}}">{{id}}</a> {{/threats}}</td></tr>{{/flows}}</tbody>
 </table></div>
@@ -191,7 +194,7 @@ extension TemplateSet {
 <p class="evidence-summary">{{evidenceSummary}}</p>
 {{#descriptionHTML}}<div class="prose">{{{.}}}</div>{{/descriptionHTML}}
 {{#hasChecks}}
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Checks of {{id}} table"><table>
 <thead><tr><th scope="col">Check</th><th scope="col">Title</th><th scope="col">Result</th><th scope="col">Scans</th></tr></thead>
 <tbody>{{#checks}}<tr><th scope="row"><a href="#{{anchor}}">{{reference}}</a></th><td>{{title}}</td><td><span class="badge st-{{status}}">{{status}}</span></td><td>{{hostSummary}}</td></tr>{{/checks}}</tbody>
 </table></div>
@@ -205,7 +208,7 @@ extension TemplateSet {
 <section aria-labelledby="checks">
 <h2 id="checks">Benchmark checks</h2>
 {{#hasChecks}}
-<div class="table-wrap"><table>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Benchmark checks table"><table>
 <thead><tr><th scope="col">Check</th><th scope="col">Title</th><th scope="col">Catalog</th><th scope="col">Result</th><th scope="col">Scans</th><th scope="col">Mitigations</th></tr></thead>
 <tbody>{{#checks}}<tr id="{{anchor}}"><th scope="row">{{reference}}{{#finding}} <a href="#{{anchor}}">(finding)</a>{{/finding}}</th><td>{{title}}{{#manual}} <span class="muted">(manual)</span>{{/manual}}</td><td>{{catalog}}</td><td><span class="badge st-{{status}}">{{status}}</span></td><td>{{hostSummary}}</td><td>{{#mitigations}}<a href="#{{anchor}}">{{id}}</a> {{/mitigations}}</td></tr>{{/checks}}</tbody>
 </table></div>
@@ -237,12 +240,13 @@ extension TemplateSet {
 <div><dt>Scans</dt><dd>{{#hasScans}}{{#scans}}<span class="tag">{{host}} ({{date}})</span> {{/scans}}{{/hasScans}}{{^hasScans}}none{{/hasScans}}</dd></div>
 </dl>
 <nav class="toc" aria-label="Contents"><ul>
-<li><a href="#glance">At a glance</a></li><li><a href="#diagram">Data-flow diagram</a></li><li><a href="#inventory">Assets, elements and flows</a></li><li><a href="#stride">STRIDE matrix</a></li><li><a href="#threats">Threats</a></li><li><a href="#mitigations">Mitigations</a></li><li><a href="#checks">Benchmark checks</a></li>{{#hasFindings}}<li><a href="#findings">Bench findings</a></li>{{/hasFindings}}
+<li><a href="#glance">At a glance</a></li><li><a href="#register">Threat register</a></li><li><a href="#diagram">Data-flow diagram</a></li><li><a href="#inventory">Assets, elements and flows</a></li><li><a href="#stride">STRIDE matrix</a></li><li><a href="#threats">Threats</a></li><li><a href="#mitigations">Mitigations</a></li><li><a href="#checks">Benchmark checks</a></li>{{#hasFindings}}<li><a href="#findings">Bench findings</a></li>{{/hasFindings}}
 </ul></nav>
 {{#model.summaryHTML}}
 <section class="prose summary" aria-label="Summary">{{{.}}}</section>
 {{/model.summaryHTML}}
 {{> glance}}
+{{> register}}
 {{> diagram}}
 {{> inventory}}
 {{> stride}}
@@ -256,21 +260,32 @@ extension TemplateSet {
 </html>
 
 """#,
+            "register": #"""
+{{% CONTENT_TYPE: HTML }}
+<section aria-labelledby="register">
+<h2 id="register">Threat register</h2>
+<p>Every threat once, highest risk first, then likelihood, then ID. Evidence is the weakest state among a threat's mitigations.</p>
+<table class="register">
+<thead><tr><th scope="col">ID</th><th scope="col">Threat</th><th scope="col">STRIDE</th><th scope="col">Targets</th><th scope="col">Likelihood</th><th scope="col">Impact</th><th scope="col">Risk</th><th scope="col">Response</th><th scope="col">Mitigations</th><th scope="col">Evidence</th></tr></thead>
+<tbody>{{#register}}<tr><th scope="row"><a href="#{{anchor}}">{{id}}</a></th><td data-label="Threat">{{title}}</td><td data-label="STRIDE">{{stride}}</td><td data-label="Targets">{{#targets}}<a href="#{{anchor}}">{{id}}</a> {{/targets}}</td><td data-label="Likelihood">{{likelihood}}</td><td data-label="Impact">{{impact}}</td><td data-label="Risk"><span class="badge risk-{{risk}}">{{risk}}</span></td><td data-label="Response">{{response}}</td><td data-label="Mitigations">{{#mitigations}}<a href="#{{link.anchor}}">{{link.id}}</a> {{/mitigations}}{{^hasMitigations}}none{{/hasMitigations}}</td><td data-label="Evidence"><span class="badge ev-{{evidence}}">{{evidence}}</span></td></tr>{{/register}}</tbody>
+</table>
+</section>
+
+"""#,
             "stride": #"""
 {{% CONTENT_TYPE: HTML }}
 <section aria-labelledby="stride">
 <h2 id="stride">STRIDE matrix</h2>
-<p>Threats per element or flow and STRIDE category. <strong>gap</strong>: the category applies and no threat covers it; <strong>ack</strong>: an acknowledged gap; <strong>–</strong>: the category does not apply. Coverage: {{coverage.covered}} of {{coverage.applicable}} applicable categories ({{coverage.percent}}%), {{coverage.acknowledged}} acknowledged, {{coverage.open}} open.</p>
-<figure class="chart-figure">{{{heatmapSVG}}}<figcaption>Heat map of the matrix{{#heatmapTruncated}} (the first rows; the table lists all){{/heatmapTruncated}}.</figcaption></figure>
-<div class="table-wrap"><table class="matrix">
+<p>Threats per element or flow and STRIDE category; the more threats, the darker the cell. <strong>GAP</strong>: the category applies and no threat covers it; <strong>ack.</strong>: an acknowledged gap; <strong>—</strong>: the category does not apply. Coverage: {{coverage.covered}} of {{coverage.applicable}} applicable categories ({{coverage.percent}}%), {{coverage.acknowledged}} acknowledged, {{coverage.open}} open.</p>
+<div class="table-wrap" tabindex="0" role="region" aria-label="STRIDE matrix table"><table class="matrix">
 <thead><tr><th scope="col">Element or flow</th><th scope="col">Type</th>{{#strideMatrix.columns}}<th scope="col" class="num"><abbr title="{{title}}">{{letter}}</abbr></th>{{/strideMatrix.columns}}</tr></thead>
-<tbody>{{#strideMatrix.rows}}<tr><th scope="row"><a href="#{{target.anchor}}">{{target.id}}</a></th><td>{{kind}}</td>{{#cells}}<td class="num cell-{{state}}">{{mark}}</td>{{/cells}}</tr>{{/strideMatrix.rows}}</tbody>
+<tbody>{{#strideMatrix.rows}}<tr><th scope="row"><a href="#{{target.anchor}}">{{target.id}}</a></th><td>{{kind}}</td>{{#cells}}<td class="num cell-{{heat}}">{{mark}}</td>{{/cells}}</tr>{{/strideMatrix.rows}}</tbody>
 </table></div>
 {{#coverage.hasGaps}}
 <h3 id="acknowledged-gaps">Acknowledged gaps</h3>
-<div class="table-wrap"><table>
-<thead><tr><th scope="col">Element or flow</th><th scope="col">Category</th><th scope="col">Reason</th></tr></thead>
-<tbody>{{#coverage.gaps}}<tr><th scope="row"><a href="#{{target.anchor}}">{{target.id}}</a></th><td>{{category}}</td><td>{{reason}}</td></tr>{{/coverage.gaps}}</tbody>
+<div class="table-wrap" tabindex="0" role="region" aria-label="Acknowledged gaps table"><table>
+<thead><tr><th scope="col">Element or flow</th><th scope="col">Categories</th><th scope="col">Reason</th></tr></thead>
+<tbody>{{#coverage.gaps}}<tr><th scope="row"><a href="#{{target.anchor}}">{{target.id}}</a></th><td>{{categories}}</td><td>{{reason}}</td></tr>{{/coverage.gaps}}</tbody>
 </table></div>
 {{/coverage.hasGaps}}
 </section>
@@ -403,10 +418,14 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 ### Open items
 
 {{#glance.openItems}}
-- **{{kind}}**{{#link}} [{{id}}](#{{{anchor}}}){{/link}}: {{detail}}
+1. {{#risk}}**{{.}}** · {{/risk}}**{{kind}}**{{#link}} [{{id}}](#{{{anchor}}}){{/link}}: {{detail}}
 {{/glance.openItems}}
 
 {{/glance.hasOpenItems}}
+{{#glance.openCoverage.hasAny}}
+**Coverage gaps:** {{glance.openCoverage.summary}}; [the STRIDE matrix](#stride-matrix) marks each one.
+
+{{/glance.openCoverage.hasAny}}
 {{#hasScans}}
 ### Scans used
 
@@ -528,12 +547,27 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 
 {{/model.summary}}
 {{> glance}}
+{{> register}}
 {{> diagram}}
 {{> inventory}}
 {{> stride-matrix}}
 {{> threats}}
 {{> mitigations}}
 {{> findings}}
+
+"""#,
+            "register": #"""
+{{% CONTENT_TYPE: MARKDOWN }}
+## Threat register
+
+Every threat once, highest risk first, then likelihood, then ID. Evidence is the weakest state among a threat's mitigations.
+
+| ID | Threat | STRIDE | Targets | Likelihood | Impact | Risk | Response | Mitigations | Evidence |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
+{{#register}}
+| [{{id}}](#{{{anchor}}}) | {{title}} | {{stride}} | {{#targets}}[{{id}}](#{{{anchor}}}) {{/targets}} | {{likelihood}} | {{impact}} | **{{risk}}** | {{response}} | {{#mitigations}}[{{link.id}}](#{{{link.anchor}}}) {{/mitigations}}{{^hasMitigations}}none{{/hasMitigations}} | {{evidence}} |
+{{/register}}
+
 
 """#,
             "stride-matrix": #"""
@@ -553,10 +587,10 @@ Coverage: {{coverage.covered}} of {{coverage.applicable}} applicable categories 
 {{#coverage.hasGaps}}
 ### Acknowledged gaps
 
-| Element or flow | Category | Reason |
+| Element or flow | Categories | Reason |
 | --- | --- | --- |
 {{#coverage.gaps}}
-| [{{target.id}}](#{{{target.anchor}}}) | {{category}} | {{reason}} |
+| [{{target.id}}](#{{{target.anchor}}}) | {{categories}} | {{reason}} |
 {{/coverage.gaps}}
 
 {{/coverage.hasGaps}}
@@ -624,17 +658,19 @@ Also relevant, described under another category: {{#alsoRelevant}}[{{id}}](#{{{a
 /* threatdoc site styles. Override by placing threatdoc.css in your templates folder (html/). */
 :root {
   --bg: #ffffff; --fg: #1e293b; --muted: #64748b; --line: #e2e8f0; --panel: #f8fafc; --link: #1d4ed8;
-  --critical: #b91c1c; --high: #ea580c; --medium: #ca8a04; --low: #15803d;
+  --critical: #b91c1c; --high: #c2410c; --medium: #a16207; --low: #15803d;
   --critical-bg: #fee2e2; --high-bg: #ffedd5; --medium-bg: #fef9c3; --low-bg: #dcfce7;
-  --verified: #15803d; --contradicted: #b91c1c; --unverified: #64748b; --failing: #a16207;
-  --h1: #dbeafe; --h2: #93c5fd; --h3: #60a5fa; --h4: #2563eb; --gap: #fecaca; --ack: #e2e8f0; --na: #f8fafc;
+  --verified: #15803d; --contradicted: #b91c1c; --unverified: #475569; --failing: #854d0e;
+  --h1: #dbeafe; --h2: #93c5fd; --h3: #60a5fa; --h4: #2563eb; --h4-fg: #ffffff; --gap: #fecaca; --ack: #e2e8f0; --na: #f8fafc;
   color-scheme: light dark;
 }
 @media (prefers-color-scheme: dark) {
   :root {
     --bg: #0f172a; --fg: #e2e8f0; --muted: #94a3b8; --line: #334155; --panel: #1e293b; --link: #93c5fd;
+    --critical: #fca5a5; --high: #fdba74; --medium: #fde047; --low: #86efac;
+    --verified: #86efac; --contradicted: #fca5a5; --unverified: #cbd5e1; --failing: #fde047;
     --critical-bg: #7f1d1d; --high-bg: #7c2d12; --medium-bg: #713f12; --low-bg: #14532d;
-    --h1: #1e3a8a; --h2: #1d4ed8; --h3: #2563eb; --h4: #3b82f6; --gap: #7f1d1d; --ack: #334155; --na: #1e293b;
+    --h1: #1e3a8a; --h2: #1d4ed8; --h3: #2563eb; --h4: #60a5fa; --h4-fg: #0f172a; --gap: #7f1d1d; --ack: #334155; --na: #1e293b;
   }
   svg.dfd polygon[fill="white"], svg.dfd ellipse[fill="#ffffff"], svg.dfd polygon[fill="#ffffff"], svg.dfd path[fill="#ffffff"] { fill: #1e293b; }
   svg.dfd text { fill: #e2e8f0; }
@@ -663,6 +699,7 @@ h3, h4 { overflow-wrap: anywhere; }
 .tallies { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: 1rem; }
 .tallies caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 .table-wrap { overflow-x: auto; margin: .75rem 0; }
+.table-wrap:focus-visible, .diagram-scroll:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: .925rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .4rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 thead th { background: var(--panel); font-weight: 600; overflow-wrap: normal; }
@@ -672,10 +709,13 @@ tbody th[scope="row"] { white-space: nowrap; overflow-wrap: normal; }
 .matrix td.num { text-align: center; }
 .cell-gap { background: var(--gap); font-weight: 700; }
 .cell-acknowledged { background: var(--ack); }
+/* The matrix is its own heat map: a deeper shade for more threats (text stays readable on each). */
+.cell-h1 { background: var(--h1); } .cell-h2 { background: var(--h2); }
+.cell-h3 { background: var(--h3); } .cell-h4 { background: var(--h4); color: var(--h4-fg); }
 .cell-not-applicable { color: var(--muted); }
 .muted { color: var(--muted); }
 .tag { display: inline-block; border: 1px solid var(--line); border-radius: .3rem; padding: 0 .35rem; margin: 0 .2rem .2rem 0; font-size: .85rem; }
-.badge { display: inline-block; border-radius: .3rem; padding: 0 .4rem; font-size: .85rem; font-weight: 600; border: 1px solid currentColor; }
+.badge { display: inline-block; white-space: nowrap; border-radius: .3rem; padding: 0 .4rem; font-size: .85rem; font-weight: 600; border: 1px solid currentColor; }
 .risk-critical { color: var(--critical); } .risk-high { color: var(--high); } .risk-medium { color: var(--medium); } .risk-low { color: var(--low); }
 .ev-verified, .st-pass { color: var(--verified); } .ev-contradicted, .st-fail { color: var(--contradicted); }
 .ev-unverified, .st-manual, .st-info { color: var(--unverified); } .ev-failing-as-expected, .st-warn { color: var(--failing); }
@@ -687,6 +727,7 @@ tbody th[scope="row"] { white-space: nowrap; overflow-wrap: normal; }
 .prose { overflow-wrap: anywhere; }
 .prose pre { overflow-x: auto; background: var(--panel); padding: .5rem; }
 .open-items li { margin: .25rem 0; }
+.register td, .register th { overflow-wrap: normal; }
 .charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
 figure { margin: 1rem 0; }
 figcaption { color: var(--muted); font-size: .875rem; }
@@ -715,6 +756,13 @@ svg.dfd { display: block; max-width: none; height: auto; }
   .table-wrap th, .table-wrap td { overflow-wrap: normal; }
   h1 { font-size: 1.5rem; }
   th, td { padding: .3rem; font-size: .85rem; }
+  /* The register reads as one card per threat on a phone: each cell on its own line, named. */
+  .register thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .register, .register tbody, .register tr, .register th, .register td { display: block; width: 100%; }
+  .register tr { border: 1px solid var(--line); border-radius: .5rem; padding: .25rem .5rem; margin: .75rem 0; }
+  .register th[scope="row"] { border-bottom: 1px solid var(--line); font-size: 1rem; white-space: normal; }
+  .register td { border: 0; padding: .15rem 0; overflow-wrap: anywhere; }
+  .register td::before { content: attr(data-label) ": "; color: var(--muted); }
 }
 @media print {
   header.site, .toc, footer.site a { display: none; }
