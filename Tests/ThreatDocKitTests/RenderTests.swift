@@ -416,6 +416,52 @@ final class RenderTests: XCTestCase {
         XCTAssertTrue(dot.stdout.contains("newrank=true"))
         XCTAssertTrue(dot.stdout.contains("subgraph cluster_b"))
     }
+    /// What a reviewer reads first: the register (every threat, highest risk first, with its weakest
+    /// evidence), open items that a crowd of coverage gaps cannot bury, and one row per `gaps:` entry.
+    func testRegisterOpenItemsAndAcknowledgedGaps() throws {
+        let exemplar = try XCTUnwrap(Exemplar.resolved())
+        let report = ReportContextBuilder.build(exemplar, file: "every-feature.md", sourceLink: nil, renderings: .markdown)
+        XCTAssertEqual(report.register.map(\.id), ["SHOP-S1", "SHOP-T1", "SHOP-D1"])
+        XCTAssertEqual(report.register.map(\.evidence), ["contradicted", "none", "verified"])
+        XCTAssertEqual(report.coverage.gaps.map { "\($0.target.id): \($0.categories)" },
+                       ["browse: Denial of service", "db: Repudiation, Denial of service", "store: Denial of service",
+                        "web: Information disclosure, Elevation of privilege"])
+        XCTAssertEqual(report.glance.openCoverage.summary, "1 open STRIDE category on 1 element or flow")
+
+        // One high-risk threat without a mitigation, a low one, and twenty elements with open categories.
+        let elements = (1...20).map { "  - { id: e\($0), type: process, name: E\($0) }" }.joined(separator: "\n")
+        let yaml = """
+            threatdoc: 1
+            id: crowded
+            title: Crowded
+            elements:
+            \(elements)
+            threats:
+              - { id: LOW, title: Minor, stride: [S], targets: [e1], likelihood: low, impact: low }
+              - { id: HIGH, title: Serious, stride: [T], targets: [e2], likelihood: high, impact: high }
+            """
+        let model = try XCTUnwrap(TestSupport.pipeline().run(text: yaml).models?.first)
+        let crowded = ReportContextBuilder.build(model, file: "crowded.md", sourceLink: nil, renderings: .markdown)
+        XCTAssertEqual(crowded.glance.openItems.map { "\($0.kind) \($0.link?.id ?? "")" },
+                       ["Unaddressed threat HIGH", "Unaddressed threat LOW"])
+        XCTAssertEqual(crowded.glance.openCoverage.targets, 20)
+        XCTAssertEqual(crowded.glance.openCoverage.summary, "\(crowded.coverage.open) open STRIDE categories on 20 elements and flows")
+    }
+
+    /// The index chart shows every model's whole title, wrapped onto lines, never cut.
+    func testIndexChartKeepsWholeTitles() throws {
+        let title = "Payments webhook service with a deliberately long title that a chart must not cut off, "
+            + "then an unbroken \(String(repeating: "x", count: 130)) word"
+        var entry = ReportContextBuilder.index([try XCTUnwrap(Exemplar.resolved())], files: ["every-feature.html"]).models[0]
+        entry.title = title
+        let svg = SVGCharts.riskOverview([entry])
+        let lines = BrowserTests.matches(#"<text class="label"[^>]*>([^<]*)</text>"#, in: svg)
+        XCTAssertGreaterThan(lines.count, 2)
+        XCTAssertTrue(lines.allSatisfy { $0.count <= 90 }, "\(lines)")
+        XCTAssertEqual(lines.joined().replacingOccurrences(of: " ", with: ""), title.replacingOccurrences(of: " ", with: ""))
+        XCTAssertEqual(SVGCharts.wrapped("", width: 10), [""])
+        XCTAssertEqual(SVGCharts.wrapped("a bb ccc", width: 4), ["a bb", "ccc"])
+    }
 }
 
 /// Encoding the view model for templates must give the names and values reflection would give.
@@ -451,35 +497,4 @@ final class TemplateValueTests: XCTestCase {
         XCTAssertEqual(shape(TemplateValue.encode(report).mustacheObject), shape(mirrorBox(report)))
     }
 
-    /// What a reviewer reads first: the register (every threat, highest risk first, with its weakest
-    /// evidence), open items that a crowd of coverage gaps cannot bury, and one row per `gaps:` entry.
-    func testRegisterOpenItemsAndAcknowledgedGaps() throws {
-        let exemplar = try XCTUnwrap(Exemplar.resolved())
-        let report = ReportContextBuilder.build(exemplar, file: "every-feature.md", sourceLink: nil, renderings: .markdown)
-        XCTAssertEqual(report.register.map(\.id), ["SHOP-S1", "SHOP-T1", "SHOP-D1"])
-        XCTAssertEqual(report.register.map(\.evidence), ["contradicted", "none", "verified"])
-        XCTAssertEqual(report.coverage.gaps.map { "\($0.target.id): \($0.categories)" },
-                       ["browse: Denial of service", "db: Repudiation, Denial of service", "store: Denial of service",
-                        "web: Information disclosure, Elevation of privilege"])
-        XCTAssertEqual(report.glance.openCoverage.summary, "1 open STRIDE category on 1 element or flow")
-
-        // One high-risk threat without a mitigation, a low one, and twenty elements with open categories.
-        let elements = (1...20).map { "  - { id: e\($0), type: process, name: E\($0) }" }.joined(separator: "\n")
-        let yaml = """
-            threatdoc: 1
-            id: crowded
-            title: Crowded
-            elements:
-            \(elements)
-            threats:
-              - { id: LOW, title: Minor, stride: [S], targets: [e1], likelihood: low, impact: low }
-              - { id: HIGH, title: Serious, stride: [T], targets: [e2], likelihood: high, impact: high }
-            """
-        let model = try XCTUnwrap(TestSupport.pipeline().run(text: yaml).models?.first)
-        let crowded = ReportContextBuilder.build(model, file: "crowded.md", sourceLink: nil, renderings: .markdown)
-        XCTAssertEqual(crowded.glance.openItems.map { "\($0.kind) \($0.link?.id ?? "")" },
-                       ["Unaddressed threat HIGH", "Unaddressed threat LOW"])
-        XCTAssertEqual(crowded.glance.openCoverage.targets, 20)
-        XCTAssertEqual(crowded.glance.openCoverage.summary, "\(crowded.coverage.open) open STRIDE categories on 20 elements and flows")
-    }
 }
