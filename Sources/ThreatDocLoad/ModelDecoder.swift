@@ -65,7 +65,23 @@ public struct ModelDecoder {
             return .integer(version)
         case .catalogs:
             return .catalogs(benchmarks(node))
+        case .flag:
+            return flag(node, field: field).map(FieldValue.flag)
         }
+    }
+
+    /// YAML 1.2's booleans, unquoted. A quoted "true" is text, which a yes-or-no field does not take.
+    private mutating func flag(_ node: YAMLNode, field: String) -> Located<Bool>? {
+        if case .scalar(let scalar) = node, scalar.style == .plain, scalar.tag == nil || scalar.tag == "bool" {
+            switch scalar.value {
+            case "true", "True", "TRUE": return Located(true, at: scalar.location)
+            case "false", "False", "FALSE": return Located(false, at: scalar.location)
+            default: break
+            }
+        }
+        diagnostics.report(.wrongType, "`\(field)` should be true or false, found \(node.kindDescription)",
+                           at: node.location, help: "write `\(field): true` or `\(field): false`, without quotes")
+        return nil
     }
 
     private mutating func benchmarks(_ node: YAMLNode) -> [(tool: Located<String>, version: Located<String>)] {

@@ -76,6 +76,8 @@ public enum ModelSchema {
                              documentation)
         case .formatVersion:
             return described([("type", .string("integer")), ("const", .integer(1))], documentation)
+        case .flag:
+            return described([("type", .string("boolean"))], documentation)
         case .catalogs:
             let tools = CheckReference.Tool.allCases.map { JSONText.string($0.rawValue) }
             return described([("type", .string("object")), ("propertyNames", .object([("enum", .array(tools))])),

@@ -19,10 +19,10 @@ public struct ParseCache: Sendable {
         self.folder = folder
     }
 
-    public static let format = "threatdoc-model-syntax-v2"
+    public static let format = "threatdoc-model-syntax-v3"
 
     public func key(for file: SourceFile, limits: LoadLimits) -> String {
-        CacheFolder.key(.models, version: 2, file.path, file.digest,
+        CacheFolder.key(.models, version: 3, file.path, file.digest,
                   "\(limits.maxFileBytes)/\(limits.maxScalarBytes)/\(limits.maxDepth)")
     }
 
@@ -103,6 +103,8 @@ private struct SyntaxWriter {
             let written = format.visit(&list)
             self = list.writer
             if !written { int(0) }
+        case .flag(let flag)?:
+            int(6); int(flag.value ? 1 : 0); location(flag.location)
         case .catalogs(let pairs)?:
             int(5); int(pairs.count)
             for pair in pairs {
@@ -224,6 +226,10 @@ private struct SyntaxReader {
                 let tool = Located(try string(), at: try location())
                 return (tool, Located(try string(), at: try location()))
             })
+        case (6, .flag):
+            let value = try int()
+            guard value == 0 || value == 1 else { throw Damaged() }
+            return .flag(Located(value == 1, at: try location()))
         default:
             throw Damaged()
         }

@@ -59,6 +59,8 @@ public indirect enum FieldType: Sendable {
     case formatVersion
     /// A mapping of benchmark tool to catalog version.
     case catalogs
+    /// `true` or `false`, unquoted.
+    case flag
 }
 
 /// A keyword type as the format sees it: its values, its aliases, and the schema definition it shares
@@ -91,6 +93,7 @@ public enum FieldValue: @unchecked Sendable {
     /// (one box for the whole array) because the format is erased in `FieldType`.
     case objects(Any)
     case catalogs([(tool: Located<String>, version: Located<String>)])
+    case flag(Located<Bool>)
 }
 
 /// What the format says about a field: its name, type, whether it is required, and its documentation.
@@ -160,6 +163,13 @@ public struct FieldFormat<Root: ObjectSyntax>: Sendable {
                  if case .objects(let items) = value, let objects = items as? [Object] { root[keyPath: path] = objects }
              },
              read: { root in root[keyPath: path].isEmpty ? nil : .objects(root[keyPath: path]) })
+    }
+
+    public static func flag(_ name: String, _ path: WritableKeyPath<Root, Located<Bool>?> & Sendable,
+                            _ documentation: String) -> Self {
+        Self(name: name, type: .flag, required: false, documentation: documentation,
+             store: { root, value in if case .flag(let flag) = value { root[keyPath: path] = flag } },
+             read: { root in root[keyPath: path].map(FieldValue.flag) })
     }
 
     static func formatVersion(_ name: String, _ path: WritableKeyPath<Root, Located<Int>?> & Sendable, _ documentation: String) -> Self {

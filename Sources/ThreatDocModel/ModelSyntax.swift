@@ -105,6 +105,9 @@ public struct ElementSyntax: Sendable {
     public var technology: Located<String>?
     public var boundary: Located<String>?
     public var assets: [Located<String>] = []
+    public var internetFacing: Located<Bool>?
+    public var runsAsRoot: Located<Bool>?
+    public var storesCredentials: Located<Bool>?
 }
 
 extension ElementSyntax {
@@ -120,6 +123,9 @@ extension ElementSyntax {
             .string("technology", \.technology),
             .string("boundary", \.boundary, .id),
             .strings("assets", \.assets, .id),
+            .flag("internet-facing", \.internetFacing, "Reachable from the internet. Threat rules use it."),
+            .flag("runs-as-root", \.runsAsRoot, "Runs with root or administrator rights. Threat rules use it."),
+            .flag("stores-credentials", \.storesCredentials, "Holds passwords, keys or tokens. Threat rules use it."),
         ])
 }
 
@@ -132,6 +138,8 @@ public struct FlowSyntax: Sendable {
     public var protocolName: Located<String>?
     public var description: Located<String>?
     public var assets: [Located<String>] = []
+    public var authenticated: Located<Bool>?
+    public var encrypted: Located<Bool>?
 }
 
 extension FlowSyntax {
@@ -147,6 +155,8 @@ extension FlowSyntax {
             .string("protocol", \.protocolName),
             .string("description", \.description),
             .strings("assets", \.assets, .id),
+            .flag("authenticated", \.authenticated, "Both ends know who is at the other end. Threat rules use it."),
+            .flag("encrypted", \.encrypted, "Protected in transit (TLS, SSH, an encrypted tunnel). Threat rules use it."),
         ])
 }
 
@@ -164,6 +174,7 @@ public struct ThreatSyntax: Sendable {
     public var mitigations: [Located<String>] = []
     public var note: Located<String>?
     public var references: [Located<String>] = []
+    public var rule: Located<String>?
 }
 
 extension ThreatSyntax {
@@ -184,6 +195,7 @@ extension ThreatSyntax {
             .strings("mitigations", \.mitigations, .id),
             .string("note", \.note),
             .strings("references", \.references, .url),
+            .string("rule", \.rule, .id, "The threat rule that proposed it (`threatdoc suggest`)."),
         ])
 }
 

@@ -98,6 +98,9 @@ public struct ModelDiff: Codable, Sendable, Equatable {
         func field(_ name: String, _ a: String?, _ b: String?) -> [String] {
             a == b ? [] : ["\(name) \(a ?? "none") → \(b ?? "none")"]
         }
+        func flag(_ name: String, _ a: Bool?, _ b: Bool?) -> [String] {
+            a == b ? [] : ["\(name) \(a.map(String.init) ?? "not set") → \(b.map(String.init) ?? "not set")"]
+        }
         diff("threat", old.threats, new.threats, id: \.id, title: \.title, details: { a, b in
             field("risk", a.risk.rawValue, b.risk.rawValue) + field("likelihood", a.likelihood.rawValue, b.likelihood.rawValue)
                 + field("impact", a.impact.rawValue, b.impact.rawValue) + field("response", a.response.rawValue, b.response.rawValue)
@@ -120,12 +123,15 @@ public struct ModelDiff: Codable, Sendable, Equatable {
                 + field("technology", a.technology, b.technology)
                 + field("assets", a.assets.joined(separator: ", "), b.assets.joined(separator: ", "))
                 + field("description", a.description, b.description)
+                + flag("internet-facing", a.internetFacing, b.internetFacing) + flag("runs-as-root", a.runsAsRoot, b.runsAsRoot)
+                + flag("stores-credentials", a.storesCredentials, b.storesCredentials)
         }, riskUp: { _, _ in false })
         diff("flow", old.flows, new.flows, id: \.id, title: { $0.label ?? $0.id }, details: { a, b in
             field("from", a.from, b.from) + field("to", a.to, b.to) + field("label", a.label, b.label)
                 + field("protocol", a.protocolName, b.protocolName)
                 + field("assets", a.assets.joined(separator: ", "), b.assets.joined(separator: ", "))
                 + field("description", a.description, b.description)
+                + flag("authenticated", a.authenticated, b.authenticated) + flag("encrypted", a.encrypted, b.encrypted)
         }, riskUp: { _, _ in false })
         func gaps(_ model: ResolvedModel) -> Set<String> {
             Set(model.coverage.flatMap { entry in entry.open.map { "\(entry.target): \($0.title)" } })

@@ -40,12 +40,15 @@ public enum ModelResolver {
             elements: m.elements.map {
                 .init(id: $0.id?.value ?? "", kind: $0.kind?.value ?? .process, name: $0.name?.value ?? "",
                       description: $0.description?.value, technology: $0.technology?.value,
-                      boundary: $0.boundary?.value, assets: $0.assets.map(\.value).sorted())
+                      boundary: $0.boundary?.value, assets: $0.assets.map(\.value).sorted(),
+                      internetFacing: $0.internetFacing?.value, runsAsRoot: $0.runsAsRoot?.value,
+                      storesCredentials: $0.storesCredentials?.value)
             }.sorted { $0.id < $1.id },
             flows: m.flows.map {
                 .init(id: $0.id?.value ?? "", from: $0.from?.value ?? "", to: $0.to?.value ?? "",
                       label: $0.label?.value, protocolName: $0.protocolName?.value,
-                      description: $0.description?.value, assets: $0.assets.map(\.value).sorted())
+                      description: $0.description?.value, assets: $0.assets.map(\.value).sorted(),
+                      authenticated: $0.authenticated?.value, encrypted: $0.encrypted?.value)
             }.sorted { $0.id < $1.id },
             threats: m.threats.map { t in
                 let likelihood = t.likelihood?.value ?? .low, impact = t.impact?.value ?? .low
@@ -58,7 +61,8 @@ public enum ModelResolver {
                     response: t.response?.value ?? .mitigate, justification: t.justification?.value,
                     mitigations: t.mitigations.map(\.value), note: t.note?.value,
                     references: t.references.map(\.value),
-                    contradicted: t.mitigations.contains { evidence.mitigations[$0.value]?.state == .contradicted })
+                    contradicted: t.mitigations.contains { evidence.mitigations[$0.value]?.state == .contradicted },
+                    rule: t.rule?.value)
             }.sorted { $0.id < $1.id },
             mitigations: m.mitigations.map { x in
                 let id = x.id?.value ?? ""

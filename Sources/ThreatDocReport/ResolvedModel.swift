@@ -41,12 +41,15 @@ public struct ResolvedModel: Sendable, Codable, Equatable {
         public var id: String, kind: ElementKind, name: String
         public var description: String?, technology: String?, boundary: String?
         public var assets: [String]
+        /// Attributes threat rules use; nil when the model does not say.
+        public var internetFacing: Bool? = nil, runsAsRoot: Bool? = nil, storesCredentials: Bool? = nil
     }
 
     public struct Flow: Sendable, Codable, Equatable {
         public var id: String, from: String, to: String
         public var label: String?, protocolName: String?, description: String?
         public var assets: [String]
+        public var authenticated: Bool? = nil, encrypted: Bool? = nil
     }
 
     public struct Threat: Sendable, Codable, Equatable {
@@ -62,6 +65,8 @@ public struct ResolvedModel: Sendable, Codable, Equatable {
         public var references: [String]
         /// True when a scan contradicts one of its mitigations.
         public var contradicted: Bool
+        /// The threat rule that proposed it.
+        public var rule: String? = nil
     }
 
     public struct Mitigation: Sendable, Codable, Equatable {
