@@ -17,6 +17,17 @@ public struct ModelDecoder {
         object(root, ModelSyntax.format)
     }
 
+    /// A file of another format of the family (threat rules), read as safely as a model and decoded by
+    /// its declaration; every problem goes to `diagnostics`, located.
+    public static func decode<Root>(_ file: SourceFile, as format: ObjectFormat<Root>, limits: LoadLimits = .default,
+                                    into diagnostics: inout DiagnosticBag) -> Root? {
+        guard let root = SafeYAMLReader.read(file, limits: limits, into: &diagnostics) else { return nil }
+        var decoder = ModelDecoder(file: file)
+        let decoded = decoder.object(root, format)
+        diagnostics.append(contentsOf: decoder.diagnostics)
+        return decoded
+    }
+
     // MARK: Objects and fields, as the format declares them
 
     mutating func object<Root>(_ node: YAMLNode, _ format: ObjectFormat<Root>) -> Root? {
@@ -51,6 +62,12 @@ public struct ModelDecoder {
             let nodes = sequence(node, field: field, nonEmpty: false)
             // The decoder is handed over to the list and back, so its diagnostics are never copied.
             var list = ListDecoding(decoder: self, nodes: nodes)
+            self = ModelDecoder(file: file)
+            let objects = format.visit(&list)
+            self = list.decoder
+            return .objects(objects)
+        case .object(let format):
+            var list = ListDecoding(decoder: self, nodes: [node])
             self = ModelDecoder(file: file)
             let objects = format.visit(&list)
             self = list.decoder

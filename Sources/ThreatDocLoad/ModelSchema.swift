@@ -7,8 +7,18 @@ import Foundation
 public enum ModelSchema {
     public static let json: String = JSONText.render(document) + "\n"
 
+    /// The JSON Schema of threat rule files (`threatdoc-rules: 1`), from the rule format's declaration.
+    public static let rulesJSON: String = JSONText.render(
+        document(ModelFormat.ruleObjects, id: "https://threatdoc.dev/schema/threatdoc-rules-1.schema.json",
+                 title: "threatdoc threat rules (format version 1)")) + "\n"
+
     static var document: JSONText {
-        let model = ModelFormat.model.erased
+        document(ModelFormat.objects, id: "https://threatdoc.dev/schema/threatdoc-1.schema.json",
+                 title: "threatdoc threat model (format version 1)")
+    }
+
+    static func document(_ objects: [AnyObjectFormat], id: String, title: String) -> JSONText {
+        let model = objects[0]
         var definitions: [(String, JSONText)] = TextKind.allCases.compactMap { kind in
             guard let pattern = kind.pattern, kind != .date else { return nil }
             // A link may be any scalar, read as written (`123` is a relative link); it may not be empty.
@@ -23,16 +33,16 @@ public enum ModelSchema {
             case .keyword(let keywords):
                 if let name = keywords.definition, seen.insert(name).inserted { definitions.append((name, keywordSchema(keywords))) }
             case .list(let item, _): collectKeywords(item)
-            case .objects(let format): format.fields.forEach { collectKeywords($0.type) }
+            case .objects(let format), .object(let format): format.fields.forEach { collectKeywords($0.type) }
             default: break
             }
         }
         model.fields.forEach { collectKeywords($0.type) }
-        for object in ModelFormat.objects.dropFirst() { definitions.append((object.name, objectSchema(object))) }
+        for object in objects.dropFirst() { definitions.append((object.name, objectSchema(object))) }
         return .object([
             ("$schema", .string("http://json-schema.org/draft-07/schema#")),
-            ("$id", .string("https://threatdoc.dev/schema/threatdoc-1.schema.json")),
-            ("title", .string("threatdoc threat model (format version 1)")),
+            ("$id", .string(id)),
+            ("title", .string(title)),
             ("description", .string(model.documentation + " The README documents every field.")),
         ] + objectBody(model) + [("definitions", .object(definitions))])
     }
@@ -78,6 +88,8 @@ public enum ModelSchema {
             return described([("type", .string("integer")), ("const", .integer(1))], documentation)
         case .flag:
             return described([("type", .string("boolean"))], documentation)
+        case .object(let format):
+            return .object([("$ref", .string("#/definitions/\(format.name)"))])
         case .catalogs:
             let tools = CheckReference.Tool.allCases.map { JSONText.string($0.rawValue) }
             return described([("type", .string("object")), ("propertyNames", .object([("enum", .array(tools))])),

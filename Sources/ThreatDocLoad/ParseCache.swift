@@ -96,7 +96,11 @@ private struct SyntaxWriter {
             int(3); int(items.count)
             for entry in items { self.value(entry, type: item) }
         case .objects(let objects)?:
-            guard case .objects(let format) = type else { return int(0) }
+            let format: AnyObjectFormat
+            switch type {
+            case .objects(let list), .object(let list): format = list
+            default: return int(0)
+            }
             int(4)
             var list = ListWriting(writer: self, objects: objects)
             self = SyntaxWriter()
@@ -216,7 +220,7 @@ private struct SyntaxReader {
                 guard let value = try value(type: item, file: file) else { throw Damaged() }
                 return value
             })
-        case (4, .objects(let format)):
+        case (4, .objects(let format)), (4, .object(let format)):
             var list = ListReading(reader: self, file: file)
             let objects = format.visit(&list)
             self = list.reader

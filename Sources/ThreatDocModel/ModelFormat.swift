@@ -14,6 +14,12 @@ public enum ModelFormat {
          FlowSyntax.format.erased, ThreatSyntax.format.erased, MitigationSyntax.format.erased, FindingSyntax.format.erased,
          GapSyntax.format.erased]
     }()
+
+    /// The threat rule format (`threatdoc-rules: 1`), the root first.
+    public static let ruleObjects: [AnyObjectFormat] = {
+        [RuleFileSyntax.format.erased, RuleSyntax.format.erased, RuleConditionSyntax.format.erased,
+         RuleMitigationSyntax.format.erased]
+    }()
 }
 
 // MARK: - The declaration's parts
@@ -55,6 +61,8 @@ public indirect enum FieldType: Sendable {
     case keyword(KeywordType)
     case list(FieldType, nonEmpty: Bool)
     case objects(AnyObjectFormat)
+    /// One object (a mapping).
+    case object(AnyObjectFormat)
     /// The format version: a whole number that must be 1.
     case formatVersion
     /// A mapping of benchmark tool to catalog version.
@@ -170,6 +178,16 @@ public struct FieldFormat<Root: ObjectSyntax>: Sendable {
         Self(name: name, type: .flag, required: false, documentation: documentation,
              store: { root, value in if case .flag(let flag) = value { root[keyPath: path] = flag } },
              read: { root in root[keyPath: path].map(FieldValue.flag) })
+    }
+
+    public static func object<Object: ObjectSyntax>(_ name: String, _ path: WritableKeyPath<Root, Object?> & Sendable,
+                                                    _ format: ObjectFormat<Object>, _ documentation: String = "",
+                                                    required: Bool = false) -> Self {
+        Self(name: name, type: .object(format.erased), required: required, documentation: documentation,
+             store: { root, value in
+                 if case .objects(let items) = value, let objects = items as? [Object] { root[keyPath: path] = objects.first }
+             },
+             read: { root in root[keyPath: path].map { .objects([$0]) } })
     }
 
     static func formatVersion(_ name: String, _ path: WritableKeyPath<Root, Located<Int>?> & Sendable, _ documentation: String) -> Self {
