@@ -117,6 +117,9 @@ public struct BenchmarkCatalog: Sendable {
     /// ("policy" finds "NetworkPolicies"; "enable" finds "enabled"), and a title word may be longer
     /// than the query word. Best matches first: more words matched exactly, then shorter titles.
     public func search(_ query: String) -> [CatalogCheck] {
+        // Titles are a few dozen words; a longer query (counted in scalars: one letter can carry
+        // thousands of combining marks) matches nothing, and must not cost a comparison per mark.
+        guard query.unicodeScalars.count <= Self.maxQueryScalars else { return [] }
         let words = Self.terms(of: query.replacingOccurrences(of: "-", with: " ").replacingOccurrences(of: "_", with: " "))
         guard !words.isEmpty else { return [] }
         let matches = checks.indices.compactMap { index -> (index: Int, exact: Int)? in
@@ -132,7 +135,10 @@ public struct BenchmarkCatalog: Sendable {
     }
 
     /// Titles that share the most words with `query`, for a search that found nothing.
+    public static let maxQueryScalars = 400
+
     public func closest(to query: String, limit: Int = 3) -> [CatalogCheck] {
+        guard query.unicodeScalars.count <= Self.maxQueryScalars else { return [] }
         let words = Set(Self.terms(of: query))
         let scored = checks.indices.map { index in
             (index, Set(searchTerms[index]).filter { term in

@@ -11,10 +11,13 @@ extension Validator {
 }
 
 extension BenchmarkCatalog {
-    /// The checks whose titles match `words` in the catalog a model declares (or the default one).
+    /// The checks whose titles match `words` in the catalog a model declares (or the default one); a
+    /// check number at the start of the words ("2.15 live restore") is that check.
     @Sendable public static func find(tool: CheckReference.Tool, version: String?, words: String) -> [String] {
         guard let catalog = find(tool: tool, version: version ?? defaultVersion(for: tool)) else { return [] }
-        return catalog.search(words).prefix(3).map { "\(tool.rawValue):\($0.id) (\($0.title))" }
+        let first = words.split(separator: " ").first.map(String.init) ?? ""
+        if let numbered = catalog.check(first) { return ["\(numbered.id) (\(numbered.title))"] }
+        return catalog.search(words).prefix(3).map { "\($0.id) (\($0.title))" }
     }
 }
 

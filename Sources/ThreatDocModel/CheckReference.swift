@@ -4,6 +4,23 @@ import Foundation
 public struct CheckReference: Hashable, Sendable, CustomStringConvertible {
     public enum Tool: String, CaseIterable, Sendable, Codable {
         case docker, kubernetes
+
+        /// Names people write for a tool, suggested but not accepted.
+        public static let synonyms: [String: Tool] = ["k8s": .kubernetes, "kube": .kubernetes, "kube-bench": .kubernetes,
+                                                      "docker-bench": .docker, "moby": .docker]
+    }
+
+    /// The parts of a reference whose check is written as words (`kubernetes@cis-1.9:network policies`):
+    /// the tool, the version if any, and the words; nil when it does not have that shape.
+    public static func words(_ text: String) -> (tool: Tool, version: String?, words: String)? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let head = text[..<colon]
+        let toolName = head.split(separator: "@", maxSplits: 1).first.map(String.init) ?? ""
+        let version = head.contains("@") ? head.split(separator: "@", maxSplits: 1).last.map(String.init) : nil
+        guard let tool = Tool(rawValue: toolName) else { return nil }
+        let words = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        guard words.contains(where: \.isLetter) || words.contains(" ") else { return nil }
+        return (tool, version, words)
     }
 
     public var tool: Tool
@@ -36,7 +53,8 @@ public struct CheckReference: Hashable, Sendable, CustomStringConvertible {
         guard let tool = Tool(rawValue: String(toolName)) else {
             let names = Tool.allCases.map(\.rawValue)
             return .failure(Problem(reason: "unknown tool '\(toolName)'",
-                help: Suggestions.didYouMean(String(toolName), in: names) ?? "tools: \(names.joined(separator: ", "))"))
+                help: Tool.synonyms[toolName.lowercased()].map { "did you mean '\($0.rawValue)'?" }
+                    ?? Suggestions.didYouMean(String(toolName), in: names) ?? "tools: \(names.joined(separator: ", "))"))
         }
         guard let first = checkID.first, first.isASCII, first.isLetter || first.isNumber,
               checkID.count <= 64, checkID.allSatisfy(isIDCharacter) else {

@@ -103,7 +103,7 @@ extension DiagnosticCode {
     public static let reviewOverdue = DiagnosticCode("TD312", "review-overdue", .warning,
         help: "review the model and update `reviewed:` (the age limit is set with --max-review-age)")
     public static let staleGap = DiagnosticCode("TD313", "stale-gap", .warning,
-        help: "remove the acknowledgement: the category is covered by a threat or does not apply")
+        help: "remove the acknowledgement: the category is covered by a threat, does not apply, or is acknowledged already")
     public static let coverageSummary = DiagnosticCode("TD314", "coverage-summary", .note,
         help: "each element and flow should have a threat, or an acknowledged gap, for every STRIDE category that applies to it")
 

@@ -24,8 +24,17 @@ public enum DiagramText {
     /// What a flow's arrow says: its label (or ID), then its protocol and the assets it carries, when
     /// given, on a second line: ["push image", "HTTPS · image, registry-creds"].
     public static func flowLines(_ flow: ResolvedModel.Flow) -> [String] {
-        let details = (flow.protocolName.map { [$0] } ?? []) + (flow.assets.isEmpty ? [] : [flow.assets.joined(separator: ", ")])
-        return [flow.label ?? flow.id] + (details.isEmpty ? [] : [details.joined(separator: " · ")])
+        let details = [given(flow.protocolName), flow.assets.isEmpty ? nil : flow.assets.joined(separator: ", ")].compactMap { $0 }
+        return [given(flow.label) ?? flow.id] + (details.isEmpty ? [] : [details.joined(separator: " · ")])
+    }
+
+    /// A name to draw: an element's name, or its ID when the name is blank.
+    public static func name(_ element: ResolvedModel.Element) -> String { given(element.name) ?? element.id }
+
+    /// The text, unless it is missing or only white space.
+    static func given(_ text: String?) -> String? {
+        guard let text, text.contains(where: { !$0.isWhitespace }) else { return nil }
+        return text
     }
 
     /// `short`, with hidden characters (`isHidden`) shown by their code, "(U+202E)".
@@ -49,7 +58,6 @@ public enum DiagramText {
     public static func isHidden(_ scalar: Unicode.Scalar) -> Bool {
         let v = scalar.value
         return (0x202A...0x202E).contains(v) || (0x2066...0x2069).contains(v) || v == 0x200E || v == 0x200F || v == 0x061C
-            || v == 0x2028 || v == 0x2029 || v == 0x200B || v == 0x2060 || v == 0xFEFF || v == 0x00AD
-            || v == 0x3164 || v == 0x115F || v == 0x1160 || v == 0xFFA0 || (0xE0000...0xE007F).contains(v)
+            || v == 0x2028 || v == 0x2029 || TerminalText.isInvisible(v)
     }
 }

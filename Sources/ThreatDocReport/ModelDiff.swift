@@ -10,18 +10,31 @@ import Foundation
 /// closed. IDs are the identity: a renamed thing is a removal and an addition.
 public struct ModelDiff: Codable, Sendable, Equatable {
     public struct Change: Codable, Sendable, Equatable {
-        /// `threat`, `mitigation`, `element` or `flow`.
+        /// `threat`, `mitigation`, `element`, `flow`, `asset`, `boundary` or `acknowledged gap` (whose ID
+        /// is "target: Category").
         public var kind: String
         public var id: String
         /// `added`, `removed` or `changed`.
         public var change: String
         public var title: String
-        /// What changed, one phrase each: "risk medium → high", "status planned → implemented".
+        /// What changed, one phrase each: "risk medium → high", "status planned → implemented"; for a
+        /// threat added or removed, its risk.
         public var details: [String]
         public var riskIncrease: Bool
         /// A threat removed, or its risk lowered.
         public var riskDecrease = false
+        /// The changed fields, for tools: `{field, from, to}`, with nil for a value not set.
+        public var fields: [FieldChange] = []
     }
+
+    public struct FieldChange: Codable, Sendable, Equatable {
+        public var field: String
+        public var from: String?
+        public var to: String?
+    }
+
+    /// The JSON form's version; it changes only when a field changes meaning or goes away.
+    public var version = 1
 
     public struct ModelChanges: Codable, Sendable, Equatable {
         public var id: String
@@ -74,32 +87,35 @@ public struct ModelDiff: Codable, Sendable, Equatable {
         -> (changes: [Change], newGaps: [String], closedGaps: [String]) {
         var changes: [Change] = []
         func diff<T>(_ kind: String, _ a: [T], _ b: [T], id: (T) -> String, title: (T) -> String,
-                     details: (T, T) -> [String], riskUp: (T?, T) -> Bool, riskDown: (T, T?) -> Bool = { _, _ in false }) {
+                     details: (T, T) -> [(phrase: String, change: FieldChange)], facts: (T) -> [String] = { _ in [] },
+                     riskUp: (T?, T) -> Bool, riskDown: (T, T?) -> Bool = { _, _ in false }) {
             let left = Dictionary(uniqueKeysWithValues: a.map { (id($0), $0) })
             let right = Dictionary(uniqueKeysWithValues: b.map { (id($0), $0) })
             for key in Set(left.keys).union(right.keys).sorted() {
                 switch (left[key], right[key]) {
                 case (nil, let added?):
-                    changes.append(Change(kind: kind, id: key, change: "added", title: title(added), details: [],
+                    changes.append(Change(kind: kind, id: key, change: "added", title: title(added), details: facts(added),
                                           riskIncrease: riskUp(nil, added)))
                 case (let removed?, nil):
-                    changes.append(Change(kind: kind, id: key, change: "removed", title: title(removed), details: [],
+                    changes.append(Change(kind: kind, id: key, change: "removed", title: title(removed), details: facts(removed),
                                           riskIncrease: false, riskDecrease: riskDown(removed, nil)))
                 case (let was?, let now?):
                     let found = details(was, now)
                     if !found.isEmpty {
-                        changes.append(Change(kind: kind, id: key, change: "changed", title: title(now), details: found,
-                                              riskIncrease: riskUp(was, now), riskDecrease: riskDown(was, now)))
+                        changes.append(Change(kind: kind, id: key, change: "changed", title: title(now), details: found.map(\.phrase),
+                                              riskIncrease: riskUp(was, now), riskDecrease: riskDown(was, now),
+                                              fields: found.map(\.change)))
                     }
                 default: continue
                 }
             }
         }
-        func field(_ name: String, _ a: String?, _ b: String?) -> [String] {
-            a == b ? [] : ["\(name) \(a ?? "none") → \(b ?? "none")"]
+        func field(_ name: String, _ a: String?, _ b: String?) -> [(phrase: String, change: FieldChange)] {
+            a == b ? [] : [("\(name) \(a ?? "none") → \(b ?? "none")", FieldChange(field: name, from: a, to: b))]
         }
-        func flag(_ name: String, _ a: Bool?, _ b: Bool?) -> [String] {
-            a == b ? [] : ["\(name) \(a.map(String.init) ?? "not set") → \(b.map(String.init) ?? "not set")"]
+        func flag(_ name: String, _ a: Bool?, _ b: Bool?) -> [(phrase: String, change: FieldChange)] {
+            a == b ? [] : [("\(name) \(a.map(String.init) ?? "not set") → \(b.map(String.init) ?? "not set")",
+                            FieldChange(field: name, from: a.map(String.init), to: b.map(String.init)))]
         }
         diff("threat", old.threats, new.threats, id: \.id, title: \.title, details: { a, b in
             field("risk", a.risk.rawValue, b.risk.rawValue) + field("likelihood", a.likelihood.rawValue, b.likelihood.rawValue)
@@ -110,7 +126,7 @@ public struct ModelDiff: Codable, Sendable, Equatable {
                 + field("mitigations", a.mitigations.sorted().joined(separator: ", "), b.mitigations.sorted().joined(separator: ", "))
                 + field("description", a.description, b.description)
                 + field("justification", a.justification, b.justification)
-        }, riskUp: { a, b in a.map { b.risk > $0.risk } ?? true }, riskDown: { a, b in b.map { $0.risk < a.risk } ?? true })
+        }, facts: { ["risk \($0.risk.rawValue)", "STRIDE \($0.stride.map(\.letter).joined())"] }, riskUp: { a, b in a.map { b.risk > $0.risk } ?? true }, riskDown: { a, b in b.map { $0.risk < a.risk } ?? true })
         diff("mitigation", old.mitigations, new.mitigations, id: \.id, title: \.title, details: { a, b in
             field("status", a.status.rawValue, b.status.rawValue)
                 + field("evidence", a.evidence.state.rawValue, b.evidence.state.rawValue)
@@ -133,6 +149,22 @@ public struct ModelDiff: Codable, Sendable, Equatable {
                 + field("description", a.description, b.description)
                 + flag("authenticated", a.authenticated, b.authenticated) + flag("encrypted", a.encrypted, b.encrypted)
         }, riskUp: { _, _ in false })
+        diff("asset", old.assets, new.assets, id: \.id, title: \.name, details: { a, b in
+            field("sensitivity", a.sensitivity.rawValue, b.sensitivity.rawValue) + field("name", a.name, b.name)
+                + field("description", a.description, b.description)
+        }, facts: { ["sensitivity \($0.sensitivity.rawValue)"] }, riskUp: { _, _ in false })
+        diff("boundary", old.boundaries, new.boundaries, id: \.id, title: \.name, details: { a, b in
+            field("name", a.name, b.name) + field("inside", a.parent, b.parent) + field("description", a.description, b.description)
+        }, riskUp: { _, _ in false })
+        // An acknowledged gap is a decision on record, shown with its reason: acknowledging a gap is not
+        // the same as covering it with a threat.
+        struct Acknowledged { var key: String, reason: String }
+        func acknowledged(_ model: ResolvedModel) -> [Acknowledged] {
+            model.coverage.flatMap { entry in entry.acknowledged.map { Acknowledged(key: "\(entry.target): \($0.category.title)", reason: $0.reason) } }
+        }
+        diff("acknowledged gap", acknowledged(old), acknowledged(new), id: \.key, title: \.reason, details: { a, b in
+            field("reason", a.reason, b.reason)
+        }, riskUp: { _, _ in false })
         func gaps(_ model: ResolvedModel) -> Set<String> {
             Set(model.coverage.flatMap { entry in entry.open.map { "\(entry.target): \($0.title)" } })
         }
@@ -142,7 +174,9 @@ public struct ModelDiff: Codable, Sendable, Equatable {
         return (changes, after.subtracting(before).sorted(), before.subtracting(after).sorted())
     }
 
-    static func order(_ kind: String) -> Int { ["threat": 0, "mitigation": 1, "element": 2, "flow": 3][kind] ?? 4 }
+    static func order(_ kind: String) -> Int {
+        ["threat": 0, "acknowledged gap": 1, "mitigation": 2, "asset": 3, "element": 4, "flow": 5, "boundary": 6][kind] ?? 7
+    }
 
     // MARK: Output
 
@@ -158,7 +192,12 @@ public struct ModelDiff: Codable, Sendable, Equatable {
         let direction = up > 0 ? "risk up" : down > 0 ? "risk down" : "risk unchanged"
         func count(_ kind: String, _ change: String) -> Int { all.filter { $0.kind == kind && $0.change == change }.count }
         let threats = ["added", "removed", "changed"].map { "\(count("threat", $0)) \($0)" }.joined(separator: ", ")
-        let others = ["mitigation", "element", "flow"].map { kind in "\(all.filter { $0.kind == kind }.count) \(kind) change\(all.filter { $0.kind == kind }.count == 1 ? "" : "s")" }
+        func changes(_ kind: String) -> String {
+            let count = all.filter { $0.kind == kind }.count
+            return "\(count) \(kind) change\(count == 1 ? "" : "s")"
+        }
+        let others = ["mitigation", "element", "flow"].map(changes)
+            + ["asset", "boundary", "acknowledged gap"].filter { kind in all.contains { $0.kind == kind } }.map(changes)
         let changedModels = models.filter { $0.status != "unchanged" }.count
         return (direction, "(\(up) increase\(up == 1 ? "" : "s"), \(down) decrease\(down == 1 ? "" : "s")): threats \(threats); "
             + others.joined(separator: ", ") + "; in \(changedModels) model\(changedModels == 1 ? "" : "s").")
@@ -183,7 +222,7 @@ public struct ModelDiff: Codable, Sendable, Equatable {
         for model in changed.sorted(by: { ($0.riskIncreases > 0 ? 0 : 1, $0.id) < ($1.riskIncreases > 0 ? 0 : 1, $1.id) }) {
             out += "\n### \(e(model.title)) (\(e(model.id)))\n\n"
             for change in model.changes {
-                let marker = change.riskIncrease ? "**risk up** " : ""
+                let marker = change.riskIncrease ? "**risk up** " : change.riskDecrease ? "**risk down** " : ""
                 let details = change.details.isEmpty ? "" : ": " + change.details.map { e($0) }.joined(separator: "; ")
                 out += "- \(marker)\(change.change) \(change.kind) \(e(change.id)) (\(e(change.title)))\(details)\n"
             }
@@ -217,10 +256,36 @@ public struct ModelDiff: Codable, Sendable, Equatable {
         return out
     }
 
+    /// The verdict for tools: the direction of risk and the counts the verdict line gives.
+    public struct Verdict: Codable, Sendable, Equatable {
+        /// `up`, `down` or `unchanged`.
+        public var risk: String
+        public var increases: Int
+        public var decreases: Int
+        /// Models with changes.
+        public var models: Int
+        /// The verdict line, without Markdown.
+        public var summary: String
+    }
+
+    public var verdictData: Verdict {
+        let all = models.flatMap(\.changes)
+        let up = all.filter(\.riskIncrease).count, down = all.filter(\.riskDecrease).count
+        let (direction, counts) = verdictParts
+        return Verdict(risk: up > 0 ? "up" : down > 0 ? "down" : "unchanged", increases: up, decreases: down,
+                       models: models.filter { $0.status != "unchanged" }.count, summary: "Verdict: \(direction) \(counts)")
+    }
+
+    /// The JSON form: `version`, `base`, `head`, `verdict` and `models`, each model with its changes
+    /// (every change with its `fields`).
     public func json() -> String {
+        struct Form: Encodable {
+            var version: Int, base: String, head: String, verdict: Verdict, models: [ModelChanges]
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        let data = (try? encoder.encode(self)) ?? Data()
+        let form = Form(version: version, base: base, head: head, verdict: verdictData, models: models)
+        let data = (try? encoder.encode(form)) ?? Data()
         return String(decoding: data, as: UTF8.self) + "\n"
     }
 }

@@ -87,6 +87,10 @@ public enum ModelResolver {
                       open: sorted(entry.open))
             }.sorted { $0.target < $1.target },
             scans: evidence.scans,
-            uncoveredFindings: evidence.uncovered)
+            uncoveredFindings: evidence.uncovered,
+            gaps: m.gaps.compactMap { gap in
+                gap.target.map { .init(target: $0.value, categories: Array(Set(gap.stride.map(\.value))).sorted(),
+                                       reason: gap.reason?.value ?? "") }
+            })
     }
 }

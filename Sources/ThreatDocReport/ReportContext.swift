@@ -372,4 +372,6 @@ public struct IndexReport: Codable, Sendable, Equatable {
     public var modelCount: Int
     public var threatCount: Int
     public var mitigationCount: Int
+    /// "2 models, 21 threats, 23 mitigations", with each noun in the singular for one.
+    public var summary: String
 }

@@ -134,21 +134,11 @@ public enum ReportContextBuilder {
 
         let applicable = model.coverage.reduce(0) { $0 + $1.applicable.count }
         let covered = model.coverage.reduce(0) { $0 + $1.covered.count }
-        // One row per `gaps:` entry: an entry gives its categories one reason.
-        let gaps = model.coverage.flatMap { entry -> [GapRow] in
-            var reasons: [String] = []
-            var categories: [String: [StrideCategory]] = [:]
-            for acknowledgement in entry.acknowledged {
-                if categories[acknowledgement.reason] == nil { reasons.append(acknowledgement.reason) }
-                categories[acknowledgement.reason, default: []].append(acknowledgement.category)
-            }
-            return reasons.map { reason in
-                GapRow(target: targetLink(entry.target),
-                       categories: StrideCategory.allCases.filter { categories[reason]!.contains($0) }.map(\.title)
-                           .joined(separator: ", "),
-                       reason: reason)
-            }
-        }
+        // One row per `gaps:` entry, as written, by target.
+        let targetOrder = Dictionary(model.coverage.enumerated().map { ($1.target, $0) }, uniquingKeysWith: { a, _ in a })
+        let gaps = model.gaps.enumerated().sorted { (targetOrder[$0.element.target] ?? .max, $0.offset) < (targetOrder[$1.element.target] ?? .max, $1.offset) }
+            .map { GapRow(target: targetLink($0.element.target), categories: $0.element.categories.map(\.title).joined(separator: ", "),
+                          reason: $0.element.reason) }
         let coverage = CoverageInfo(
             applicable: applicable, covered: covered,
             acknowledged: model.coverage.reduce(0) { $0 + $1.acknowledged.count },
@@ -300,9 +290,12 @@ public enum ReportContextBuilder {
                     Tally(key: level.rawValue, label: level.rawValue, count: model.threats.filter { $0.risk == level }.count)
                 })
         }
+        let threats = entries.reduce(0) { $0 + $1.threats }, mitigations = entries.reduce(0) { $0 + $1.mitigations }
+        func counted(_ count: Int, _ noun: String) -> String { "\(count) \(noun)\(count == 1 ? "" : "s")" }
         return IndexReport(generator: generator, models: entries, modelCount: entries.count,
-                           threatCount: entries.reduce(0) { $0 + $1.threats },
-                           mitigationCount: entries.reduce(0) { $0 + $1.mitigations })
+                           threatCount: threats, mitigationCount: mitigations,
+                           summary: [counted(entries.count, "model"), counted(threats, "threat"), counted(mitigations, "mitigation")]
+                               .joined(separator: ", "))
     }
 
     static func hostLines(_ results: [HostResult]) -> [HostLine] {

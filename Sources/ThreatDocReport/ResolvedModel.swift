@@ -26,6 +26,14 @@ public struct ResolvedModel: Sendable, Codable, Equatable {
     public var scans: [ScanSummary]
     /// WARN and FAIL scan results that no mitigation references.
     public var uncoveredFindings: [UncoveredFinding]
+    /// The `gaps:` entries as written, in file order: each target's acknowledged categories and reason.
+    public var gaps: [Gap] = []
+
+    public struct Gap: Sendable, Codable, Equatable {
+        public var target: String
+        public var categories: [StrideCategory]
+        public var reason: String
+    }
 
     public struct Asset: Sendable, Codable, Equatable {
         public var id: String, name: String, description: String?

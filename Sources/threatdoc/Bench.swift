@@ -10,7 +10,7 @@ struct Bench: ParsableCommand {
 
             Examples:
               threatdoc bench list docker
-              threatdoc bench list kubernetes --version cis-1.9 --search audit log
+              threatdoc bench list kubernetes --catalog cis-1.9 --search audit log
               threatdoc bench show docker:2.14
               threatdoc bench show kubernetes@cis-1.23:1.2.19
               threatdoc bench scan models/scans/docker-bench-docker-host-a.json
@@ -24,13 +24,15 @@ struct Bench: ParsableCommand {
                 Examples:
                   threatdoc bench list
                   threatdoc bench list docker --search live restore
-                  threatdoc bench list kubernetes --version eks-1.5.0
+                  threatdoc bench list kubernetes --catalog eks-1.5.0
                 """)
 
         @Argument(help: "docker or kubernetes; omit to list the catalogs.")
         var tool: CheckReference.Tool?
 
-        @Option(help: "Catalog version (default: cis-docker-1.6.0 for docker, cis-1.12 for kubernetes).")
+        // Not `--version`, which every command has for threatdoc's own version; kube-bench calls it `--benchmark`.
+        @Option(name: [.customLong("catalog"), .customLong("benchmark")],
+                help: "Catalog version (default: cis-docker-1.6.0 for docker, cis-1.12 for kubernetes); --benchmark is the same.")
         var version: String?
 
         @Option(parsing: .remaining, help: "Only checks whose titles contain all these words.")

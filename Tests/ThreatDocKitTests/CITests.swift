@@ -339,6 +339,47 @@ final class CITests: XCTestCase {
                        "Threat model changes: a → b\nNo changes in meaning.\n")
     }
 
+    /// Assets, boundaries and acknowledged gaps are part of a model's meaning: a lowered sensitivity, an
+    /// un-nested boundary or a gap waved away with a new reason are changes a reviewer must see.
+    func testDiffShowsAssetsBoundariesAndAcknowledgedGaps() throws {
+        func model(_ sensitivity: String, _ parent: String, _ reason: String, threats: String) throws -> ResolvedModel {
+            let yaml = """
+                threatdoc: 1
+                id: m
+                title: M
+                assets: [{ id: pii, name: PII, sensitivity: \(sensitivity) }]
+                boundaries: [{ id: outer, name: Outer }, { id: inner, name: Inner\(parent) }]
+                elements:
+                  - { id: web, type: process, name: Web, boundary: inner, assets: [pii] }
+                  - { id: user, type: external, name: User }
+                threats:
+                \(threats)
+                gaps:
+                  - { target: user, stride: [repudiation], reason: \(reason) }
+                """
+            return try XCTUnwrap(TestSupport.pipeline().run(text: yaml).models?.first)
+        }
+        let critical = "  - { id: T1, title: Spoofed user, stride: [S], targets: [user, web], likelihood: high, impact: critical }"
+        let old = try model("high", ", parent: outer", "Users sign in elsewhere.", threats: critical)
+        let new = try model("low", "", "nobody cares", threats: "  []")
+        let diff = ModelDiff.compare(base: [old], head: [new], baseName: "a", headName: "b")
+        let lines = diff.text().components(separatedBy: "\n")
+        XCTAssertTrue(lines.contains("  - ↓ threat T1 (Spoofed user): risk critical; STRIDE S"), diff.text())
+        XCTAssertTrue(lines.contains("  ~ asset pii (PII): sensitivity high → low"), diff.text())
+        XCTAssertTrue(lines.contains("  ~ boundary inner (Inner): inside outer → none"), diff.text())
+        XCTAssertTrue(lines.contains("  ~ acknowledged gap user: Repudiation (nobody cares): reason Users sign in elsewhere. → nobody cares"), diff.text())
+        XCTAssertTrue(diff.markdown().contains("- **risk down** removed threat T1 (Spoofed user): risk critical; STRIDE S"), diff.markdown())
+        // The JSON form is versioned, carries the verdict, and each field change as data.
+        let json = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(diff.json().utf8)) as? [String: Any])
+        XCTAssertEqual(json["version"] as? Int, 1)
+        let verdict = try XCTUnwrap(json["verdict"] as? [String: Any])
+        XCTAssertEqual(verdict["risk"] as? String, "down")
+        XCTAssertEqual(verdict["decreases"] as? Int, 1)
+        let changes = try XCTUnwrap(((json["models"] as? [[String: Any]])?.first?["changes"]) as? [[String: Any]])
+        let asset = try XCTUnwrap(changes.first { $0["kind"] as? String == "asset" })
+        XCTAssertEqual(asset["fields"] as? [[String: String]], [["field": "sensitivity", "from": "high", "to": "low"]])
+    }
+
     func testDiffTextFormatFromTheCommandLine() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("td-difftext-\(UUID())")
         defer { try? FileManager.default.removeItem(at: folder) }

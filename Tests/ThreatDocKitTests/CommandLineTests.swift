@@ -93,7 +93,7 @@ final class CommandLineTests: XCTestCase {
         XCTAssertTrue(show.stdout.contains("cis-docker-1.1.0: 2.14"), "shows where the number drifts: \(show.stdout)")
         let search = try TestSupport.run(["bench", "list", "docker", "--search", "live", "restore"])
         XCTAssertEqual(search.stdout, "docker:2.15\tEnsure live restore is enabled  [scored]\n")
-        let kube = try TestSupport.run(["bench", "list", "kubernetes", "--version", "cis-1.23", "--search", "audit-log-path"])
+        let kube = try TestSupport.run(["bench", "list", "kubernetes", "--catalog", "cis-1.23", "--search", "audit-log-path"])
         XCTAssertTrue(kube.stdout.hasPrefix("kubernetes:1.2.19\t"), kube.stdout)
         let missing = try TestSupport.run(["bench", "show", "docker:live-restore"])
         XCTAssertEqual(missing.status, 1)

@@ -428,6 +428,24 @@ final class RenderTests: XCTestCase {
                         "web: Information disclosure, Elevation of privilege"])
         XCTAssertEqual(report.glance.openCoverage.summary, "1 open STRIDE category on 1 element or flow")
 
+        // Entries with the same reason stay separate rows; a category acknowledged twice is reported.
+        let twice = """
+            threatdoc: 1
+            id: twice
+            title: Twice
+            elements: [{ id: p1, type: process, name: P1 }]
+            gaps:
+              - { target: p1, stride: [spoofing, tampering], reason: Handled by platform }
+              - { target: p1, stride: [tampering], reason: Not our problem }
+              - { target: p1, stride: [repudiation], reason: Handled by platform }
+            """
+        let run = TestSupport.pipeline().run(text: twice)
+        XCTAssertEqual(run.diagnostics.filter { $0.code == .staleGap }.map(\.message),
+                       ["Tampering for 'p1' is already acknowledged at line 6; one entry, with one reason, is enough"])
+        let rows = ReportContextBuilder.build(try XCTUnwrap(run.models?.first), file: "t.md", sourceLink: nil, renderings: .markdown).coverage.gaps
+        XCTAssertEqual(rows.map { "\($0.categories): \($0.reason)" },
+                       ["Spoofing, Tampering: Handled by platform", "Tampering: Not our problem", "Repudiation: Handled by platform"])
+
         // One high-risk threat without a mitigation, a low one, and twenty elements with open categories.
         let elements = (1...20).map { "  - { id: e\($0), type: process, name: E\($0) }" }.joined(separator: "\n")
         let yaml = """
@@ -448,19 +466,35 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(crowded.glance.openCoverage.summary, "\(crowded.coverage.open) open STRIDE categories on 20 elements and flows")
     }
 
-    /// The index chart shows every model's whole title, wrapped onto lines, never cut.
+    /// Text a terminal shows makes invisible characters visible, as the HTML and Markdown do; a blank
+    /// label or name is drawn as the ID, never as an empty box or arrow.
+    func testInvisibleCharactersAndBlankLabels() {
+        XCTAssertEqual(TerminalText.escape("keys\u{200B}"), "keys<U+200B>")
+        XCTAssertEqual(TerminalText.escape("a\u{3164}lice\u{E0041}"), "a<U+3164>lice<U+E0041>")
+        XCTAssertEqual(TerminalText.escape("né 🔐 \u{200D}"), "né 🔐 \u{200D}", "joiners and accents stay")
+        var flow = ResolvedModel.Flow(id: "f1", from: "a", to: "b", label: " ", protocolName: "", description: nil, assets: [])
+        XCTAssertEqual(DiagramText.flowLines(flow), ["f1"])
+        flow.protocolName = "HTTPS"
+        flow.assets = ["pii"]
+        XCTAssertEqual(DiagramText.flowLines(flow), ["f1", "HTTPS · pii"])
+        let element = ResolvedModel.Element(id: "web", kind: .process, name: "", description: nil, technology: nil, boundary: nil, assets: [])
+        XCTAssertEqual(DiagramText.name(element), "web")
+    }
+
+    /// The index chart shows every model's whole title as text the browser wraps; a long title changes
+    /// neither its own bar nor another model's row.
     func testIndexChartKeepsWholeTitles() throws {
-        let title = "Payments webhook service with a deliberately long title that a chart must not cut off, "
-            + "then an unbroken \(String(repeating: "x", count: 130)) word"
-        var entry = ReportContextBuilder.index([try XCTUnwrap(Exemplar.resolved())], files: ["every-feature.html"]).models[0]
-        entry.title = title
-        let svg = SVGCharts.riskOverview([entry])
-        let lines = BrowserTests.matches(#"<text class="label"[^>]*>([^<]*)</text>"#, in: svg)
-        XCTAssertGreaterThan(lines.count, 2)
-        XCTAssertTrue(lines.allSatisfy { $0.count <= 90 }, "\(lines)")
-        XCTAssertEqual(lines.joined().replacingOccurrences(of: " ", with: ""), title.replacingOccurrences(of: " ", with: ""))
-        XCTAssertEqual(SVGCharts.wrapped("", width: 10), [""])
-        XCTAssertEqual(SVGCharts.wrapped("a bb ccc", width: 4), ["a bb", "ccc"])
+        let title = "Payments <webhook> service " + String(repeating: "lorem ipsum dolor sit amet ", count: 400) + "WWWWWWWWWW 支付 🔐"
+        let base = ReportContextBuilder.index([try XCTUnwrap(Exemplar.resolved())], files: ["every-feature.html"]).models[0]
+        var long = base
+        long.id = "long"
+        long.title = title
+        let chart = SVGCharts.riskOverview([base, long])
+        XCTAssertTrue(chart.contains("<a href=\"long.html\">\(HTMLEscaping.text(title))</a>"), "the whole title, escaped")
+        let bars = BrowserTests.matches(#"<svg class="chart bar" preserveAspectRatio="xMinYMid meet" (viewBox="[^"]*")"#, in: chart)
+        XCTAssertEqual(bars.count, 2)
+        XCTAssertEqual(Set(bars).count, 1, "every bar has the same size, whatever the title")
+        XCTAssertFalse(chart.contains("<webhook>"))
     }
 }
 

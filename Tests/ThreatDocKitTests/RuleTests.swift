@@ -230,8 +230,19 @@ final class RuleTests: XCTestCase {
         let words = try XCTUnwrap(found.first)
         XCTAssertEqual(words.message, "'kubernetes:network policies' is not a check reference: a check is named by its number, not by words from its title")
         XCTAssertTrue(words.help.contains("kubernetes:5.3.2 (Ensure that all Namespaces have NetworkPolicies defined)"), words.help)
-        XCTAssertTrue(words.help.contains("`threatdoc bench list kubernetes --search \"network policies\"`"), words.help)
-        XCTAssertEqual(found.last?.help, "write the check's number; `threatdoc bench list kubernetes --search \"zebra crossing\"` looks for it")
+        XCTAssertTrue(words.help.contains("`threatdoc bench list kubernetes --catalog cis-1.12 --search \"network policies\"`"), words.help)
+        XCTAssertEqual(found.last?.help, "write the check's number; `threatdoc bench list kubernetes --catalog cis-1.12 --search \"zebra crossing\"` looks for it")
+        // A version in the reference, a number before the words, a tool's nickname, and words a shell would
+        // read as code.
+        let more = yaml.replacingOccurrences(of: "\"kubernetes:zebra crossing\"",
+                                             with: "\"kubernetes@cis-1.9:network policies\", \"kubernetes:5.3.2 network policies\", \"k8s:5.3.2\", \"kubernetes:x\\\" ; rm -rf ~ \\\"\"")
+        let helps = TestSupport.diagnose(more).filter { $0.code == .invalidCheckReference }.map(\.help)
+        XCTAssertEqual(helps.count, 5, "\(helps)")
+        XCTAssertTrue(helps[1].contains("kubernetes@cis-1.9:5.3.2 (Ensure that all Namespaces have NetworkPolicies defined)"), helps[1])
+        XCTAssertTrue(helps[1].contains("--catalog cis-1.9 --search"), helps[1])
+        XCTAssertEqual(helps[2], "write the check's number alone: did you mean kubernetes:5.3.2 (Ensure that all Namespaces have NetworkPolicies defined)?")
+        XCTAssertEqual(helps[3], "did you mean 'kubernetes'?")
+        XCTAssertFalse(helps[4].contains("rm -rf"), helps[4])
         // Validation without the catalogs still reports the error, with the syntax's own help.
         let structural = Validator(options: ValidationOptions(today: CalendarDate("2026-11-26")!))
         let loaded = try XCTUnwrap(ModelLoader().load(text: yaml, path: "model.yaml").models.first)

@@ -184,7 +184,7 @@ public enum DataFlowGraph {
             case .process: "ellipse"
             case .datastore: "cylinder"
             }
-            out += "\(indent)\(nodeID[element.id]!) [label=\(label(element.name)), shape=\(shape), href=\"#element-\(element.id.lowercased())\", tooltip=\(label("\(element.kind.title): \(element.name)")), id=\"dfd-element-\(element.id.lowercased())\"];\n"
+            out += "\(indent)\(nodeID[element.id]!) [label=\(label(DiagramText.name(element))), shape=\(shape), href=\"#element-\(element.id.lowercased())\", tooltip=\(label("\(element.kind.title): \(element.name)")), id=\"dfd-element-\(element.id.lowercased())\"];\n"
         }
         /// Every element inside `boundary`'s subtree, for a frame drawn at the nesting limit.
         func everything(in boundary: ResolvedModel.Boundary) -> [ResolvedModel.Element] {
@@ -249,7 +249,7 @@ public enum DataFlowGraph {
             out += "\(indent)subgraph \(name) {\n"
             // Graphviz gives an unnamed cluster the graph's own ID, so a named graph names its clusters.
             let id = graphID.map { " id=\"\($0)_\(name.dropFirst("cluster_".count))\";" } ?? ""
-            out += "\(indent)  label=\(label(boundary.name)); style=\"dashed,rounded\"; color=\"#b91c1c\"; fontcolor=\"#b91c1c\"; href=\"#boundary-\(boundary.id.lowercased())\";\(id)\n"
+            out += "\(indent)  label=\(label(boundary.name)); style=\"dashed,rounded\"; margin=16; color=\"#b91c1c\"; fontcolor=\"#b91c1c\"; href=\"#boundary-\(boundary.id.lowercased())\";\(id)\n"
             // Frames nest at most `maxClusterDepth` deep; the deepest holds everything below it, so no
             // element is ever left out.
             if depth + 1 >= maxClusterDepth {

@@ -41,7 +41,8 @@ public struct HTMLDiagramPart: Encodable, Sendable {
 public struct HTMLIndexPage: Encodable, Sendable {
     public var generator: String
     public var report: IndexReport
-    public var overviewSVG: String
+    /// The risk overview: a list of models, each with a bar of its threats by risk.
+    public var overviewHTML: String
 }
 
 /// The HTML renderer: a static, self-contained site (`index.html`, a page per model, a stylesheet).
@@ -68,7 +69,7 @@ public struct HTMLRenderer: Sendable {
         let page = HTMLModelPage(generator: "", report: report, diagramSVG: "", diagramFailure: "", diagramNote: "",
                                  riskMatrixSVG: "", evidenceSVG: "",
                                  diagramParts: [HTMLDiagramPart(number: 1, anchor: "", titleID: "", title: "", partSVG: "", failure: "", note: "")])
-        let index = HTMLIndexPage(generator: "", report: ReportContextBuilder.index([model], files: ["x.html"]), overviewSVG: "")
+        let index = HTMLIndexPage(generator: "", report: ReportContextBuilder.index([model], files: ["x.html"]), overviewHTML: "")
         return (TemplateChecker.Shape.of(page), TemplateChecker.Shape.of(index))
     }()
 
@@ -215,7 +216,7 @@ public struct HTMLRenderer: Sendable {
         }
         let index = ReportContextBuilder.index(models, files: models.map { "\($0.id).html" })
         files["index.html"] = library.render(
-            TemplateValue.encode(HTMLIndexPage(generator: index.generator, report: index, overviewSVG: SVGCharts.riskOverview(index.models))),
+            TemplateValue.encode(HTMLIndexPage(generator: index.generator, report: index, overviewHTML: SVGCharts.riskOverview(index.models))),
             withTemplate: "index") ?? ""
         for (name, text) in templates.assets { files[name] = text }
         return files

@@ -69,56 +69,33 @@ public enum SVGCharts {
         return out + "</svg>"
     }
 
-    /// The index's risk overview: one bar per model, split by risk level, under the model's whole title
-    /// (wrapped onto more lines when long, never cut).
+    /// The index's risk overview: one row per model, its whole title as HTML text (the browser wraps it
+    /// by width, in any script, so no title is cut and none changes another row's size), over a bar of
+    /// its threats by risk level drawn as a small SVG, then a legend. Widths are SVG attributes, not
+    /// styles, which the pages' Content Security Policy forbids.
     public static func riskOverview(_ entries: [IndexReport.Entry]) -> String {
         let levels = ["critical", "high", "medium", "low"]
-        let barHeight = 22, lineHeight = 15, gap = 14, top = 6, scaleWidth = 560, charactersPerLine = 90
+        let scaleWidth = 600, barHeight = 18
         let maxThreats = max(entries.map(\.threats).max() ?? 1, 1)
-        var body = ""
-        var y = top
+        var out = "<ul class=\"overview\" aria-label=\"Threats per model by risk level\">"
         for entry in entries {
-            for line in wrapped(entry.title, width: charactersPerLine) {
-                y += lineHeight
-                body += "<a href=\"\(esc(entry.id)).html\"><text class=\"label\" x=\"0\" y=\"\(y - 3)\">\(esc(line))</text></a>"
-            }
+            let counts = levels.map { level in (level, entry.risks.first { $0.key == level }?.count ?? 0) }
+            let words = counts.filter { $0.1 > 0 }.map { "\($0.1) \($0.0)" }.joined(separator: ", ")
+            out += "<li><a href=\"\(esc(entry.id)).html\">\(esc(entry.title))</a> <span class=\"muted\">\(entry.threats) threat\(entry.threats == 1 ? "" : "s")</span>"
+            out += "<svg class=\"chart bar\" preserveAspectRatio=\"xMinYMid meet\" viewBox=\"0 0 \(scaleWidth) \(barHeight)\" role=\"img\" aria-label=\"\(entry.threats) threats\(words.isEmpty ? "" : ": \(words)")\" focusable=\"false\">"
             var x = 0
-            for level in levels {
-                let count = entry.risks.first { $0.key == level }?.count ?? 0
-                guard count > 0 else { continue }
+            for (level, count) in counts where count > 0 {
                 let w = max(1, count * scaleWidth / maxThreats)
-                body += "<rect class=\"cell risk-\(level)\" x=\"\(x)\" y=\"\(y + 2)\" width=\"\(w)\" height=\"\(barHeight)\"><title>\(esc(entry.title)): \(count) \(level)</title></rect>"
+                out += "<rect class=\"cell risk-\(level)\" x=\"\(x)\" y=\"0\" width=\"\(w)\" height=\"\(barHeight)\"/>"
                 x += w
             }
-            body += "<text class=\"value\" x=\"\(x + 6)\" y=\"\(y + 2 + barHeight / 2 + 4)\">\(entry.threats)</text>"
-            y += barHeight + gap
+            out += "</svg></li>"
         }
-        let legendY = y + 12
-        for (index, level) in levels.enumerated() {
-            let x = index * 100
-            body += "<rect class=\"cell risk-\(level)\" x=\"\(x)\" y=\"\(legendY - 9)\" width=\"12\" height=\"12\"/><text class=\"axis\" x=\"\(x + 16)\" y=\"\(legendY + 2)\">\(level)</text>"
+        // The legend is text; only its swatches are drawn.
+        out += "</ul><ul class=\"legend\">"
+        for level in levels {
+            out += "<li><svg class=\"chart swatch\" width=\"12\" height=\"12\" viewBox=\"0 0 12 12\" aria-hidden=\"true\" focusable=\"false\"><rect class=\"cell risk-\(level)\" width=\"12\" height=\"12\"/></svg> \(level)</li>"
         }
-        return "<svg class=\"chart overview\" viewBox=\"0 0 \(scaleWidth + 60) \(legendY + 10)\" role=\"group\" aria-labelledby=\"overview-title\" focusable=\"false\">"
-            + "<title id=\"overview-title\">Threats per model by risk level</title>" + body + "</svg>"
-    }
-
-    /// Words onto lines of at most `width` characters; a longer word is split. Every character is kept.
-    static func wrapped(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ", omittingEmptySubsequences: true) {
-            var word = Substring(word)
-            while word.count > width {
-                if !line.isEmpty { lines.append(line); line = "" }
-                lines.append(String(word.prefix(width)))
-                word = word.dropFirst(width)
-            }
-            if line.isEmpty { line = String(word) } else if line.count + 1 + word.count <= width { line += " " + word } else {
-                lines.append(line)
-                line = String(word)
-            }
-        }
-        if !line.isEmpty || lines.isEmpty { lines.append(line) }
-        return lines
+        return out + "</ul>"
     }
 }

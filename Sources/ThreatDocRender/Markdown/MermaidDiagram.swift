@@ -41,7 +41,7 @@ public enum MermaidDiagram {
 
         var lines = ["flowchart TB"]
         func node(_ element: ResolvedModel.Element, indent: String) {
-            let label = label(element.name)
+            let label = label(DiagramText.name(element))
             let shape = switch element.kind {
             case .external: "[\(label)]"
             case .process: "((\(label)))"

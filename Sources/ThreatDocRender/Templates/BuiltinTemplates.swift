@@ -97,8 +97,8 @@ extension TemplateSet {
 <p class="coverage-gaps"><strong>Coverage gaps:</strong> {{glance.openCoverage.summary}}; <a href="#stride">the STRIDE matrix</a> marks each one.</p>
 {{/glance.openCoverage.hasAny}}
 <div class="charts">
-<figure class="chart-figure">{{{riskMatrixSVG}}}<figcaption>Risk matrix: each threat by likelihood and impact. The threats section lists the same.</figcaption></figure>
-<figure class="chart-figure">{{{evidenceSVG}}}<figcaption>Mitigations by status and evidence state.</figcaption></figure>
+<figure class="chart-figure"><div class="chart-scroll" tabindex="0" role="region" aria-label="Risk matrix chart">{{{riskMatrixSVG}}}</div><figcaption>Risk matrix: each threat by likelihood and impact. The threats section lists the same.</figcaption></figure>
+<figure class="chart-figure"><div class="chart-scroll" tabindex="0" role="region" aria-label="Mitigations by status and evidence chart">{{{evidenceSVG}}}</div><figcaption>Mitigations by status and evidence state.</figcaption></figure>
 </div>
 {{#hasScans}}
 <h3 id="scans">Scans used</h3>
@@ -133,10 +133,10 @@ extension TemplateSet {
 <main id="content">
 {{#report}}
 <h1>Threat models</h1>
-<p class="lede">{{modelCount}} models, {{threatCount}} threats, {{mitigationCount}} mitigations.</p>
+<p class="lede">{{summary}}.</p>
 <section aria-labelledby="overview">
 <h2 id="overview">Risk overview</h2>
-<figure class="chart-figure">{{{overviewSVG}}}<figcaption>Threats per model, by risk level. The table below gives the same numbers.</figcaption></figure>
+<figure class="chart-figure">{{{overviewHTML}}}<figcaption>Threats per model, by risk level. The table below gives the same numbers.</figcaption></figure>
 </section>
 <section aria-labelledby="models">
 <h2 id="models">Models</h2>
@@ -177,8 +177,8 @@ extension TemplateSet {
 </table></div>
 <h3 id="flows">Data flows</h3>
 <div class="table-wrap" tabindex="0" role="region" aria-label="Data flows table"><table>
-<thead><tr><th scope="col">ID</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Label</th><th scope="col">Protocol</th><th scope="col">Threats</th></tr></thead>
-<tbody>{{#flows}}<tr id="{{anchor}}"><th scope="row">{{id}}</th><td><a href="#{{from.anchor}}">{{from.id}}</a></td><td><a href="#{{to.anchor}}">{{to.id}}</a></td><td>{{label}}</td><td>{{protocolName}}</td><td>{{#threats}}<a href="#{{anchor}}">{{id}}</a> {{/threats}}</td></tr>{{/flows}}</tbody>
+<thead><tr><th scope="col">ID</th><th scope="col">From</th><th scope="col">To</th><th scope="col">Label</th><th scope="col">Protocol</th><th scope="col">Assets</th><th scope="col">Threats</th></tr></thead>
+<tbody>{{#flows}}<tr id="{{anchor}}"><th scope="row">{{id}}</th><td><a href="#{{from.anchor}}">{{from.id}}</a></td><td><a href="#{{to.anchor}}">{{to.id}}</a></td><td>{{label}}</td><td>{{protocolName}}</td><td>{{#assets}}<a href="#{{anchor}}">{{id}}</a> {{/assets}}</td><td>{{#threats}}<a href="#{{anchor}}">{{id}}</a> {{/threats}}</td></tr>{{/flows}}</tbody>
 </table></div>
 </section>
 
@@ -264,10 +264,10 @@ extension TemplateSet {
 {{% CONTENT_TYPE: HTML }}
 <section aria-labelledby="register">
 <h2 id="register">Threat register</h2>
-<p>Every threat once, highest risk first, then likelihood, then ID. Evidence is the weakest state among a threat's mitigations.</p>
+<p>Every threat once, highest risk first, then likelihood, then ID, with each mitigation's status. Evidence is the weakest state among a threat's mitigations: <em>unverified</em> when no scan checks them.</p>
 <table class="register">
 <thead><tr><th scope="col">ID</th><th scope="col">Threat</th><th scope="col">STRIDE</th><th scope="col">Targets</th><th scope="col">Likelihood</th><th scope="col">Impact</th><th scope="col">Risk</th><th scope="col">Response</th><th scope="col">Mitigations</th><th scope="col">Evidence</th></tr></thead>
-<tbody>{{#register}}<tr><th scope="row"><a href="#{{anchor}}">{{id}}</a></th><td data-label="Threat">{{title}}</td><td data-label="STRIDE">{{stride}}</td><td data-label="Targets">{{#targets}}<a href="#{{anchor}}">{{id}}</a> {{/targets}}</td><td data-label="Likelihood">{{likelihood}}</td><td data-label="Impact">{{impact}}</td><td data-label="Risk"><span class="badge risk-{{risk}}">{{risk}}</span></td><td data-label="Response">{{response}}</td><td data-label="Mitigations">{{#mitigations}}<a href="#{{link.anchor}}">{{link.id}}</a> {{/mitigations}}{{^hasMitigations}}none{{/hasMitigations}}</td><td data-label="Evidence"><span class="badge ev-{{evidence}}">{{evidence}}</span></td></tr>{{/register}}</tbody>
+<tbody>{{#register}}<tr><th scope="row"><a href="#{{anchor}}">{{id}}</a></th><td data-label="Threat">{{title}}</td><td data-label="STRIDE">{{stride}}</td><td data-label="Targets">{{#targets}}<a href="#{{anchor}}">{{id}}</a> {{/targets}}</td><td data-label="Likelihood">{{likelihood}}</td><td data-label="Impact">{{impact}}</td><td data-label="Risk"><span class="badge risk-{{risk}}">{{risk}}</span></td><td data-label="Response">{{response}}</td><td data-label="Mitigations">{{#mitigations}}<a href="#{{link.anchor}}">{{link.id}}</a> <span class="muted">({{status}})</span> {{/mitigations}}{{^hasMitigations}}none{{/hasMitigations}}</td><td data-label="Evidence"><span class="badge ev-{{evidence}}">{{evidence}}</span></td></tr>{{/register}}</tbody>
 </table>
 </section>
 
@@ -276,7 +276,7 @@ extension TemplateSet {
 {{% CONTENT_TYPE: HTML }}
 <section aria-labelledby="stride">
 <h2 id="stride">STRIDE matrix</h2>
-<p>Threats per element or flow and STRIDE category; the more threats, the darker the cell. <strong>GAP</strong>: the category applies and no threat covers it; <strong>ack.</strong>: an acknowledged gap; <strong>—</strong>: the category does not apply. Coverage: {{coverage.covered}} of {{coverage.applicable}} applicable categories ({{coverage.percent}}%), {{coverage.acknowledged}} acknowledged, {{coverage.open}} open.</p>
+<p>Threats per element or flow and STRIDE category; the more threats, the stronger the colour. <strong>GAP</strong>: the category applies and no threat covers it; <strong>ack.</strong>: an acknowledged gap; <strong>—</strong>: the category does not apply. Coverage: {{coverage.covered}} of {{coverage.applicable}} applicable categories ({{coverage.percent}}%), {{coverage.acknowledged}} acknowledged, {{coverage.open}} open.</p>
 <div class="table-wrap" tabindex="0" role="region" aria-label="STRIDE matrix table"><table class="matrix">
 <thead><tr><th scope="col">Element or flow</th><th scope="col">Type</th>{{#strideMatrix.columns}}<th scope="col" class="num"><abbr title="{{title}}">{{letter}}</abbr></th>{{/strideMatrix.columns}}</tr></thead>
 <tbody>{{#strideMatrix.rows}}<tr><th scope="row"><a href="#{{target.anchor}}">{{target.id}}</a></th><td>{{kind}}</td>{{#cells}}<td class="num cell-{{heat}}">{{mark}}</td>{{/cells}}</tr>{{/strideMatrix.rows}}</tbody>
@@ -443,7 +443,7 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 <!-- Generated by {{generator}} from the threat models; do not edit. Change the models and run threatdoc render. -->
 # Threat models
 
-{{modelCount}} models, {{threatCount}} threats, {{mitigationCount}} mitigations.
+{{summary}}.
 
 | Model | Owner | Last review | Threats | Critical or high risk | Mitigations | Contradicted by scans | STRIDE coverage |
 | --- | --- | --- | ---: | ---: | ---: | ---: | ---: |
@@ -475,15 +475,15 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 | ID | Element | Type | Boundary | Assets | Threats |
 | --- | --- | --- | --- | --- | --- |
 {{#elements}}
-| <a id="{{{anchor}}}"></a>{{id}} | {{name}} | {{kind}} | {{#boundary}}[{{id}}](#{{{anchor}}}){{/boundary}} | {{#assets}}[{{id}}](#{{{anchor}}}) {{/assets}} | {{#threats}}[{{id}}](#{{{anchor}}}) {{/threats}} |
+| <a id="{{{anchor}}}"></a>{{id}} | {{name}}{{#technology}} ({{.}}){{/technology}} | {{kind}} | {{#boundary}}[{{id}}](#{{{anchor}}}){{/boundary}} | {{#assets}}[{{id}}](#{{{anchor}}}) {{/assets}} | {{#threats}}[{{id}}](#{{{anchor}}}) {{/threats}} |
 {{/elements}}
 
 ## Data flows
 
-| ID | From | To | Label | Protocol | Threats |
-| --- | --- | --- | --- | --- | --- |
+| ID | From | To | Label | Protocol | Assets | Threats |
+| --- | --- | --- | --- | --- | --- | --- |
 {{#flows}}
-| <a id="{{{anchor}}}"></a>{{id}} | [{{from.id}}](#{{{from.anchor}}}) | [{{to.id}}](#{{{to.anchor}}}) | {{label}} | {{protocolName}} | {{#threats}}[{{id}}](#{{{anchor}}}) {{/threats}} |
+| <a id="{{{anchor}}}"></a>{{id}} | [{{from.id}}](#{{{from.anchor}}}) | [{{to.id}}](#{{{to.anchor}}}) | {{label}} | {{protocolName}} | {{#assets}}[{{id}}](#{{{anchor}}}) {{/assets}} | {{#threats}}[{{id}}](#{{{anchor}}}) {{/threats}} |
 {{/flows}}
 
 
@@ -560,12 +560,12 @@ WARN and FAIL results that no mitigation references: gaps in the model.
 {{% CONTENT_TYPE: MARKDOWN }}
 ## Threat register
 
-Every threat once, highest risk first, then likelihood, then ID. Evidence is the weakest state among a threat's mitigations.
+Every threat once, highest risk first, then likelihood, then ID, with each mitigation's status. Evidence is the weakest state among a threat's mitigations: *unverified* when no scan checks them.
 
 | ID | Threat | STRIDE | Targets | Likelihood | Impact | Risk | Response | Mitigations | Evidence |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 {{#register}}
-| [{{id}}](#{{{anchor}}}) | {{title}} | {{stride}} | {{#targets}}[{{id}}](#{{{anchor}}}) {{/targets}} | {{likelihood}} | {{impact}} | **{{risk}}** | {{response}} | {{#mitigations}}[{{link.id}}](#{{{link.anchor}}}) {{/mitigations}}{{^hasMitigations}}none{{/hasMitigations}} | {{evidence}} |
+| [{{id}}](#{{{anchor}}}) | {{title}} | {{stride}} | {{#targets}}[{{id}}](#{{{anchor}}}) {{/targets}} | {{likelihood}} | {{impact}} | **{{risk}}** | {{response}} | {{#mitigations}}[{{link.id}}](#{{{link.anchor}}}) ({{status}}) {{/mitigations}}{{^hasMitigations}}none{{/hasMitigations}} | {{evidence}} |
 {{/register}}
 
 
@@ -699,14 +699,17 @@ h3, h4 { overflow-wrap: anywhere; }
 .tallies { display: grid; grid-template-columns: repeat(auto-fill, minmax(14rem, 1fr)); gap: 1rem; }
 .tallies caption { text-align: left; font-weight: 600; padding-bottom: .25rem; }
 .table-wrap { overflow-x: auto; margin: .75rem 0; }
-.table-wrap:focus-visible, .diagram-scroll:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
+.chart-scroll { overflow-x: auto; }
+/* Chart text (11 units) stays at least 10 px: a chart narrower than 40rem scrolls sideways instead of shrinking. */
+.chart-scroll svg.chart { min-width: 40rem; }
+.table-wrap:focus-visible, .diagram-scroll:focus-visible, .chart-scroll:focus-visible { outline: 2px solid var(--link); outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; font-size: .925rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .4rem .5rem; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
 thead th { background: var(--panel); font-weight: 600; overflow-wrap: normal; }
 /* IDs stay whole: a narrow column scrolls in its frame rather than splitting "registry" into "registr y". */
 tbody th[scope="row"] { white-space: nowrap; overflow-wrap: normal; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
-.matrix td.num { text-align: center; }
+.matrix td.num, .matrix th.num { text-align: center; }
 .cell-gap { background: var(--gap); font-weight: 700; }
 .cell-acknowledged { background: var(--ack); }
 /* The matrix is its own heat map: a deeper shade for more threats (text stays readable on each). */
@@ -728,10 +731,11 @@ tbody th[scope="row"] { white-space: nowrap; overflow-wrap: normal; }
 .prose pre { overflow-x: auto; background: var(--panel); padding: .5rem; }
 .open-items li { margin: .25rem 0; }
 .register td, .register th { overflow-wrap: normal; }
-.charts { display: grid; grid-template-columns: repeat(auto-fit, minmax(20rem, 1fr)); gap: 1rem; }
+.register a { white-space: nowrap; }
+.charts { display: grid; grid-template-columns: 1fr; gap: 1rem; }
 figure { margin: 1rem 0; }
 figcaption { color: var(--muted); font-size: .875rem; }
-svg.chart { width: 100%; height: auto; max-height: 42rem; font-size: 11px; font-family: inherit; }
+svg.chart { width: 100%; max-width: 52rem; height: auto; max-height: 42rem; font-size: 11px; font-family: inherit; }
 svg.chart text { fill: var(--fg); }
 svg.chart .axis, svg.chart .axis-title, svg.chart .more { fill: var(--muted); }
 svg.chart .cell { stroke: var(--line); fill: var(--na); }
@@ -743,7 +747,12 @@ svg.chart .threat-id { fill: var(--link); text-decoration: underline; }
 svg.chart .ev-verified { fill: var(--low-bg); } svg.chart .ev-contradicted { fill: var(--critical-bg); }
 svg.chart .ev-unverified { fill: var(--ack); } svg.chart .ev-failing-as-expected { fill: var(--medium-bg); }
 svg.chart .empty { fill: var(--na); }
-svg.overview .cell { stroke: none; }
+.overview { list-style: none; padding: 0; margin: 0; max-width: 52rem; }
+.overview li { margin: 0 0 .6rem; overflow-wrap: anywhere; }
+svg.chart.bar { display: block; max-height: 1.4rem; margin-top: .15rem; }
+svg.chart.bar .cell { stroke: none; }
+.legend { list-style: none; padding: 0; margin: .25rem 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; font-size: .875rem; color: var(--muted); }
+svg.chart.swatch { width: 12px; height: 12px; vertical-align: -1px; }
 .diagram-scroll { overflow-x: auto; border: 1px solid var(--line); border-radius: .5rem; padding: .5rem; background: var(--bg); }
 /* Diagrams keep Graphviz's natural size (readable 10pt labels) and scroll sideways when wider. */
 svg.dfd { display: block; max-width: none; height: auto; }
@@ -753,6 +762,8 @@ svg.dfd { display: block; max-width: none; height: auto; }
   main { padding: .75rem; }
   /* Wide tables scroll sideways in their frame instead of breaking every word. */
   .table-wrap table { min-width: 38rem; }
+  /* The matrix's six narrow columns fit a phone as they are. */
+  .table-wrap table.matrix { min-width: 0; }
   .table-wrap th, .table-wrap td { overflow-wrap: normal; }
   h1 { font-size: 1.5rem; }
   th, td { padding: .3rem; font-size: .85rem; }

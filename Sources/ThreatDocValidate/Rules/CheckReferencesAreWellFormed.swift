@@ -6,8 +6,8 @@ import ThreatDocSupport
 public struct CheckReferencesAreWellFormed: ModelRule {
     public static let codes: [DiagnosticCode] = [.invalidCheckReference]
 
-    /// For a tool, the catalog version the model declares for it (nil: the default) and the words
-    /// written after the tool: references that match, best first, such as "kubernetes:5.3.2 (title)".
+    /// For a tool, the catalog version (nil: the default) and the words written after the tool: the
+    /// checks that match, best first, as "5.3.2 (title)".
     public typealias CheckFinder = @Sendable (_ tool: CheckReference.Tool, _ version: String?, _ words: String) -> [String]
     public var findChecks: CheckFinder?
 
@@ -34,16 +34,27 @@ public struct CheckReferencesAreWellFormed: ModelRule {
         }
     }
 
-    /// For `tool:some words`, the checks whose titles hold the words, or how to look for them.
+    /// For `tool[@version]:some words`, the checks whose titles hold the words (or whose number the words
+    /// start with, as in `docker:2.15 live restore`), or how to look for them, in the catalog the
+    /// reference or the model names.
     private func wordsHelp(_ text: String, _ context: ModelContext) -> String? {
-        guard let findChecks, let colon = text.firstIndex(of: ":"),
-              let tool = CheckReference.Tool(rawValue: String(text[..<colon])) else { return nil }
-        let words = text[text.index(after: colon)...].trimmingCharacters(in: .whitespaces)
-        guard words.contains(where: \.isLetter), words.count <= 200 else { return nil }
-        let version = context.model.benchmarks.first { $0.tool.value == tool.rawValue }?.version.value
+        guard let findChecks, let (tool, written, words) = CheckReference.words(text), words.unicodeScalars.count <= 200 else { return nil }
+        let version = written ?? context.model.benchmarks.first { $0.tool.value == tool.rawValue }?.version.value
         let found = findChecks(tool, version, words)
-        let search = "`threatdoc bench list \(tool.rawValue) --search \"\(words)\"`"
+        let prefix = "\(tool.rawValue)\(written.map { "@\($0)" } ?? ""):"
+        // The command quotes the model's words, so it is offered only when they are plain words: a help
+        // line someone pastes into a shell must not carry what a hostile model wrote.
+        let plain = words.allSatisfy { $0.isLetter || $0.isNumber || " .-_".contains($0) }
+            && (version ?? "").allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || ".-_".contains($0)) }
+        let search = plain
+            ? "`threatdoc bench list \(tool.rawValue)\(version.map { " --catalog \($0)" } ?? "") --search \"\(words)\"`"
+            : "`threatdoc bench list \(tool.rawValue) --search WORDS`"
         guard !found.isEmpty else { return "write the check's number; \(search) looks for it" }
-        return "write the check's number: did you mean " + found.prefix(3).joined(separator: ", or ") + "? (\(search) lists every match)"
+        let suggestions = "did you mean " + found.prefix(3).map { prefix + $0 }.joined(separator: ", or ") + "?"
+        // Words that start with the check's number ("2.15 live restore") need no search.
+        if let number = words.split(separator: " ").first, found.count == 1, found[0].hasPrefix("\(number) (") {
+            return "write the check's number alone: \(suggestions)"
+        }
+        return "write the check's number: \(suggestions) (\(search) lists every match)"
     }
 }

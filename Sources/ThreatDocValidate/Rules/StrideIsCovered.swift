@@ -14,11 +14,20 @@ public struct StrideIsCovered: ModelRule {
                 "no threat covers \(missing.map(\.title).joined(separator: ", ")) for the \(entry.kind.title) '\(entry.target)'",
                 at: entry.location)
         }
+        var firstAcknowledged: [String: SourceLocation] = [:]
         for gap in context.model.gaps {
             guard let target = gap.target, let definition = context.index.lookup(target.value),
                   let kind = definition.kind.targetKind,
                   let entry = coverage.entries.first(where: { $0.target == target.value }) else { continue }
             for category in gap.stride {
+                let key = "\(target.value)\u{0}\(category.value.rawValue)"
+                if let first = firstAcknowledged[key] {
+                    diagnostics.report(.staleGap,
+                        "\(category.value.title) for '\(target.value)' is already acknowledged at line \(first.line); one entry, with one reason, is enough",
+                        at: category.location, help: "remove it from one of the two `gaps:` entries")
+                    continue
+                }
+                firstAcknowledged[key] = category.location
                 if !kind.applicableCategories.contains(category.value) {
                     diagnostics.report(.staleGap,
                         "\(category.value.title) does not apply to the \(kind.title) '\(target.value)', so there is no gap to acknowledge",

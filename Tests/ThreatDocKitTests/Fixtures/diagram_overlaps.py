@@ -9,7 +9,7 @@ python3-selenium.
 For every `svg.dfd` on a page, the browser's own boxes (getBBox, after fonts load) are compared:
 - each flow label against every other flow label, every trust-boundary title, every element's shape,
   and every boundary frame (a label that is partly inside a frame sits on its border);
-- each flow whose two ends lie in the same innermost boundary: its line must stay inside that frame.
+- each flow: its line stays inside the innermost boundary frame that holds both its ends.
 The report lists, per page, how many diagrams, labels and flows were measured and each overlap found.
 """
 import json
@@ -79,9 +79,9 @@ for (const svg of document.querySelectorAll('svg.dfd')) {
     const from = nodeByName[ends[0]], to = nodeByName[ends[1]];
     if (!from || !to || !e.line) continue;
     report.flows += 1;
-    const a = innermost(from.box), b = innermost(to.box);
-    if (a && b && a.name === b.name && !inside(e.line, a.frame))
-      report.overlaps.push(`${where}: ${e.name} leaves ${a.name}, which holds both its ends`);
+    const holder = innermost(union([from.box, to.box]));
+    if (holder && !inside(e.line, holder.frame))
+      report.overlaps.push(`${where}: ${e.name} leaves ${holder.name}, which holds both its ends`);
   }
 }
 return report;
@@ -93,6 +93,8 @@ def main():
     report = []
     try:
         for page in [pathlib.Path(p).resolve() for p in sys.argv[1:]]:
+            if not page.is_file():
+                sys.exit(f"diagram_overlaps.py: no such page: {page}")
             browser.get(page.as_uri())
             browser.execute_async_script("const done = arguments[arguments.length - 1]; document.fonts.ready.then(() => done());")
             result = browser.execute_script(MEASURE)
