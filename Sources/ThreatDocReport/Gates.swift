@@ -44,6 +44,26 @@ public enum GateEvaluator {
                     let listed = uncovered.prefix(10).joined(separator: ", ") + (uncovered.count > 10 ? ", …" : "")
                     failures.append(.init(gate: gate, reason: "\(uncovered.count) scan findings no mitigation covers: \(listed)"))
                 }
+            case .unimplemented(let level):
+                let threats = models.flatMap { model in
+                    let implemented = Set(model.mitigations.filter { $0.status == .implemented }.map(\.id))
+                    return model.threats.filter { $0.response == .mitigate && $0.risk >= level && !$0.mitigations.contains(where: implemented.contains) }
+                        .map { "\(model.id)/\($0.id) (\($0.risk.rawValue))" }
+                }
+                if !threats.isEmpty {
+                    failures.append(.init(gate: gate, reason: "threats at or above \(level.rawValue) risk without an implemented mitigation: \(threats.joined(separator: ", "))"))
+                }
+            case .coverage(let percent):
+                let below = models.compactMap { model -> String? in
+                    let applicable = model.coverage.reduce(0) { $0 + $1.applicable.count }
+                    let done = model.coverage.reduce(0) { $0 + $1.covered.count + $1.acknowledged.count }
+                    // Compared exactly (done/applicable < percent/100), not by a rounded percentage.
+                    guard applicable > 0, done * 100 < percent * applicable else { return nil }
+                    return "\(model.id) (\(done) of \(applicable), \(wholePercent(done, of: applicable))%)"
+                }
+                if !below.isEmpty {
+                    failures.append(.init(gate: gate, reason: "STRIDE coverage (covered or acknowledged) below \(percent)%: \(below.joined(separator: ", "))"))
+                }
             default:
                 continue
             }

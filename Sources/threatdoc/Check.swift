@@ -13,12 +13,14 @@ struct Check: ParsableCommand {
 
             Gates (--fail-on, repeatable or comma-separated, replacing the default; or `gates:` in the \
             project file). Errors in the models fail the check whatever the gates:
-              error (the default), warning, unaddressed:LEVEL, contradicted, uncovered
+              error (the default), warning, unaddressed:LEVEL, unimplemented:LEVEL, contradicted, uncovered,
+              coverage:PERCENT
 
             Examples:
               threatdoc check
               threatdoc check --format sarif > threatdoc.sarif
               threatdoc check --fail-on error,contradicted,unaddressed:high
+              threatdoc check --fail-on error,unimplemented:critical,coverage:50
               threatdoc check --format github               # annotations in a GitHub Actions log
             """)
 

@@ -142,6 +142,34 @@ final class CITests: XCTestCase {
         XCTAssertEqual(Gate.parse("unaddressed:high"), .unaddressed(.high))
         XCTAssertNil(Gate.parse("unaddressed:severe"))
         XCTAssertNil(Gate.parse("errors"))
+        XCTAssertEqual(Gate.parse("unimplemented:critical"), .unimplemented(.critical))
+        XCTAssertEqual(Gate.parse("coverage:80"), .coverage(80))
+        XCTAssertEqual(Gate.parse("coverage:80%"), .coverage(80))
+        XCTAssertNil(Gate.parse("coverage:101"))
+        XCTAssertNil(Gate.parse("coverage:-1"))
+    }
+
+    /// A critical threat whose only mitigation is not started passes `unaddressed` (it has a mitigation)
+    /// but fails `unimplemented`; a model below a coverage floor fails `coverage`.
+    func testUnimplementedAndCoverageGates() throws {
+        let yaml = """
+            threatdoc: 1
+            id: m
+            title: M
+            elements: [{ id: vault, type: datastore, name: Vault }]
+            threats:
+              - { id: E1, title: T, stride: [I], targets: [vault], likelihood: high, impact: critical, mitigations: [later] }
+            mitigations:
+              - { id: later, title: Later, status: not-started }
+            """
+        let outcome = TestSupport.pipeline().run(text: yaml)
+        XCTAssertEqual(GateEvaluator.evaluate([.unaddressed(.high)], outcome: outcome), [])
+        XCTAssertEqual(GateEvaluator.evaluate([.unimplemented(.high)], outcome: outcome).map(\.reason),
+                       ["threats at or above high risk without an implemented mitigation: m/E1 (critical)"])
+        // One of four applicable categories (T, R, I, D) is covered: 25%.
+        XCTAssertEqual(GateEvaluator.evaluate([.coverage(25)], outcome: outcome), [])
+        XCTAssertEqual(GateEvaluator.evaluate([.coverage(26)], outcome: outcome).map(\.reason),
+                       ["STRIDE coverage (covered or acknowledged) below 26%: m (1 of 4, 25%)"])
     }
 
     // MARK: check
