@@ -46,11 +46,19 @@ let package = Package(
             name: "ThreatDocBench",
             dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate"]
         ),
+        // Threat rules: the built-in library, embedded in the binary as package resources (so an installed
+        // threatdoc needs no files beside it), a project's own rule folders, and the threats they suggest.
+        .target(
+            name: "ThreatDocSuggest",
+            dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench"],
+            resources: [.embedInCode("Rules")]
+        ),
         // The pipeline's model side (load → validate → link → resolve), the resolved model's view model,
         // gates, diffs and diagnostics as text, JSON and SARIF: every count and sort happens here.
         .target(
             name: "ThreatDocReport",
-            dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench"]
+            dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench",
+                           "ThreatDocSuggest"]
         ),
         // Markdown, HTML, DOT, Mermaid and templates; the only target that sees libcmark and swift-mustache,
         // and the only one that starts Graphviz.
@@ -74,7 +82,8 @@ let package = Package(
         .target(
             name: "ThreatDocKit",
             dependencies: [
-                "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench", "ThreatDocReport",
+                "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench", "ThreatDocSuggest",
+                "ThreatDocReport",
                 "ThreatDocRender", "ThreatDocOutput",
             ]
         ),
@@ -100,7 +109,7 @@ let package = Package(
             name: "ThreatDocKitTests",
             dependencies: [
                 "ThreatDocKit", "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench",
-                "ThreatDocReport", "ThreatDocRender", "ThreatDocOutput", "ThreatDocCorpus",
+                "ThreatDocSuggest", "ThreatDocReport", "ThreatDocRender", "ThreatDocOutput", "ThreatDocCorpus",
             ],
             exclude: ["Fixtures"]
         ),

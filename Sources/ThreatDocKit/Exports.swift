@@ -5,6 +5,7 @@
 @_exported import ThreatDocLoad
 @_exported import ThreatDocValidate
 @_exported import ThreatDocBench
+@_exported import ThreatDocSuggest
 @_exported import ThreatDocReport
 @_exported import ThreatDocRender
 @_exported import ThreatDocOutput

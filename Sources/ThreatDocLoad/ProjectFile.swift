@@ -26,8 +26,13 @@ public struct ProjectFile: Sendable {
     public var scans: [Scan]
     /// Gates `threatdoc check` applies (`error`, `warning`, `unaddressed:high`, `contradicted`, `uncovered`).
     public var gates: [Located<String>] = []
+    /// Folders of the project's own threat rules (`rules: { folders: […] }`), relative to the project file.
+    public var ruleFolders: [Located<String>] = []
+    /// Built-in (or project) rule IDs that `threatdoc suggest` leaves out (`rules: { disable: […] }`).
+    public var disabledRules: [Located<String>] = []
 
-    static let fields = ["models", "scans", "gates"]
+    static let fields = ["models", "scans", "gates", "rules"]
+    static let ruleFields = ["folders", "disable"]
     static let scanFields = ["file", "host", "models"]
 
     /// Reads the project file; nil with diagnostics when it is broken. Scan paths are relative to the
@@ -68,10 +73,28 @@ public struct ProjectFile: Sendable {
                     diagnostics.report(.invalidValue, "\(gate.value.debugSnippet) is not a gate", at: gate.location,
                                        help: "gates: \(Gate.names)")
                 }
+            case "rules":
+                guard case .mapping(let entries, _) = pair.value else {
+                    diagnostics.report(.wrongType, "`rules` should be a mapping with `folders` and `disable`", at: pair.value.location,
+                                       help: "for example `rules: { folders: [threat-rules], disable: [WEB-S-001] }`")
+                    continue
+                }
+                for entry in entries {
+                    switch entry.key.value {
+                    case "folders":
+                        project.ruleFolders = strings(entry.value, field: "folders", into: &diagnostics)
+                            .map { Located(resolve($0.value), at: $0.location) }
+                    case "disable":
+                        project.disabledRules = strings(entry.value, field: "disable", into: &diagnostics)
+                    default:
+                        diagnostics.report(.unknownKey, "unknown key \(entry.key.value.debugSnippet) under `rules`", at: entry.key.location,
+                                           help: Suggestions.didYouMean(entry.key.value, in: ruleFields) ?? "allowed keys: folders, disable")
+                    }
+                }
             default:
                 diagnostics.report(.unknownKey, "unknown key \(pair.key.value.debugSnippet) in the project file",
                                    at: pair.key.location,
-                                   help: Suggestions.didYouMean(pair.key.value, in: fields) ?? "allowed keys: models, scans, gates")
+                                   help: Suggestions.didYouMean(pair.key.value, in: fields) ?? "allowed keys: models, scans, gates, rules")
             }
         }
         return project

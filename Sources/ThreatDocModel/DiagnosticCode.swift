@@ -157,6 +157,20 @@ extension DiagnosticCode {
     public static let outputFailure = DiagnosticCode("TD510", "output-failure", .error,
         help: "the previous output was left as it was; fix the cause and render again")
 
+    // MARK: Threat rules (TD6xx)
+    public static let ruleDuplicateID = DiagnosticCode("TD601", "rule-duplicate-id", .error,
+        help: "give the rule another ID; to replace a built-in rule, disable it under `rules: disable:` in the project file")
+    public static let ruleConditionMismatch = DiagnosticCode("TD602", "rule-condition-mismatch", .error,
+        help: "element conditions (technology, neighbours, internet-facing, runs-as-root, stores-credentials) need element types; flow conditions (from, to, protocol, crosses-boundary, encrypted, authenticated) need `flow`; split the rule in two")
+    public static let ruleStrideNotApplicable = DiagnosticCode("TD603", "rule-stride-not-applicable", .error,
+        help: "STRIDE per element: external entities face S and R; data stores T, R, I and D; flows T, I and D; processes all six")
+    public static let ruleInvalidReference = DiagnosticCode("TD604", "rule-invalid-reference", .error,
+        help: "write CAPEC-n, CWE-n, or an https link")
+    public static let ruleUnknownDisabled = DiagnosticCode("TD605", "rule-unknown-disabled", .warning,
+        help: "`threatdoc suggest --list-rules` lists every rule ID")
+    public static let ruleFolder = DiagnosticCode("TD606", "rule-folder", .error,
+        help: "name a folder of rule files (threatdoc-rules: 1), relative to the project file")
+
     /// Every code by its ID (`TD101`).
     public static let byID: [String: DiagnosticCode] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
@@ -174,5 +188,7 @@ extension DiagnosticCode {
         .evidence, .contradictedEvidence, .threatContradicted, .uncoveredFindings, .statusBehindEvidence,
         .templateSyntax, .templateUnknownName, .templateMissingPartial, .templateContentType, .templateUnescaped,
         .templatePartialCycle, .templatePrintsStructure, .outputFailure, .diagramFailed, .diagramOverBudget,
+        .ruleDuplicateID, .ruleConditionMismatch, .ruleStrideNotApplicable, .ruleInvalidReference, .ruleUnknownDisabled,
+        .ruleFolder,
     ]
 }

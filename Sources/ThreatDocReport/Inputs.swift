@@ -3,6 +3,7 @@ import ThreatDocSupport
 import ThreatDocLoad
 import ThreatDocValidate
 import ThreatDocBench
+import ThreatDocSuggest
 import Foundation
 
 /// What a command reads, decided in one place for every command (validate, render, check and both
@@ -105,6 +106,20 @@ public struct Inputs: Sendable {
         var pipeline = Pipeline(limits: limits, options: ValidationOptions(today: today, maxReviewAgeDays: maxReviewAgeDays),
                                 scans: scanInputs)
         pipeline.confinement = confinement
+        if let loaded, !loaded.ruleFolders.isEmpty || !loaded.disabledRules.isEmpty {
+            // Rule folders, like scans, stay inside the project file's folder.
+            let projectFolder = (projectPath as NSString).deletingLastPathComponent
+            let folder = projectFolder.isEmpty ? "." : projectFolder
+            let folders = loaded.ruleFolders.filter { rules in
+                guard PathContainment.isInside(rules.value, folder: folder), !ModelLoader.leaves(rules.value, folder: folder) else {
+                    diagnostics.report(.linkOutsideModels, "not read: the rule folder \(rules.value.debugSnippet) lies outside the project file's folder",
+                                       at: rules.location)
+                    return false
+                }
+                return true
+            }
+            pipeline.rules = RuleLibrary.load(folders: folders, disabled: loaded.disabledRules, limits: limits, into: &diagnostics)
+        }
         return Plan(pipeline: pipeline, paths: modelPaths, project: loaded, diagnostics: diagnostics.diagnostics,
                     projectModels: projectModels)
     }

@@ -7,7 +7,8 @@ import Foundation
 
 /// Builds a `ResolvedModel` from a model that validated without errors.
 public enum ModelResolver {
-    public static func resolve(_ context: ModelContext, evidence: ModelEvidence = ModelEvidence()) -> ResolvedModel {
+    public static func resolve(_ context: ModelContext, evidence: ModelEvidence = ModelEvidence(),
+                               suggestions: [String: Int] = [:]) -> ResolvedModel {
         let m = context.model
         let answered = Dictionary(grouping: m.threats.flatMap { threat in
             threat.mitigations.map { ($0.value, threat.id?.value ?? "") }
@@ -84,7 +85,7 @@ public enum ModelResolver {
                       acknowledged: sorted(entry.acknowledged).map {
                           .init(category: $0, reason: reasons[entry.target]?[$0] ?? "")
                       },
-                      open: sorted(entry.open))
+                      open: sorted(entry.open), suggestions: suggestions[entry.target] ?? 0)
             }.sorted { $0.target < $1.target },
             scans: evidence.scans,
             uncoveredFindings: evidence.uncovered,

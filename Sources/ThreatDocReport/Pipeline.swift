@@ -3,6 +3,7 @@ import ThreatDocSupport
 import ThreatDocLoad
 import ThreatDocValidate
 import ThreatDocBench
+import ThreatDocSuggest
 import Foundation
 
 /// The model side of every command, as named steps: load → validate → read scans → link evidence →
@@ -16,6 +17,8 @@ public struct Pipeline: Sendable {
     public var parseCache: ParseCache?
     /// The folder model files must really be in (see `ModelLoader.confinement`).
     public var confinement: String?
+    /// The threat rules whose suggestions coverage notes (TD309) and reports count.
+    public var rules: RuleLibrary = RuleLibrary.builtin.library
 
     public struct ScanInput: Sendable {
         public var path: String
@@ -50,6 +53,8 @@ public struct Pipeline: Sendable {
         public var models: [ResolvedModel]?
         /// The scans that were read.
         public var scans: [ScanReport] = []
+        /// Each model as written with its index and coverage (what `suggest` evaluates rules against).
+        public var contexts: [ModelContext] = []
 
         public var summary: Summary {
             Summary(files: files.count, models: modelCount, diagnostics: diagnostics)
@@ -114,7 +119,8 @@ public struct Pipeline: Sendable {
 
     /// Runs every rule on every model, the catalog rule included.
     public static let validate = Step("validate") { pipeline, state in
-        let (contexts, found) = Validator(options: pipeline.options, rules: Validator.modelRules).validate(state.loaded.models)
+        let (contexts, found) = Validator(options: pipeline.options, rules: Validator.rules(suggesting: pipeline.rules))
+            .validate(state.loaded.models)
         state.contexts = contexts
         state.diagnostics.append(contentsOf: found)
     }
@@ -140,10 +146,12 @@ public struct Pipeline: Sendable {
     }
 
     /// Resolves the models, if no step found an error.
-    public static let resolve = Step("resolve") { _, state in
+    public static let resolve = Step("resolve") { pipeline, state in
         guard !state.diagnostics.hasErrors else { return }
-        let contexts = state.contexts, evidence = state.evidence
-        state.models = concurrentMap(contexts.count) { ModelResolver.resolve(contexts[$0], evidence: evidence[$0]) }
+        let contexts = state.contexts, evidence = state.evidence, rules = pipeline.rules
+        state.models = concurrentMap(contexts.count) {
+            ModelResolver.resolve(contexts[$0], evidence: evidence[$0], suggestions: Suggester.openCounts(contexts[$0], library: rules))
+        }
             .sorted { $0.id < $1.id }
     }
 
@@ -158,6 +166,7 @@ public struct Pipeline: Sendable {
         var outcome = Outcome(files: state.loaded.files, sources: state.loaded.sources, modelCount: state.loaded.models.count,
                               diagnostics: state.diagnostics.diagnostics, models: state.models)
         outcome.scans = state.scans.map(\.report)
+        outcome.contexts = state.contexts
         return outcome
     }
 

@@ -142,7 +142,9 @@ public struct OpenCoverage: Codable, Sendable, Equatable {
     /// Elements and flows with at least one open category.
     public var targets: Int
     public var hasAny: Bool
-    /// "3 open STRIDE categories on 2 elements and flows".
+    /// Threats the threat rules suggest for them (`threatdoc suggest`): a count, never the threats.
+    public var suggestions: Int
+    /// "3 open STRIDE categories on 2 elements and flows; threatdoc suggest proposes 4 threats for them".
     public var summary: String
 }
 

@@ -320,10 +320,12 @@ public enum ReportContextBuilder {
     static func openCoverage(_ model: ResolvedModel) -> OpenCoverage {
         let categories = model.coverage.reduce(0) { $0 + $1.open.count }
         let targets = model.coverage.filter { !$0.open.isEmpty }.count
+        let suggestions = model.coverage.reduce(0) { $0 + $1.suggestions }
         return OpenCoverage(
-            categories: categories, targets: targets, hasAny: categories > 0,
+            categories: categories, targets: targets, hasAny: categories > 0, suggestions: suggestions,
             summary: "\(categories) open STRIDE categor\(categories == 1 ? "y" : "ies") on \(targets) "
-                + (targets == 1 ? "element or flow" : "elements and flows"))
+                + (targets == 1 ? "element or flow" : "elements and flows")
+                + (suggestions > 0 ? "; threatdoc suggest proposes \(suggestions) threat\(suggestions == 1 ? "" : "s") for them" : ""))
     }
 
     /// The weakest evidence among a threat's mitigations; `none` when it has none.

@@ -104,6 +104,8 @@ public struct ResolvedModel: Sendable, Codable, Equatable {
         public var covered: [StrideCategory]
         public var acknowledged: [Acknowledgement]
         public var open: [StrideCategory]
+        /// How many threats the rules suggest for its open categories (`threatdoc suggest`).
+        public var suggestions: Int = 0
     }
 
     public struct Acknowledgement: Sendable, Codable, Equatable {

@@ -6,13 +6,31 @@ import ThreatDocSupport
 public struct StrideIsCovered: ModelRule {
     public static let codes: [DiagnosticCode] = [.coverageGap, .coverageSummary, .staleGap]
 
+    /// How many threats the threat rules suggest per element or flow for its open categories; supplied
+    /// by the layer that holds the rules (nil: not counted).
+    public typealias SuggestionCounter = @Sendable (ModelContext) -> [String: Int]
+    public var countSuggestions: SuggestionCounter?
+
+    public init(countSuggestions: SuggestionCounter? = nil) {
+        self.countSuggestions = countSuggestions
+    }
+
     public func check(_ context: ModelContext, into diagnostics: inout DiagnosticBag) {
         let coverage = context.coverage
+        let counts = coverage.entries.contains { !$0.open.isEmpty } ? countSuggestions?(context) : nil
         for entry in coverage.entries where !entry.open.isEmpty {
             let missing = StrideCategory.allCases.filter(entry.open.contains)
+            var help: String?
+            if let count = counts?[entry.target], count > 0 {
+                // The path goes into a command only when it is plain: a help line may be pasted into a shell.
+                let path = context.model.file.path
+                let plain = path.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || "/._-".contains($0)) } && !path.hasPrefix("-")
+                help = "\(count) threat\(count == 1 ? "" : "s") suggested for it: `threatdoc suggest \(plain ? path : "MODEL")`; "
+                    + "add a threat for each category, or acknowledge the gap under `gaps:` with a reason"
+            }
             diagnostics.report(.coverageGap,
                 "no threat covers \(missing.map(\.title).joined(separator: ", ")) for the \(entry.kind.title) '\(entry.target)'",
-                at: entry.location)
+                at: entry.location, help: help)
         }
         var firstAcknowledged: [String: SourceLocation] = [:]
         for gap in context.model.gaps {

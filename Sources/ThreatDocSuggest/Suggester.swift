@@ -1,0 +1,181 @@
+import ThreatDocModel
+import ThreatDocValidate
+
+/// A threat a rule proposes for one element or flow.
+public struct Suggestion: Sendable, Codable, Equatable {
+    public var rule: String
+    public var title: String
+    public var description: String
+    public var target: String
+    /// "process", "data flow"…
+    public var targetKind: String
+    /// The element's name or the flow's label, for reading.
+    public var targetName: String
+    /// The rule's categories that apply to the target.
+    public var categories: [StrideCategory]
+    /// Of those, the ones the model leaves open (no threat, no acknowledged gap).
+    public var open: [StrideCategory]
+    public var likelihood: Level
+    public var impact: Level
+    public var risk: Level
+    public var rationale: String
+    public var references: [String]
+    public var mitigations: [ThreatRule.Mitigation]
+    /// The threat already in the model that holds this suggestion: one recording the rule (`rule:`) for
+    /// this target, or one on this target with one of its categories.
+    public var present: String?
+}
+
+/// Evaluates rules against a model: typed conditions against the model's typed facts.
+public enum Suggester {
+    /// Suggestions for the model, best first (risk, then likelihood, then the target's place in the
+    /// model, then the rule ID). By default only those that cover an open category and that no threat
+    /// records by rule ID; with `includeCovered`, every rule that applies, with `present` set.
+    public static func suggest(_ context: ModelContext, library: RuleLibrary, includeCovered: Bool = false) -> [Suggestion] {
+        let facts = ModelFacts(context)
+        var found: [(order: Int, suggestion: Suggestion)] = []
+        for (order, target) in facts.targets.enumerated() {
+            for rule in library.rules where facts.applies(rule, to: target) {
+                let categories = rule.stride.filter(target.entry.applicable.contains)
+                guard !categories.isEmpty else { continue }
+                let open = categories.filter(target.entry.open.contains)
+                let recorded = facts.threats.first { $0.rule == rule.id && $0.targets.contains(target.id) }
+                let related = recorded ?? facts.threats.first { $0.targets.contains(target.id) && !$0.stride.isDisjoint(with: categories) }
+                if !includeCovered, open.isEmpty || recorded != nil { continue }
+                found.append((order, Suggestion(
+                    rule: rule.id, title: rule.title, description: rule.description, target: target.id,
+                    targetKind: target.entry.kind.title, targetName: target.name, categories: categories, open: open,
+                    likelihood: rule.likelihood, impact: rule.impact, risk: rule.risk, rationale: rule.rationale,
+                    references: rule.references, mitigations: rule.mitigations, present: related?.id)))
+            }
+        }
+        return found.sorted { a, b in
+            (b.suggestion.risk, b.suggestion.likelihood, a.order, a.suggestion.rule)
+                < (a.suggestion.risk, a.suggestion.likelihood, b.order, b.suggestion.rule)
+        }.map(\.suggestion)
+    }
+
+    /// How many suggestions each element and flow has for its open categories (for TD309 and the report).
+    public static func openCounts(_ context: ModelContext, library: RuleLibrary) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for suggestion in suggest(context, library: library) { counts[suggestion.target, default: 0] += 1 }
+        return counts
+    }
+}
+
+/// What the rules look at, per element and flow, computed once per model.
+struct ModelFacts {
+    struct Target {
+        var id: String
+        var name: String
+        var entry: Coverage.Entry
+        var element: ElementKind?
+        /// Technology and name, lowercased, with every run of other characters as one space, and
+        /// padded with spaces: a rule word matches the start of a word.
+        var words: String
+        var sensitivity: Level?
+        var neighbours: Set<ElementKind>
+        var internetFacing: Bool?, runsAsRoot: Bool?, storesCredentials: Bool?
+        var from: ElementKind?, to: ElementKind?
+        var protocolWords: String
+        var crossesBoundary: Bool?
+        var encrypted: Bool?, authenticated: Bool?
+    }
+
+    struct Threat {
+        var id: String
+        var rule: String?
+        var targets: Set<String>
+        var stride: Set<StrideCategory>
+    }
+
+    var targets: [Target] = []
+    var threats: [Threat] = []
+
+    init(_ context: ModelContext) {
+        let model = context.model
+        var sensitivity: [String: Level] = [:]
+        for asset in model.assets {
+            if let id = asset.id?.value, let level = asset.sensitivity?.value { sensitivity[id] = level }
+        }
+        var kinds: [String: ElementKind] = [:], boundaries: [String: String] = [:]
+        var elements: [String: ElementSyntax] = [:]
+        for element in model.elements {
+            guard let id = element.id?.value else { continue }
+            if let kind = element.kind?.value { kinds[id] = kind }
+            if let boundary = element.boundary?.value { boundaries[id] = boundary }
+            if elements[id] == nil { elements[id] = element }
+        }
+        var neighbours: [String: Set<ElementKind>] = [:]
+        var flows: [String: FlowSyntax] = [:]
+        for flow in model.flows {
+            guard let id = flow.id?.value else { continue }
+            if flows[id] == nil { flows[id] = flow }
+            if let from = flow.from?.value, let to = flow.to?.value {
+                if let kind = kinds[to] { neighbours[from, default: []].insert(kind) }
+                if let kind = kinds[from] { neighbours[to, default: []].insert(kind) }
+            }
+        }
+        func most(_ assets: [Located<String>]) -> Level? { assets.compactMap { sensitivity[$0.value] }.max() }
+        for entry in context.coverage.entries {
+            if let element = elements[entry.target] {
+                let name = element.name?.value ?? entry.target
+                targets.append(Target(
+                    id: entry.target, name: name, entry: entry, element: element.kind?.value,
+                    words: Self.words("\(element.technology?.value ?? "") \(name) \(entry.target)"),
+                    sensitivity: most(element.assets), neighbours: neighbours[entry.target] ?? [],
+                    internetFacing: element.internetFacing?.value, runsAsRoot: element.runsAsRoot?.value,
+                    storesCredentials: element.storesCredentials?.value,
+                    from: nil, to: nil, protocolWords: "", crossesBoundary: nil, encrypted: nil, authenticated: nil))
+            } else if let flow = flows[entry.target] {
+                let from = flow.from?.value ?? "", to = flow.to?.value ?? ""
+                targets.append(Target(
+                    id: entry.target, name: flow.label?.value ?? entry.target, entry: entry, element: nil, words: "",
+                    sensitivity: most(flow.assets), neighbours: [],
+                    internetFacing: nil, runsAsRoot: nil, storesCredentials: nil,
+                    from: kinds[from], to: kinds[to], protocolWords: Self.words(flow.protocolName?.value ?? ""),
+                    // Derived, never written: the two ends sit in different boundaries (or one outside all).
+                    crossesBoundary: boundaries[from] != boundaries[to],
+                    encrypted: flow.encrypted?.value, authenticated: flow.authenticated?.value))
+            }
+        }
+        threats = model.threats.compactMap { threat in
+            threat.id.map { Threat(id: $0.value, rule: threat.rule?.value, targets: Set(threat.targets.map(\.value)),
+                                   stride: Set(threat.stride.map(\.value))) }
+        }
+    }
+
+    /// Lowercased words, each preceded by a space, so that " " + word finds the start of a word.
+    static func words(_ text: String) -> String {
+        var out = " "
+        for character in text.lowercased() {
+            if character.isLetter || character.isNumber { out.append(character) } else if out.last != " " { out.append(" ") }
+        }
+        return out.last == " " ? out : out + " "
+    }
+
+    func applies(_ rule: ThreatRule, to target: Target) -> Bool {
+        let c = rule.conditions
+        let type: RuleTargetType = switch target.element {
+        case .external?: .external
+        case .process?: .process
+        case .datastore?: .datastore
+        case nil: .flow
+        }
+        guard c.types.contains(type) else { return false }
+        if !c.technology.isEmpty, !c.technology.contains(where: { target.words.contains(Self.words($0).dropLast()) }) { return false }
+        if let least = c.sensitivity, !(target.sensitivity.map { $0 >= least } ?? false) { return false }
+        if !c.neighbours.isEmpty, target.neighbours.isDisjoint(with: c.neighbours) { return false }
+        if let wanted = c.internetFacing, target.internetFacing != wanted { return false }
+        if let wanted = c.runsAsRoot, target.runsAsRoot != wanted { return false }
+        if let wanted = c.storesCredentials, target.storesCredentials != wanted { return false }
+        if !c.from.isEmpty, !(target.from.map(c.from.contains) ?? false) { return false }
+        if !c.to.isEmpty, !(target.to.map(c.to.contains) ?? false) { return false }
+        // Protocols match whole words: "http" is not "https".
+        if !c.protocols.isEmpty, !c.protocols.contains(where: { target.protocolWords.contains(Self.words($0)) }) { return false }
+        if let wanted = c.crossesBoundary, target.crossesBoundary != wanted { return false }
+        if let wanted = c.encrypted, target.encrypted != wanted { return false }
+        if let wanted = c.authenticated, target.authenticated != wanted { return false }
+        return true
+    }
+}
