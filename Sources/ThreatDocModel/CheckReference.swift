@@ -2,7 +2,7 @@ import Foundation
 
 /// A reference to a benchmark check: `docker:2.14`, or with a catalog version, `kubernetes@cis-1.9:1.2.16`.
 public struct CheckReference: Hashable, Sendable, CustomStringConvertible {
-    public enum Tool: String, CaseIterable, Sendable, Codable {
+    public enum Tool: String, CaseIterable, Sendable, Codable, ModelKeyword {
         case docker, kubernetes
 
         /// Names people write for a tool, suggested but not accepted.

@@ -64,6 +64,7 @@ extension RuleSyntax {
 public struct RuleConditionSyntax: Sendable, ObjectSyntax {
     public var location: SourceLocation
     public var types: [Located<RuleTargetType>] = []
+    public var benchmarks: [Located<CheckReference.Tool>] = []
     public var technology: [Located<String>] = []
     public var sensitivity: Located<Level>?
     public var neighbours: [Located<ElementKind>] = []
@@ -84,6 +85,7 @@ extension RuleConditionSyntax {
         make: { location, _ in RuleConditionSyntax(location: location) },
         fields: [
             .keywords("type", \.types, "Element types, or `flow`.", required: true, nonEmpty: true),
+            .keywords("benchmark", \.benchmarks, "Tools, one of which the model declares under `benchmarks:` or cites in a check."),
             .strings("technology", \.technology, .text, "Words, one of which the element's technology or name holds."),
             .keyword("sensitivity", \.sensitivity, "The least sensitivity of an asset it holds or carries."),
             .keywords("neighbours", \.neighbours, "Element types, one of which it exchanges data with."),

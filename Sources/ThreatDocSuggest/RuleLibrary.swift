@@ -152,7 +152,7 @@ enum RuleChecker {
             id: id.value, title: title.value, description: description.value,
             stride: Array(Set(rule.stride.map(\.value))).sorted(),
             conditions: .init(
-                types: types, technology: conditions.technology.map(\.value), sensitivity: conditions.sensitivity?.value,
+                types: types, benchmarks: conditions.benchmarks.map(\.value), technology: conditions.technology.map(\.value), sensitivity: conditions.sensitivity?.value,
                 neighbours: conditions.neighbours.map(\.value), internetFacing: conditions.internetFacing?.value,
                 runsAsRoot: conditions.runsAsRoot?.value, storesCredentials: conditions.storesCredentials?.value,
                 from: conditions.from.map(\.value), to: conditions.to.map(\.value), protocols: conditions.protocols.map(\.value),

@@ -40,7 +40,15 @@ public enum Suggester {
                 guard !categories.isEmpty else { continue }
                 let open = categories.filter(target.entry.open.contains)
                 let recorded = facts.threats.first { $0.rule == rule.id && $0.targets.contains(target.id) }
-                let related = recorded ?? facts.threats.first { $0.targets.contains(target.id) && !$0.stride.isDisjoint(with: categories) }
+                // Otherwise the threat on this target with these categories that is most like the rule: the
+                // most checks in common, then the most categories, then the first.
+                let checks = Set(rule.mitigations.flatMap(\.checks))
+                let related = recorded ?? facts.threats.enumerated()
+                    .filter { $0.element.targets.contains(target.id) && !$0.element.stride.isDisjoint(with: categories) }
+                    .min { a, b in
+                        (b.element.checks.intersection(checks).count, b.element.stride.intersection(categories).count, a.offset)
+                            < (a.element.checks.intersection(checks).count, a.element.stride.intersection(categories).count, b.offset)
+                    }?.element
                 if !includeCovered, open.isEmpty || recorded != nil { continue }
                 found.append((order, Suggestion(
                     rule: rule.id, title: rule.title, description: rule.description, target: target.id,
@@ -87,10 +95,14 @@ struct ModelFacts {
         var rule: String?
         var targets: Set<String>
         var stride: Set<StrideCategory>
+        /// The checks of its mitigations.
+        var checks: Set<String>
     }
 
     var targets: [Target] = []
     var threats: [Threat] = []
+    /// The benchmark tools the model declares or cites.
+    var tools: Set<CheckReference.Tool> = []
 
     init(_ context: ModelContext) {
         let model = context.model
@@ -139,9 +151,18 @@ struct ModelFacts {
                     encrypted: flow.encrypted?.value, authenticated: flow.authenticated?.value))
             }
         }
+        tools = Set(model.benchmarks.compactMap { CheckReference.Tool(rawValue: $0.tool.value) })
+        for check in model.mitigations.flatMap(\.checks) {
+            if case .success(let reference) = CheckReference.parse(check.value) { tools.insert(reference.tool) }
+        }
+        var mitigationChecks: [String: [String]] = [:]
+        for mitigation in model.mitigations {
+            if let id = mitigation.id?.value { mitigationChecks[id] = mitigation.checks.map(\.value) }
+        }
         threats = model.threats.compactMap { threat in
             threat.id.map { Threat(id: $0.value, rule: threat.rule?.value, targets: Set(threat.targets.map(\.value)),
-                                   stride: Set(threat.stride.map(\.value))) }
+                                   stride: Set(threat.stride.map(\.value)),
+                                   checks: Set(threat.mitigations.flatMap { mitigationChecks[$0.value] ?? [] })) }
         }
     }
 
@@ -163,6 +184,7 @@ struct ModelFacts {
         case nil: .flow
         }
         guard c.types.contains(type) else { return false }
+        if !c.benchmarks.isEmpty, tools.isDisjoint(with: c.benchmarks) { return false }
         if !c.technology.isEmpty, !c.technology.contains(where: { target.words.contains(Self.words($0).dropLast()) }) { return false }
         if let least = c.sensitivity, !(target.sensitivity.map { $0 >= least } ?? false) { return false }
         if !c.neighbours.isEmpty, target.neighbours.isDisjoint(with: c.neighbours) { return false }

@@ -31,6 +31,7 @@ public struct ThreatRule: Sendable, Codable, Equatable {
     /// Every condition given must hold; nil or empty is not looked at.
     public struct Conditions: Sendable, Codable, Equatable {
         public var types: [RuleTargetType]
+        public var benchmarks: [CheckReference.Tool] = []
         public var technology: [String] = []
         public var sensitivity: Level? = nil
         public var neighbours: [ElementKind] = []
