@@ -33,11 +33,12 @@ public struct RuleLibrary: Sendable {
     public static let builtin: (library: RuleLibrary, diagnostics: DiagnosticBag) = {
         var diagnostics = DiagnosticBag()
         var rules: [ThreatRule] = []
+        var seen: [String: SourceLocation] = [:]
         for file in builtinFiles {
             let source = SourceFile(path: "built-in:\(file.name)", text: String(decoding: file.bytes, as: UTF8.self))
-            rules += RuleChecker.rules(in: source, into: &diagnostics)
+            rules += RuleChecker.rules(in: source, seen: &seen, into: &diagnostics)
         }
-        return (RuleLibrary(rules: RuleChecker.withoutDuplicates(rules, into: &diagnostics)), diagnostics)
+        return (RuleLibrary(rules: rules), diagnostics)
     }()
 
     /// The built-in rules (unless `builtin` is false), then every rule file in `folders` (searched
@@ -46,6 +47,7 @@ public struct RuleLibrary: Sendable {
                             limits: LoadLimits = .default, into diagnostics: inout DiagnosticBag) -> RuleLibrary {
         var rules = includeBuiltin ? builtin.library.rules : []
         if includeBuiltin { diagnostics.append(contentsOf: builtin.diagnostics) }
+        var seen = Dictionary(rules.map { ($0.id.lowercased(), $0.location) }, uniquingKeysWith: { a, _ in a })
         for folder in folders {
             var found = DiagnosticBag()
             let files = ModelLoader.discover(folder.value, diagnostics: &found)
@@ -62,7 +64,7 @@ public struct RuleLibrary: Sendable {
                         continue
                     }
                     let source = try SourceFile(path: path, bytes: bytes)
-                    rules += RuleChecker.rules(in: source, limits: limits, into: &diagnostics)
+                    rules += RuleChecker.rules(in: source, limits: limits, seen: &seen, into: &diagnostics)
                 } catch let error as SourceFile.DecodingError {
                     if case .invalidUTF8(let offset) = error {
                         diagnostics.report(.invalidUTF8, "invalid UTF-8 at byte offset \(offset)", at: SourceLocation(file: path, line: 1, column: 1))
@@ -72,7 +74,6 @@ public struct RuleLibrary: Sendable {
                 }
             }
         }
-        rules = RuleChecker.withoutDuplicates(rules, into: &diagnostics)
         let ids = Set(rules.map(\.id))
         for id in disabled where !ids.contains(id.value) {
             diagnostics.report(.ruleUnknownDisabled, "no rule has the ID '\(id.value)'", at: id.location,
@@ -99,9 +100,21 @@ public struct RuleLibrary: Sendable {
 
 /// Reads one rule file and checks each rule; only rules without problems are kept.
 enum RuleChecker {
-    static func rules(in file: SourceFile, limits: LoadLimits = .default, into diagnostics: inout DiagnosticBag) -> [ThreatRule] {
+    static func rules(in file: SourceFile, limits: LoadLimits = .default, seen: inout [String: SourceLocation],
+                      into diagnostics: inout DiagnosticBag) -> [ThreatRule] {
         guard let syntax = ModelDecoder.decode(file, as: RuleFileSyntax.format, limits: limits, into: &diagnostics) else { return [] }
-        return syntax.rules.compactMap { check($0, file: file.path, into: &diagnostics) }
+        return syntax.rules.compactMap { rule in
+            // Every rule written takes its ID, so a second one is reported even when the first had problems.
+            if let id = rule.id {
+                if let first = seen[id.value.lowercased()] {
+                    diagnostics.report(.ruleDuplicateID, "rule ID '\(id.value)' is already used by the rule at \(first.file):\(first.line)",
+                                       at: id.location, related: [.init("the first rule with this ID", at: first)])
+                    return nil
+                }
+                seen[id.value.lowercased()] = id.location
+            }
+            return check(rule, file: file.path, into: &diagnostics)
+        }
     }
 
     static func check(_ rule: RuleSyntax, file: String, into diagnostics: inout DiagnosticBag) -> ThreatRule? {
@@ -131,12 +144,12 @@ enum RuleChecker {
         }
         for category in rule.stride where !types.contains(where: { $0.targetKind.applicableCategories.contains(category.value) }) {
             diagnostics.report(.ruleStrideNotApplicable,
-                               "\(category.value.title) applies to none of rule '\(id.value)''s types (\(types.map(\.rawValue).joined(separator: ", ")))",
+                               "\(category.value.title) applies to none of the types of rule '\(id.value)' (\(types.map(\.rawValue).joined(separator: ", ")))",
                                at: category.location)
             problems += 1
         }
         for reference in rule.references where !isReference(reference.value) {
-            diagnostics.report(.ruleInvalidReference, "'\(reference.value.debugSnippet)' is not CAPEC-n, CWE-n or an https link",
+            diagnostics.report(.ruleInvalidReference, "\(reference.value.debugSnippet) is not CAPEC-n, CWE-n or an https link",
                                at: reference.location)
             problems += 1
         }
@@ -196,22 +209,5 @@ enum RuleChecker {
             return false
         }
         return true
-    }
-
-    /// The first rule with an ID stays; each later one is an error that points to it.
-    static func withoutDuplicates(_ rules: [ThreatRule], into diagnostics: inout DiagnosticBag) -> [ThreatRule] {
-        var first: [String: ThreatRule] = [:]
-        var kept: [ThreatRule] = []
-        for rule in rules {
-            if let earlier = first[rule.id.lowercased()] {
-                diagnostics.report(.ruleDuplicateID, "rule ID '\(rule.id)' is already used by a rule in \(earlier.source)",
-                                   at: rule.location,
-                                   related: [.init("the first rule with this ID", at: earlier.location)])
-                continue
-            }
-            first[rule.id.lowercased()] = rule
-            kept.append(rule)
-        }
-        return kept
     }
 }

@@ -57,17 +57,18 @@ struct Suggest: ParsableCommand {
         if let apply { inputs.paths = [apply] }
         let plan = inputs.plan()
         let library = plan.pipeline.rules
-        let ruleProblems = plan.diagnostics.filter { $0.code.id.hasPrefix("TD6") || $0.location?.file.hasPrefix("built-in:") == true }
         if listRules {
-            try reportProblems(ruleProblems)
+            try reportProblems(plan.diagnostics)
             Self.lines(stats ? Self.stats(library) : Self.list(library))
             return
         }
         let outcome = plan.run()
-        if outcome.hasErrors {
-            try reportProblems(outcome.diagnostics.filter { $0.severity == .error }, sources: outcome.sources)
-        }
+        let errors = outcome.diagnostics.filter { $0.severity == .error }
+        // A model with errors is never edited; its suggestions are still listed (from the model as
+        // written), after the errors, and the run exits 1.
+        if apply != nil { try reportProblems(errors, sources: outcome.sources) }
         if let apply { return try self.apply(to: apply, outcome: outcome, library: library, pipeline: plan.pipeline) }
+        defer { if !errors.isEmpty { try? reportProblems(errors, sources: outcome.sources) } }
         let wanted = Set(rules)
         let byModel = outcome.contexts.map { context in
             (context, Suggester.suggest(context, library: library, includeCovered: all).filter { wanted.isEmpty || wanted.contains($0.rule) })
@@ -80,6 +81,7 @@ struct Suggest: ParsableCommand {
             FileHandle.standardOutput.write(Data(documents.joined(separator: "\n").utf8))
         case .json: FileHandle.standardOutput.write(Data((Self.json(byModel) + "\n").utf8))
         }
+        if !errors.isEmpty { throw ExitCode(ExitStatus.findings) }
     }
 
     /// Text for the terminal, line by line, each escaped (`Console`).

@@ -426,7 +426,7 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(report.coverage.gaps.map { "\($0.target.id): \($0.categories)" },
                        ["browse: Denial of service", "db: Repudiation, Denial of service", "store: Denial of service",
                         "web: Information disclosure, Elevation of privilege"])
-        XCTAssertEqual(report.glance.openCoverage.summary, "1 open STRIDE category on 1 element or flow")
+        XCTAssertEqual(report.glance.openCoverage.summary, "1 open STRIDE category on 1 element or flow; threatdoc suggest proposes 4 threats for them")
 
         // Entries with the same reason stay separate rows; a category acknowledged twice is reported.
         let twice = """
@@ -463,7 +463,8 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(crowded.glance.openItems.map { "\($0.kind) \($0.link?.id ?? "")" },
                        ["Unaddressed threat HIGH", "Unaddressed threat LOW"])
         XCTAssertEqual(crowded.glance.openCoverage.targets, 20)
-        XCTAssertEqual(crowded.glance.openCoverage.summary, "\(crowded.coverage.open) open STRIDE categories on 20 elements and flows")
+        XCTAssertTrue(crowded.glance.openCoverage.summary.hasPrefix("\(crowded.coverage.open) open STRIDE categories on 20 elements and flows; threatdoc suggest proposes "),
+                      crowded.glance.openCoverage.summary)
     }
 
     /// Text a terminal shows makes invisible characters visible, as the HTML and Markdown do; a blank
