@@ -33,9 +33,16 @@ public enum Suggester {
     /// records by rule ID; with `includeCovered`, every rule that applies, with `present` set.
     public static func suggest(_ context: ModelContext, library: RuleLibrary, includeCovered: Bool = false) -> [Suggestion] {
         let facts = ModelFacts(context)
+        // Each rule's words normalised once, and the rules grouped by the type they apply to.
+        let prepared = library.rules.map(PreparedRule.init)
+        var byType: [RuleTargetType: [PreparedRule]] = [:]
+        for rule in prepared {
+            for type in Set(rule.rule.conditions.types) { byType[type, default: []].append(rule) }
+        }
         var found: [(order: Int, suggestion: Suggestion)] = []
         for (order, target) in facts.targets.enumerated() {
-            for rule in library.rules where facts.applies(rule, to: target) {
+            for prepared in byType[target.type] ?? [] where facts.applies(prepared, to: target) {
+                let rule = prepared.rule
                 let categories = rule.stride.filter(target.entry.applicable.contains)
                 guard !categories.isEmpty else { continue }
                 let open = categories.filter(target.entry.open.contains)
@@ -71,6 +78,20 @@ public enum Suggester {
     }
 }
 
+/// A rule with its words normalised as `ModelFacts.words` normalises a target's: technology words
+/// match the start of a word, protocol words a whole word.
+struct PreparedRule {
+    let rule: ThreatRule
+    let technology: [String]
+    let protocols: [String]
+
+    init(_ rule: ThreatRule) {
+        self.rule = rule
+        technology = rule.conditions.technology.map { String(ModelFacts.words($0).dropLast()) }
+        protocols = rule.conditions.protocols.map(ModelFacts.words)
+    }
+}
+
 /// What the rules look at, per element and flow, computed once per model.
 struct ModelFacts {
     struct Target {
@@ -88,6 +109,15 @@ struct ModelFacts {
         var protocolWords: String
         var crossesBoundary: Bool?
         var encrypted: Bool?, authenticated: Bool?
+
+        var type: RuleTargetType {
+            switch element {
+            case .external?: .external
+            case .process?: .process
+            case .datastore?: .datastore
+            case nil: .flow
+            }
+        }
     }
 
     struct Threat {
@@ -175,17 +205,11 @@ struct ModelFacts {
         return out.last == " " ? out : out + " "
     }
 
-    func applies(_ rule: ThreatRule, to target: Target) -> Bool {
-        let c = rule.conditions
-        let type: RuleTargetType = switch target.element {
-        case .external?: .external
-        case .process?: .process
-        case .datastore?: .datastore
-        case nil: .flow
-        }
-        guard c.types.contains(type) else { return false }
+    func applies(_ prepared: PreparedRule, to target: Target) -> Bool {
+        let c = prepared.rule.conditions
+        guard c.types.contains(target.type) else { return false }
         if !c.benchmarks.isEmpty, tools.isDisjoint(with: c.benchmarks) { return false }
-        if !c.technology.isEmpty, !c.technology.contains(where: { target.words.contains(Self.words($0).dropLast()) }) { return false }
+        if !prepared.technology.isEmpty, !prepared.technology.contains(where: target.words.contains) { return false }
         if let least = c.sensitivity, !(target.sensitivity.map { $0 >= least } ?? false) { return false }
         if !c.neighbours.isEmpty, target.neighbours.isDisjoint(with: c.neighbours) { return false }
         if let wanted = c.internetFacing, target.internetFacing != wanted { return false }
@@ -194,7 +218,7 @@ struct ModelFacts {
         if !c.from.isEmpty, !(target.from.map(c.from.contains) ?? false) { return false }
         if !c.to.isEmpty, !(target.to.map(c.to.contains) ?? false) { return false }
         // Protocols match whole words: "http" is not "https".
-        if !c.protocols.isEmpty, !c.protocols.contains(where: { target.protocolWords.contains(Self.words($0)) }) { return false }
+        if !prepared.protocols.isEmpty, !prepared.protocols.contains(where: target.protocolWords.contains) { return false }
         if let wanted = c.crossesBoundary, target.crossesBoundary != wanted { return false }
         if let wanted = c.encrypted, target.encrypted != wanted { return false }
         if let wanted = c.authenticated, target.authenticated != wanted { return false }
