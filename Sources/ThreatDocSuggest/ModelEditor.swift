@@ -9,9 +9,13 @@ public enum ModelEditor {
         public var description: String
     }
 
-    public static func insert(_ plan: SuggestionPlan, into text: String) throws(Failure) -> String {
+    /// `keys` are the model's top-level keys with their 1-based lines, as the YAML parser found them
+    /// (nil: found by reading the text, which suffices for plain block mappings).
+    public static func insert(_ plan: SuggestionPlan, into text: String, keys: [(name: String, line: Int)]? = nil) throws(Failure) -> String {
         let newline = text.contains("\r\n") ? "\r\n" : "\n"
         var lines = Self.lines(text)
+        let keyLines: [(name: String, index: Int)] = keys.map { $0.map { ($0.name, $0.line - 1) } }
+            ?? lines.indices.compactMap { index in topLevelKey(lines[index]).map { ($0, index) } }
         var additions: [(key: String, items: (String) -> String)] = []
         if !plan.threats.isEmpty { additions.append(("threats", { plan.threatItems(indent: $0) })) }
         if !plan.mitigations.isEmpty { additions.append(("mitigations", { plan.mitigationItems(indent: $0) })) }
@@ -19,7 +23,7 @@ public enum ModelEditor {
         var edits: [(line: Int, replacing: Int, text: [String])] = []
         var appended: [String] = []
         for addition in additions {
-            guard let keyLine = lines.firstIndex(where: { topLevelKey($0) == addition.key }) else {
+            guard let keyLine = keyLines.first(where: { $0.name == addition.key })?.index, keyLine < lines.count else {
                 appended.append("\(addition.key):")
                 appended += split(addition.items("  "))
                 continue
@@ -34,7 +38,8 @@ public enum ModelEditor {
             } else if !rest.isEmpty, !rest.hasPrefix("#") {
                 throw Failure(description: "`\(addition.key):` on line \(keyLine + 1) is written in flow style; threatdoc adds only to block lists. Paste the items from `threatdoc suggest --format yaml` by hand")
             }
-            let end = blockEnd(lines, after: keyLine)
+            let next = keyLines.map(\.index).filter { $0 > keyLine }.min() ?? lines.count
+            let end = blockEnd(lines, after: keyLine, before: next)
             let indent = itemIndent(lines, from: keyLine + 1, to: end) ?? "  "
             let items = split(addition.items(indent))
             if replacing == 1 {
@@ -86,17 +91,13 @@ public enum ModelEditor {
         return line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
     }
 
-    /// Where a top-level block ends: after its last line that holds content (a line at column 0 that
-    /// is not a list item ends it; blank lines and column-0 comments before the next key belong to that key).
-    static func blockEnd(_ lines: [String], after keyLine: Int) -> Int {
+    /// Where a top-level block ends: after its last line that holds content before the next key (blank
+    /// lines and column-0 comments just before the next key belong to that key).
+    static func blockEnd(_ lines: [String], after keyLine: Int, before next: Int) -> Int {
         var last = keyLine
-        var index = keyLine + 1
-        while index < lines.count {
+        for index in (keyLine + 1)..<max(keyLine + 1, min(next, lines.count)) {
             let line = lines[index]
-            if let first = line.first, first != " ", first != "\t", first != "-", first != "#" { break }
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if !trimmed.isEmpty, !(line.first == "#") { last = index }
-            index += 1
+            if !line.trimmingCharacters(in: .whitespaces).isEmpty, line.first != "#" { last = index }
         }
         return last + 1
     }

@@ -123,9 +123,16 @@ struct Suggest: ParsableCommand {
               Set(chosen.map(\.rule)) == Set(rules) else { throw ExitCode(ExitStatus.findings) }
         let plan = SuggestionPlan(chosen, context: context)
         let text = context.model.file.text
+        // The top-level keys where the YAML parser found them, not where a text scan would guess.
+        var parsed = DiagnosticBag()
+        guard case .mapping(let pairs, _)? = SafeYAMLReader.read(context.model.file, limits: pipeline.limits, into: &parsed) else {
+            Console.error("threatdoc: \(TerminalText.escape(path)) is not a mapping")
+            throw ExitCode(ExitStatus.findings)
+        }
+        let keys = pairs.map { (name: $0.key.value, line: $0.key.location.line) }
         let edited: String
         do {
-            edited = try ModelEditor.insert(plan, into: text)
+            edited = try ModelEditor.insert(plan, into: text, keys: keys)
         } catch {
             Console.error("threatdoc: \(error.description)")
             throw ExitCode(ExitStatus.findings)
