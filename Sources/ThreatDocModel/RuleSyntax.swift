@@ -39,6 +39,7 @@ public struct RuleSyntax: Sendable, ObjectSyntax {
     public var rationale: Located<String>?
     public var references: [Located<String>] = []
     public var mitigations: [RuleMitigationSyntax] = []
+    public var fallback: Located<Bool>?
 }
 
 extension RuleSyntax {
@@ -56,6 +57,7 @@ extension RuleSyntax {
             .string("rationale", \.rationale, .text, "Why this likelihood and impact.", required: true),
             .strings("references", \.references, .text, "CAPEC-n, CWE-n, or an https link."),
             .objects("mitigations", \.mitigations, RuleMitigationSyntax.format),
+            .flag("fallback", \.fallback, "Proposed only where no other rule proposes the same category for the same target."),
         ])
 }
 
@@ -77,6 +79,15 @@ public struct RuleConditionSyntax: Sendable, ObjectSyntax {
     public var crossesBoundary: Located<Bool>?
     public var encrypted: Located<Bool>?
     public var authenticated: Located<Bool>?
+    public var fromTechnology: [Located<String>] = []
+    public var toTechnology: [Located<String>] = []
+    public var unless: [Located<RuleAttribute>] = []
+}
+
+/// The attributes a model may write on elements and flows, as rules name them.
+public enum RuleAttribute: String, ModelKeyword, Codable {
+    case internetFacing = "internet-facing", runsAsRoot = "runs-as-root", storesCredentials = "stores-credentials"
+    case encrypted, authenticated
 }
 
 extension RuleConditionSyntax {
@@ -98,11 +109,14 @@ extension RuleConditionSyntax {
             .flag("crosses-boundary", \.crossesBoundary, "Whether its ends sit in different trust boundaries."),
             .flag("encrypted", \.encrypted, "The flow's `encrypted`, as written."),
             .flag("authenticated", \.authenticated, "The flow's `authenticated`, as written."),
+            .strings("from-technology", \.fromTechnology, .text, "Words, one of which the technology or name of the element the flow leaves holds."),
+            .strings("to-technology", \.toTechnology, .text, "Words, one of which the technology or name of the element the flow reaches holds."),
+            .keywords("unless", \.unless, "Attributes that, written `true`, say the threat is answered: the rule does not apply."),
         ])
 
     /// The conditions that only an element can meet, and those only a flow can meet, by field name.
     public static let elementOnly = ["technology", "neighbours", "internet-facing", "runs-as-root", "stores-credentials"]
-    public static let flowOnly = ["from", "to", "protocol", "crosses-boundary", "encrypted", "authenticated"]
+    public static let flowOnly = ["from", "to", "protocol", "crosses-boundary", "encrypted", "authenticated", "from-technology", "to-technology"]
 
     /// The names of the conditions written, in the format's order.
     public var written: [(name: String, location: SourceLocation)] {
@@ -118,6 +132,8 @@ extension RuleConditionSyntax {
         if let value = crossesBoundary { found.append(("crosses-boundary", value.location)) }
         if let value = encrypted { found.append(("encrypted", value.location)) }
         if let value = authenticated { found.append(("authenticated", value.location)) }
+        if let first = fromTechnology.first { found.append(("from-technology", first.location)) }
+        if let first = toTechnology.first { found.append(("to-technology", first.location)) }
         return found
     }
 }

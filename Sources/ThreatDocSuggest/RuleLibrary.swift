@@ -45,7 +45,10 @@ public struct RuleLibrary: Sendable {
     /// recursively, in name order), less the `disabled` IDs.
     public static func load(builtin includeBuiltin: Bool = true, folders: [Located<String>] = [], disabled: [Located<String>] = [],
                             limits: LoadLimits = .default, into diagnostics: inout DiagnosticBag) -> RuleLibrary {
-        var rules = includeBuiltin ? builtin.library.rules : []
+        let off = Set(disabled.map(\.value))
+        let builtinIDs = Set(builtin.library.rules.map(\.id))
+        // A disabled built-in rule leaves first, so that a project rule may take its ID and replace it.
+        var rules = includeBuiltin ? builtin.library.rules.filter { !off.contains($0.id) } : []
         if includeBuiltin { diagnostics.append(contentsOf: builtin.diagnostics) }
         var seen = Dictionary(rules.map { ($0.id.lowercased(), $0.location) }, uniquingKeysWith: { a, _ in a })
         for folder in folders {
@@ -56,7 +59,7 @@ public struct RuleLibrary: Sendable {
                 continue
             }
             diagnostics.append(contentsOf: found)
-            for path in files where !path.hasSuffix(".json") {
+            for path in files {
                 do {
                     guard let bytes = try FileReading.readRegularFile(path, limit: limits.maxFileBytes) else {
                         diagnostics.report(.fileTooLarge, "rule file is larger than the limit of \(limits.maxFileBytes) bytes",
@@ -74,13 +77,15 @@ public struct RuleLibrary: Sendable {
                 }
             }
         }
-        let ids = Set(rules.map(\.id))
+        let ids = Set(rules.map(\.id)).union(builtinIDs)
         for id in disabled where !ids.contains(id.value) {
+            let candidates = ids.subtracting(off).sorted()
             diagnostics.report(.ruleUnknownDisabled, "no rule has the ID '\(id.value)'", at: id.location,
-                               help: Suggestions.didYouMean(id.value, in: ids.sorted()) ?? DiagnosticCode.ruleUnknownDisabled.help)
+                               help: Suggestions.didYouMean(id.value, in: candidates) ?? DiagnosticCode.ruleUnknownDisabled.help)
         }
-        let off = Set(disabled.map(\.value))
-        return RuleLibrary(rules: rules.filter { !off.contains($0.id) })
+        // A project rule that replaced a disabled built-in one stays; other disabled IDs go.
+        let replacing = Set(rules.filter { !$0.source.hasPrefix("built-in ") }.map(\.id))
+        return RuleLibrary(rules: rules.filter { !off.contains($0.id) || replacing.contains($0.id) })
     }
 
     /// Rules per element type and STRIDE category: how many rules could propose that category for that
@@ -170,9 +175,10 @@ enum RuleChecker {
                 runsAsRoot: conditions.runsAsRoot?.value, storesCredentials: conditions.storesCredentials?.value,
                 from: conditions.from.map(\.value), to: conditions.to.map(\.value), protocols: conditions.protocols.map(\.value),
                 crossesBoundary: conditions.crossesBoundary?.value, encrypted: conditions.encrypted?.value,
-                authenticated: conditions.authenticated?.value),
+                authenticated: conditions.authenticated?.value, fromTechnology: conditions.fromTechnology.map(\.value),
+                toTechnology: conditions.toTechnology.map(\.value), unless: conditions.unless.map(\.value)),
             likelihood: likelihood.value, impact: impact.value, rationale: rationale.value,
-            references: rule.references.map(\.value), mitigations: mitigations,
+            references: rule.references.map(\.value), mitigations: mitigations, fallback: rule.fallback?.value ?? false,
             source: file.hasPrefix("built-in:") ? "built-in \(file.dropFirst("built-in:".count))" : file,
             location: id.location)
     }

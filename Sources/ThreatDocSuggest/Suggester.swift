@@ -23,7 +23,11 @@ public struct Suggestion: Sendable, Codable, Equatable {
     public var mitigations: [ThreatRule.Mitigation]
     /// The threat already in the model that holds this suggestion: one recording the rule (`rule:`) for
     /// this target, or one on this target with one of its categories.
-    public var present: String?
+    public var heldBy: String?
+    /// Whether `heldBy` records this rule for this target, so it is never proposed again.
+    public var recorded: Bool = false
+    /// The rule's type for the target: `external`, `process`, `datastore` or `flow`.
+    public var targetType: RuleTargetType = .process
 }
 
 /// Evaluates rules against a model: typed conditions against the model's typed facts.
@@ -41,8 +45,12 @@ public enum Suggester {
         }
         var found: [(order: Int, suggestion: Suggestion)] = []
         for (order, target) in facts.targets.enumerated() {
-            for prepared in byType[target.type] ?? [] where facts.applies(prepared, to: target) {
+            let applying = (byType[target.type] ?? []).filter { facts.applies($0, to: target) }
+            // A fallback rule steps aside for a category another rule already proposes for this target.
+            let specific = Set(applying.filter { !$0.rule.fallback }.flatMap(\.rule.stride))
+            for prepared in applying {
                 let rule = prepared.rule
+                if rule.fallback, rule.stride.allSatisfy(specific.contains) { continue }
                 let categories = rule.stride.filter(target.entry.applicable.contains)
                 guard !categories.isEmpty else { continue }
                 let open = categories.filter(target.entry.open.contains)
@@ -61,7 +69,8 @@ public enum Suggester {
                     rule: rule.id, title: rule.title, description: rule.description, target: target.id,
                     targetKind: target.entry.kind.title, targetName: target.name, categories: categories, open: open,
                     likelihood: rule.likelihood, impact: rule.impact, risk: rule.risk, rationale: rule.rationale,
-                    references: rule.references, mitigations: rule.mitigations, present: related?.id)))
+                    references: rule.references, mitigations: rule.mitigations, heldBy: related?.id,
+                    recorded: recorded != nil, targetType: target.type)))
             }
         }
         return found.sorted { a, b in
@@ -78,16 +87,29 @@ public enum Suggester {
     }
 }
 
-/// A rule with its words normalised as `ModelFacts.words` normalises a target's: technology words
-/// match the start of a word, protocol words a whole word.
+/// A rule with its words normalised as `ModelFacts.words` normalises a target's, each as the forms
+/// that match: the words themselves, or with the last one in the plural ("container" finds
+/// "containers"). Words match whole words: "pod" does not find "podcast", nor "log" "login".
 struct PreparedRule {
     let rule: ThreatRule
     let technology: [String]
+    let fromTechnology: [String]
+    let toTechnology: [String]
     let protocols: [String]
 
     init(_ rule: ThreatRule) {
         self.rule = rule
-        technology = rule.conditions.technology.map { String(ModelFacts.words($0).dropLast()) }
+        func forms(_ words: [String]) -> [String] {
+            words.flatMap { word -> [String] in
+                let normal = ModelFacts.words(word)
+                guard normal.count > 2 else { return [] }
+                let stem = normal.dropLast()
+                return [normal, stem + "s ", stem + "es "]
+            }
+        }
+        technology = forms(rule.conditions.technology)
+        fromTechnology = forms(rule.conditions.fromTechnology)
+        toTechnology = forms(rule.conditions.toTechnology)
         protocols = rule.conditions.protocols.map(ModelFacts.words)
     }
 }
@@ -107,6 +129,8 @@ struct ModelFacts {
         var internetFacing: Bool?, runsAsRoot: Bool?, storesCredentials: Bool?
         var from: ElementKind?, to: ElementKind?
         var protocolWords: String
+        /// The words of the elements a flow leaves and reaches.
+        var fromWords = "", toWords = ""
         var crossesBoundary: Bool?
         var encrypted: Bool?, authenticated: Bool?
 
@@ -171,14 +195,21 @@ struct ModelFacts {
                     from: nil, to: nil, protocolWords: "", crossesBoundary: nil, encrypted: nil, authenticated: nil))
             } else if let flow = flows[entry.target] {
                 let from = flow.from?.value ?? "", to = flow.to?.value ?? ""
-                targets.append(Target(
+                func words(_ id: String) -> String {
+                    guard let element = elements[id] else { return " " }
+                    return Self.words("\(element.technology?.value ?? "") \(element.name?.value ?? "") \(id)")
+                }
+                var target = Target(
                     id: entry.target, name: flow.label?.value ?? entry.target, entry: entry, element: nil, words: "",
                     sensitivity: most(flow.assets), neighbours: [],
                     internetFacing: nil, runsAsRoot: nil, storesCredentials: nil,
                     from: kinds[from], to: kinds[to], protocolWords: Self.words(flow.protocolName?.value ?? ""),
                     // Derived, never written: the two ends sit in different boundaries (or one outside all).
                     crossesBoundary: boundaries[from] != boundaries[to],
-                    encrypted: flow.encrypted?.value, authenticated: flow.authenticated?.value))
+                    encrypted: flow.encrypted?.value, authenticated: flow.authenticated?.value)
+                target.fromWords = words(from)
+                target.toWords = words(to)
+                targets.append(target)
             }
         }
         tools = Set(model.benchmarks.compactMap { CheckReference.Tool(rawValue: $0.tool.value) })
@@ -210,6 +241,18 @@ struct ModelFacts {
         guard c.types.contains(target.type) else { return false }
         if !c.benchmarks.isEmpty, tools.isDisjoint(with: c.benchmarks) { return false }
         if !prepared.technology.isEmpty, !prepared.technology.contains(where: target.words.contains) { return false }
+        if !prepared.fromTechnology.isEmpty, !prepared.fromTechnology.contains(where: target.fromWords.contains) { return false }
+        if !prepared.toTechnology.isEmpty, !prepared.toTechnology.contains(where: target.toWords.contains) { return false }
+        for attribute in c.unless {
+            let value: Bool? = switch attribute {
+            case .internetFacing: target.internetFacing
+            case .runsAsRoot: target.runsAsRoot
+            case .storesCredentials: target.storesCredentials
+            case .encrypted: target.encrypted
+            case .authenticated: target.authenticated
+            }
+            if value == true { return false }
+        }
         if let least = c.sensitivity, !(target.sensitivity.map { $0 >= least } ?? false) { return false }
         if !c.neighbours.isEmpty, target.neighbours.isDisjoint(with: c.neighbours) { return false }
         if let wanted = c.internetFacing, target.internetFacing != wanted { return false }

@@ -16,6 +16,8 @@ public struct ThreatRule: Sendable, Codable, Equatable {
     /// CAPEC-n, CWE-n, or https links.
     public var references: [String]
     public var mitigations: [Mitigation]
+    /// Proposed only where no other rule proposes the same category for the same target.
+    public var fallback: Bool = false
     /// Where the rule comes from: "built-in docker.yaml", or the rule file's path.
     public var source: String
     /// Where its ID is written.
@@ -44,6 +46,10 @@ public struct ThreatRule: Sendable, Codable, Equatable {
         public var crossesBoundary: Bool? = nil
         public var encrypted: Bool? = nil
         public var authenticated: Bool? = nil
+        public var fromTechnology: [String] = []
+        public var toTechnology: [String] = []
+        /// Attributes that, written `true`, answer the threat.
+        public var unless: [RuleAttribute] = []
     }
 
     /// A reference as a link a model accepts: CAPEC and CWE IDs become MITRE's pages.

@@ -12,7 +12,8 @@ struct Suggest: ParsableCommand {
             threat already records (`rule:`) is not proposed again. Suggestions never enter a model by \
             themselves: paste them, or add chosen ones with --apply.
 
-            Exit codes: 0; 1 a model or rule file has errors (nothing is written); 2 usage or I/O failure.
+            Exit codes: 0; 1 a model or rule file has errors, or --apply has nothing to add (nothing is \
+            written); 2 usage (an unknown --rule ID) or I/O failure.
 
             Examples:
               threatdoc suggest                                 # every model, grouped by element
@@ -58,9 +59,20 @@ struct Suggest: ParsableCommand {
         let plan = inputs.plan()
         let library = plan.pipeline.rules
         if listRules {
+            // The rules that loaded are listed even when others have problems; the problems come after.
+            if format == .json, !stats {
+                FileHandle.standardOutput.write(Data((Self.encoded(library.rules) + "\n").utf8))
+            } else {
+                Self.lines(stats ? Self.stats(library) : Self.list(library))
+            }
             try reportProblems(plan.diagnostics)
-            Self.lines(stats ? Self.stats(library) : Self.list(library))
             return
+        }
+        // Rule IDs must exist: a misspelt one would otherwise select nothing, silently.
+        let known = Set(library.rules.map(\.id))
+        for rule in rules where !known.contains(rule) {
+            let hint = known.first { $0.lowercased() == rule.lowercased() } ?? Suggestions.closest(to: rule, in: known.sorted())
+            throw ValidationError("no rule has the ID '\(rule)'" + (hint.map { "; did you mean '\($0)'?" } ?? "; `threatdoc suggest --list-rules` lists them"))
         }
         let outcome = plan.run()
         let errors = outcome.diagnostics.filter { $0.severity == .error }
@@ -77,7 +89,8 @@ struct Suggest: ParsableCommand {
         case .text: Self.lines(Self.text(byModel, all: all))
         // YAML and JSON are data: their strings are escaped by their own rules, and they go out as they are.
         case .yaml:
-            let documents = byModel.map { SuggestionPlan($0.1.filter { $0.present == nil }, context: $0.0).yaml(for: $0.0.model.file.path) }
+            // What is open and not yet recorded: with --all, covered suggestions are listed but not written.
+            let documents = byModel.map { SuggestionPlan($0.1.filter { !$0.open.isEmpty && !$0.recorded }, context: $0.0).yaml(for: $0.0.model.file.path) }
             FileHandle.standardOutput.write(Data(documents.joined(separator: "\n").utf8))
         case .json: FileHandle.standardOutput.write(Data((Self.json(byModel) + "\n").utf8))
         }
@@ -111,16 +124,19 @@ struct Suggest: ParsableCommand {
             Console.error("threatdoc: \(TerminalText.escape(path)) is not a regular file (a symbolic link is not followed); name the model file itself")
             throw ExitCode(ExitStatus.failure)
         }
-        let available = Suggester.suggest(context, library: library)
-        let chosen = available.filter { rules.contains($0.rule) }
+        // A rule the author names is added where it applies and no threat records it yet, even where
+        // another threat already covers its category.
+        let applying = Suggester.suggest(context, library: library, includeCovered: true).filter { rules.contains($0.rule) }
+        let chosen = applying.filter { !$0.recorded }
+        var refused = false
         for rule in rules where !chosen.contains(where: { $0.rule == rule }) {
-            let known = library.rules.contains { $0.id == rule }
-            Console.error("threatdoc: rule \(TerminalText.escape(rule)) " + (known
-                ? "proposes nothing for \(TerminalText.escape(path)): it does not apply, its categories are covered, or a threat records it already"
-                : "does not exist; `threatdoc suggest --list-rules` lists them"))
+            refused = true
+            let reason = applying.contains { $0.rule == rule }
+                ? "every element or flow it applies to records it already (`rule: \(rule)`)"
+                : "it applies to no element or flow of this model"
+            Console.error("threatdoc: rule \(TerminalText.escape(rule)) proposes nothing for \(TerminalText.escape(path)): \(reason)")
         }
-        guard !chosen.isEmpty, chosen.count == available.filter({ rules.contains($0.rule) }).count,
-              Set(chosen.map(\.rule)) == Set(rules) else { throw ExitCode(ExitStatus.findings) }
+        guard !refused else { throw ExitCode(ExitStatus.findings) }
         let plan = SuggestionPlan(chosen, context: context)
         let text = context.model.file.text
         // The top-level keys where the YAML parser found them, not where a text scan would guess.
@@ -190,7 +206,7 @@ struct Suggest: ParsableCommand {
                 out.append("  \(TerminalText.escape(target)) (\(first.targetKind) \"\(TerminalText.escape(first.targetName))\")")
                 for suggestion in byTarget[target]! {
                     let letters = suggestion.categories.map(\.letter).joined(separator: ", ")
-                    let status = suggestion.present.map { " · held by \(TerminalText.escape($0))" } ?? ""
+                    let status = suggestion.heldBy.map { " · held by \(TerminalText.escape($0))" + (suggestion.recorded ? " (recorded)" : "") } ?? ""
                     let openNote = suggestion.open.isEmpty ? " · covered" : suggestion.open.count < suggestion.categories.count
                         ? " · open: \(suggestion.open.map(\.letter).joined(separator: ", "))" : ""
                     out.append("    \(suggestion.risk.rawValue.padding(toLength: 9, withPad: " ", startingAt: 0))\(TerminalText.escape(suggestion.rule))  "
@@ -214,6 +230,12 @@ struct Suggest: ParsableCommand {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self)
+    }
+
+    static func encoded<Value: Encodable>(_ value: Value) -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: (try? encoder.encode(value)) ?? Data(), as: UTF8.self)
     }
 
     static func list(_ library: RuleLibrary) -> String {

@@ -89,7 +89,7 @@ final class SuggestTests: XCTestCase {
                 let id = try XCTUnwrap(threat.id?.value)
                 let checks = threat.mitigations.reduce(into: Set<String>()) { $0.formUnion(checksOf[$1.value] ?? []) }
                 for target in threat.targets.map(\.value) {
-                    let found = suggestions.filter { $0.present == id && $0.target == target }
+                    let found = suggestions.filter { $0.heldBy == id && $0.target == target }
                     XCTAssertFalse(found.isEmpty, "\(id) on \(target): no rule proposes it")
                     XCTAssertTrue(found.contains { checks.isSubset(of: Set($0.mitigations.flatMap(\.checks))) },
                                   "\(id) on \(target): no rule cites its checks \(checks.sorted())")
@@ -307,7 +307,7 @@ final class SuggestTests: XCTestCase {
         let plan = SuggestionPlan(
             [Suggestion(rule: "R-1", title: "T", description: "D", target: "web", targetKind: "process", targetName: "Web",
                         categories: [.tampering], open: [.tampering], likelihood: .low, impact: .low, risk: .low, rationale: "R",
-                        references: ["CWE-20"], mitigations: [.init(id: "m1", title: "M1", description: nil, checks: [])], present: nil)],
+                        references: ["CWE-20"], mitigations: [.init(id: "m1", title: "M1", description: nil, checks: [])], heldBy: nil)],
             context: try XCTUnwrap(contexts(["Tests/ThreatDocKitTests/Fixtures/suggest/shop.yaml"]).first))
         // No lists yet: both are appended at the end.
         let bare = "threatdoc: 1\nid: shop\n"
@@ -340,8 +340,65 @@ final class SuggestTests: XCTestCase {
         try String(contentsOf: Self.suggestFixtures.appendingPathComponent("shop.yaml"), encoding: .utf8)
             .write(to: folder.appendingPathComponent("models/shop.yaml"), atomically: true, encoding: .utf8)
         let unknown = try TestSupport.run(["suggest", "--apply", "models/shop.yaml", "--rule", "NOPE", "--no-project"], in: folder)
-        XCTAssertEqual(unknown.status, 1)
-        XCTAssertTrue(unknown.stderr.contains("rule NOPE does not exist"), unknown.stderr)
+        XCTAssertEqual(unknown.status, 2)
+        XCTAssertTrue(unknown.stderr.contains("no rule has the ID 'NOPE'"), unknown.stderr)
+        let lowercase = try TestSupport.run(["suggest", "--rule", "web-e-001", "--no-project", "models/shop.yaml"], in: folder)
+        XCTAssertEqual(lowercase.status, 2)
+        XCTAssertTrue(lowercase.stderr.contains("did you mean 'WEB-E-001'?"), lowercase.stderr)
+    }
+
+    /// Conditions read as a reviewer would: an attribute written `true` answers the threat (`unless`),
+    /// words match whole words, a flow can be matched by the element it reaches, and a general rule
+    /// steps aside where a specific one proposes the same category.
+    func testConditionsAnswerTheReviewersComplaints() throws {
+        let yaml = """
+            threatdoc: 1
+            id: m
+            title: M
+            benchmarks: { kubernetes: cis-1.12 }
+            boundaries: [{ id: app, name: Application }]
+            elements:
+              - { id: browser, type: external, name: Customer browser }
+              - { id: web, type: process, name: Web frontend, technology: nginx, boundary: app }
+              - { id: podcast, type: process, name: Podcast transcoder }
+              - { id: history, type: datastore, name: Login history }
+              - { id: api, type: process, name: API server, technology: kube-apiserver }
+            flows:
+              - { id: f-tls, from: browser, to: web, protocol: HTTPS, encrypted: true }
+              - { id: f-plain, from: browser, to: web, protocol: HTTP }
+              - { id: f-api, from: web, to: api, protocol: HTTPS }
+            """
+        let context = try XCTUnwrap(TestSupport.pipeline().run(text: yaml).contexts.first)
+        let all = Suggester.suggest(context, library: RuleLibrary.builtin.library, includeCovered: true)
+        func rules(_ target: String) -> Set<String> { Set(all.filter { $0.target == target }.map(\.rule)) }
+        XCTAssertFalse(rules("f-tls").contains("GEN-I-003"), "a flow written encrypted is not read in transit")
+        XCTAssertTrue(rules("f-plain").contains("GEN-I-007"), "plain HTTP across a boundary")
+        XCTAssertFalse(rules("podcast").contains { $0.hasPrefix("K8S-") }, "'pod' is not 'podcast'")
+        XCTAssertFalse(rules("history").contains("K8S-R-003"), "'log' is not 'login'")
+        XCTAssertTrue(rules("f-api").contains("K8S-I-001"), "a flow that reaches the API server")
+        XCTAssertFalse(rules("f-plain").contains("K8S-I-001"), "a browser's flow to the web frontend is not cluster traffic")
+        // The web frontend gets the web rules; the general ones on the same categories step aside.
+        XCTAssertTrue(rules("web").isSuperset(of: ["WEB-T-001", "WEB-D-001"]))
+        XCTAssertFalse(rules("web").contains("GEN-T-001"))
+        XCTAssertFalse(rules("web").contains("GEN-D-001"))
+        // An element no specific rule knows still gets the general ones.
+        XCTAssertTrue(rules("podcast").isSuperset(of: ["GEN-T-001", "GEN-E-001"]))
+    }
+
+    /// A project rule replaces a built-in one it disables, under the same ID.
+    func testAProjectRuleReplacesADisabledBuiltinRule() throws {
+        let folder = try temporaryFolder()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("threat-rules"), withIntermediateDirectories: true)
+        try "rules: { folders: [threat-rules], disable: [GEN-I-003] }\n".write(to: folder.appendingPathComponent(".threatdoc.yaml"), atomically: true, encoding: .utf8)
+        try """
+            threatdoc-rules: 1
+            rules:
+              - { id: GEN-I-003, title: Our own reading of it, description: d, stride: [I], applies-to: { type: [flow] }, likelihood: low, impact: low, rationale: r, references: [CWE-319] }
+            """.write(to: folder.appendingPathComponent("threat-rules/ours.json.yaml"), atomically: true, encoding: .utf8)
+        let run = try TestSupport.run(["suggest", "--list-rules"], in: folder)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stdout.contains("GEN-I-003\tflow\tI\tlow\tOur own reading of it\tthreat-rules/ours.json.yaml"), run.stdout)
+        XCTAssertEqual(run.stdout.components(separatedBy: "GEN-I-003\t").count, 2, "one rule with the ID")
     }
 
     // MARK: Documentation
