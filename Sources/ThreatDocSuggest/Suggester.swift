@@ -54,12 +54,16 @@ public enum Suggester {
                 let categories = rule.stride.filter(target.entry.applicable.contains)
                 guard !categories.isEmpty else { continue }
                 let open = categories.filter(target.entry.open.contains)
-                let recorded = facts.threats.first { $0.rule == rule.id && $0.targets.contains(target.id) }
+                if !includeCovered, open.isEmpty { continue }
+                // Only the threats on this target are looked at: a scan of every threat for every rule
+                // and target made validate quadratic in the size of the model.
+                let onTarget = (facts.threatsByTarget[target.id] ?? []).map { facts.threats[$0] }
+                let recorded = onTarget.first { $0.rule == rule.id }
                 // Otherwise the threat on this target with these categories that is most like the rule: the
                 // most checks in common, then the most categories, then the first.
                 let checks = Set(rule.mitigations.flatMap(\.checks))
-                let related = recorded ?? facts.threats.enumerated()
-                    .filter { $0.element.targets.contains(target.id) && !$0.element.stride.isDisjoint(with: categories) }
+                let related = recorded ?? onTarget.enumerated()
+                    .filter { !$0.element.stride.isDisjoint(with: categories) }
                     .min { a, b in
                         (b.element.checks.intersection(checks).count, b.element.stride.intersection(categories).count, a.offset)
                             < (a.element.checks.intersection(checks).count, a.element.stride.intersection(categories).count, b.offset)
@@ -155,6 +159,8 @@ struct ModelFacts {
 
     var targets: [Target] = []
     var threats: [Threat] = []
+    /// The threats on each element or flow, by their place in `threats`, in file order.
+    var threatsByTarget: [String: [Int]] = [:]
     /// The benchmark tools the model declares or cites.
     var tools: Set<CheckReference.Tool> = []
 
@@ -224,6 +230,9 @@ struct ModelFacts {
             threat.id.map { Threat(id: $0.value, rule: threat.rule?.value, targets: Set(threat.targets.map(\.value)),
                                    stride: Set(threat.stride.map(\.value)),
                                    checks: Set(threat.mitigations.flatMap { mitigationChecks[$0.value] ?? [] })) }
+        }
+        for (index, threat) in threats.enumerated() {
+            for target in threat.targets { threatsByTarget[target, default: []].append(index) }
         }
     }
 
