@@ -10,22 +10,24 @@ public enum ModelEditor {
     }
 
     /// `keys` are the model's top-level keys with their 1-based lines, as the YAML parser found them
-    /// (nil: found by reading the text, which suffices for plain block mappings).
+    /// (nil: found by reading the text, which suffices for plain block mappings). Every original line
+    /// keeps its own line break; new lines take the break of the line they follow (the file's first
+    /// break when appended at the end).
     public static func insert(_ plan: SuggestionPlan, into text: String, keys: [(name: String, line: Int)]? = nil) throws(Failure) -> String {
-        let newline = text.contains("\r\n") ? "\r\n" : "\n"
-        var lines = Self.lines(text)
+        var (lines, breaks) = Self.linesAndBreaks(text)
+        let firstBreak = breaks.first { !$0.isEmpty } ?? "\n"
         let keyLines: [(name: String, index: Int)] = keys.map { $0.map { ($0.name, $0.line - 1) } }
             ?? lines.indices.compactMap { index in topLevelKey(lines[index]).map { ($0, index) } }
         var additions: [(key: String, items: (String) -> String)] = []
         if !plan.threats.isEmpty { additions.append(("threats", { plan.threatItems(indent: $0) })) }
         if !plan.mitigations.isEmpty { additions.append(("mitigations", { plan.mitigationItems(indent: $0) })) }
-        // Later insertion points first, so earlier ones keep their line numbers.
         var edits: [(line: Int, replacing: Int, text: [String])] = []
         var appended: [String] = []
+        var indentSeen: String?
         for addition in additions {
             guard let keyLine = keyLines.first(where: { $0.name == addition.key })?.index, keyLine < lines.count else {
                 appended.append("\(addition.key):")
-                appended += split(addition.items("  "))
+                appended += split(addition.items(indentSeen ?? "  "))
                 continue
             }
             let rest = afterColon(lines[keyLine])
@@ -40,7 +42,8 @@ public enum ModelEditor {
             }
             let next = keyLines.map(\.index).filter { $0 > keyLine }.min() ?? lines.count
             let end = blockEnd(lines, after: keyLine, before: next)
-            let indent = itemIndent(lines, from: keyLine + 1, to: end) ?? "  "
+            let indent = itemIndent(lines, from: keyLine + 1, to: end) ?? indentSeen ?? "  "
+            indentSeen = indentSeen ?? itemIndent(lines, from: keyLine + 1, to: end)
             let items = split(addition.items(indent))
             if replacing == 1 {
                 edits.append((keyLine, 1, header + items))
@@ -48,17 +51,53 @@ public enum ModelEditor {
                 edits.append((end, 0, items))
             }
         }
-        for edit in edits.sorted(by: { $0.line > $1.line }) {
-            lines.replaceSubrange(edit.line..<(edit.line + edit.replacing), with: edit.text)
+        // Later points first, so earlier ones keep their line numbers; at one line, the replacement of
+        // that line (an empty `mitigations: []`) before the insertion in front of it (the threats' end).
+        for edit in edits.sorted(by: { ($0.line, $0.replacing) > ($1.line, $1.replacing) }) {
+            let range = edit.line..<(edit.line + edit.replacing)
+            // New lines take the break of the line before them.
+            let lineBreak = edit.line > 0 ? (breaks[edit.line - 1].isEmpty ? firstBreak : breaks[edit.line - 1]) : firstBreak
+            let keptBreak = edit.replacing == 1 ? breaks[edit.line] : nil
+            lines.replaceSubrange(range, with: edit.text)
+            var newBreaks = Array(repeating: lineBreak, count: edit.text.count)
+            if let keptBreak, !newBreaks.isEmpty { newBreaks[newBreaks.count - 1] = keptBreak }
+            if edit.replacing == 0, edit.line == breaks.count, edit.line > 0, breaks[edit.line - 1].isEmpty {
+                // Inserting after a last line without a break: that line gets one.
+                breaks[edit.line - 1] = firstBreak
+                newBreaks[newBreaks.count - 1] = ""
+            }
+            breaks.replaceSubrange(range, with: newBreaks)
         }
-        var out = lines.joined(separator: newline)
+        var out = zip(lines, breaks).map { $0 + $1 }.joined()
         if !appended.isEmpty {
-            if !out.isEmpty, !out.hasSuffix("\n") { out += newline }
-            out += appended.joined(separator: newline) + newline
-        } else if text.hasSuffix("\n"), !out.hasSuffix("\n") {
-            out += newline
+            if !out.isEmpty, !(out.hasSuffix("\n")) { out += firstBreak }
+            out += appended.joined(separator: firstBreak) + firstBreak
         }
         return out
+    }
+
+    /// Lines without their breaks, and each line's break ("\n", "\r\n", or "" for a last line without one).
+    static func linesAndBreaks(_ text: String) -> (lines: [String], breaks: [String]) {
+        var lines: [String] = [], breaks: [String] = []
+        var current = ""
+        var iterator = text.unicodeScalars.makeIterator()
+        var pending: Unicode.Scalar? = nil
+        while let scalar = pending ?? iterator.next() {
+            pending = nil
+            if scalar == "\r" {
+                if let following = iterator.next() {
+                    if following == "\n" { lines.append(current); breaks.append("\r\n"); current = ""; continue }
+                    pending = following
+                }
+                current.unicodeScalars.append(scalar)
+            } else if scalar == "\n" {
+                lines.append(current); breaks.append("\n"); current = ""
+            } else {
+                current.unicodeScalars.append(scalar)
+            }
+        }
+        if !current.isEmpty { lines.append(current); breaks.append("") }
+        return (lines, breaks)
     }
 
     /// Lines without their line breaks; a final line break does not make an empty last line.
@@ -95,9 +134,16 @@ public enum ModelEditor {
     /// lines and column-0 comments just before the next key belong to that key).
     static func blockEnd(_ lines: [String], after keyLine: Int, before next: Int) -> Int {
         var last = keyLine
-        for index in (keyLine + 1)..<max(keyLine + 1, min(next, lines.count)) {
+        let stop = max(keyLine + 1, min(next, lines.count))
+        for index in (keyLine + 1)..<stop {
             let line = lines[index]
             if !line.trimmingCharacters(in: .whitespaces).isEmpty, line.first != "#" { last = index }
+        }
+        // A block scalar with keep chomping (`|+`, `>+`) owns the blank lines after its text: the new
+        // items go after them, before any comments that lead to the next key.
+        let keeps = lines[(keyLine + 1)..<stop].contains { $0.range(of: #":\s*[|>][0-9]?\+"#, options: .regularExpression) != nil }
+        if keeps {
+            while last + 1 < stop, lines[last + 1].trimmingCharacters(in: .whitespaces).isEmpty { last += 1 }
         }
         return last + 1
     }

@@ -153,6 +153,21 @@ enum RuleChecker {
                                at: category.location)
             problems += 1
         }
+        // Rule text becomes model text: it must fit a model's limits and hide nothing.
+        let texts: [(field: String, value: Located<String>, limit: Int)] = [("title", title, 200), ("description", description, 4000),
+                                                                           ("rationale", rationale, 2000)]
+            + rule.mitigations.compactMap { m in m.title.map { ("mitigation title", $0, 200) } }
+            + rule.mitigations.compactMap { m in m.description.map { ("mitigation description", $0, 4000) } }
+        for text in texts {
+            if text.value.value.unicodeScalars.count > text.limit {
+                diagnostics.report(.scalarTooLarge, "the rule's \(text.field) is longer than \(text.limit) characters", at: text.value.location)
+                problems += 1
+            } else if let hidden = text.value.value.unicodeScalars.first(where: { TerminalText.isUnsafe($0.value, keepingTabs: false) }) {
+                diagnostics.report(.bidiCharacter, "the rule's \(text.field) holds \(hidden.codePointName), which would hide or reorder text in a model",
+                                   at: text.value.location)
+                problems += 1
+            }
+        }
         for reference in rule.references where !isReference(reference.value) {
             diagnostics.report(.ruleInvalidReference, "\(reference.value.debugSnippet) is not CAPEC-n, CWE-n or an https link",
                                at: reference.location)
@@ -161,6 +176,11 @@ enum RuleChecker {
         var mitigations: [ThreatRule.Mitigation] = []
         for mitigation in rule.mitigations {
             guard let mid = mitigation.id, let mtitle = mitigation.title else { problems += 1; continue }
+            // Mitigation IDs are written into models unquoted, as IDs.
+            if let problem = IDsAreWellFormed.problem(with: mid.value) {
+                diagnostics.report(.invalidID, "invalid mitigation ID \(mid.value.debugSnippet): \(problem)", at: mid.location)
+                problems += 1
+            }
             for check in mitigation.checks { problems += checkExists(check, into: &diagnostics) ? 0 : 1 }
             mitigations.append(.init(id: mid.value, title: mtitle.value, description: mitigation.description?.value,
                                      checks: mitigation.checks.map(\.value)))

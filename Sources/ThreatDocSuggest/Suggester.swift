@@ -85,6 +85,8 @@ public enum Suggester {
 
     /// How many suggestions each element and flow has for its open categories (for TD309 and the report).
     public static func openCounts(_ context: ModelContext, library: RuleLibrary) -> [String: Int] {
+        // Nothing is open: nothing to count, and no rule needs evaluating.
+        guard context.coverage.entries.contains(where: { !$0.open.isEmpty }) else { return [:] }
         var counts: [String: Int] = [:]
         for suggestion in suggest(context, library: library) { counts[suggestion.target, default: 0] += 1 }
         return counts

@@ -76,6 +76,12 @@ struct Suggest: ParsableCommand {
         }
         let outcome = plan.run()
         let errors = outcome.diagnostics.filter { $0.severity == .error }
+        // Problems in the project's rule files are shown here too (their errors are the run's).
+        let folders = plan.project?.ruleFolders.map(\.value) ?? []
+        let ruleProblems = plan.diagnostics.filter { diagnostic in
+            diagnostic.code.id.hasPrefix("TD6") || folders.contains { folder in diagnostic.location?.file.hasPrefix(folder) ?? false }
+        }
+        if !ruleProblems.isEmpty, !ruleProblems.contains(where: { $0.severity == .error }) { try? reportProblems(ruleProblems) }
         // A model with errors is never edited; its suggestions are still listed (from the model as
         // written), after the errors, and the run exits 1.
         if apply != nil { try reportProblems(errors, sources: outcome.sources) }
@@ -106,7 +112,7 @@ struct Suggest: ParsableCommand {
     func reportProblems(_ diagnostics: [Diagnostic], sources: [SourceFile] = []) throws {
         guard !diagnostics.isEmpty else { return }
         let formatter = DiagnosticFormatter(useColor: false, sources: sources)
-        FileHandle.standardError.write(Data(diagnostics.map(formatter.text).joined(separator: "\n").utf8))
+        FileHandle.standardError.write(Data((diagnostics.map(formatter.text).joined(separator: "\n") + "\n").utf8))
         if diagnostics.contains(where: { $0.severity == .error }) { throw ExitCode(ExitStatus.findings) }
     }
 
@@ -153,7 +159,11 @@ struct Suggest: ParsableCommand {
             Console.error("threatdoc: \(error.description)")
             throw ExitCode(ExitStatus.findings)
         }
-        // The edited model must be as valid as it was: nothing is written otherwise.
+        // The edited model must be as valid as it was, within the same size limit: nothing is written otherwise.
+        guard edited.utf8.count + context.model.file.bomLength <= pipeline.limits.maxFileBytes else {
+            Console.error("threatdoc: not written: the model would be larger than the limit of \(pipeline.limits.maxFileBytes) bytes (--max-file-size)")
+            throw ExitCode(ExitStatus.findings)
+        }
         let before = Set(outcome.diagnostics.filter { $0.severity == .error }.map(\.message))
         let check = pipeline.run(text: edited, path: path)
         let new = check.diagnostics.filter { $0.severity == .error && !before.contains($0.message) }

@@ -401,6 +401,69 @@ final class SuggestTests: XCTestCase {
         XCTAssertEqual(run.stdout.components(separatedBy: "GEN-I-003\t").count, 2, "one rule with the ID")
     }
 
+    /// What an attacker tried on --apply: a `threats:` line inside a quoted scalar, an empty
+    /// `mitigations: []` right after the threats, mixed line breaks, a keep-chomped block scalar at the
+    /// end of the list, a file at the size limit, and rule text made to slip into the YAML.
+    func testApplyHoldsUpAgainstTrickyFiles() throws {
+        let folder = try temporaryFolder()
+        func apply(_ text: String, extra: [String] = []) throws -> (run: TestSupport.Run, text: String) {
+            let file = folder.appendingPathComponent("models/m.yaml")
+            try Data(text.utf8).write(to: file)
+            let run = try TestSupport.run(["suggest", "--apply", "models/m.yaml", "--rule", "WEB-D-001", "--no-project"] + extra, in: folder)
+            return (run, try String(contentsOf: file, encoding: .utf8))
+        }
+        let head = "threatdoc: 1\nid: shop\n"
+        let element = "elements:\n  - { id: web, type: process, name: Web server, technology: nginx }\n"
+        let spoof = "  - { id: SHOP-S1, title: Spoof, stride: [spoofing], targets: [web], likelihood: low, impact: low }\n"
+        // `threats:` at column 0 inside a quoted title is text, not the key.
+        let quoted = try apply(head + "title: 'Shop\nthreats:\n'\n" + element + "threats:\n" + spoof)
+        XCTAssertEqual(quoted.run.status, 0, quoted.run.stderr)
+        XCTAssertTrue(quoted.text.hasPrefix(head + "title: 'Shop\nthreats:\n'\n" + element + "threats:\n" + spoof + "  - id: SHOP-D1\n"), quoted.text)
+        // An empty mitigations list right after the threats: both edits land.
+        let empty = try apply(head + "title: Shop\n" + element + "threats:\n" + spoof + "mitigations: []\n")
+        XCTAssertEqual(empty.run.status, 0, empty.run.stderr)
+        XCTAssertTrue(empty.text.contains(spoof + "  - id: SHOP-D1\n"), empty.text)
+        XCTAssertTrue(empty.text.contains("mitigations:\n  - id: rate-limiting\n"), empty.text)
+        // Each original line keeps its own break.
+        let mixed = try apply(head + "title: Shop\r\n" + element + "threats:\n" + spoof)
+        XCTAssertEqual(mixed.run.status, 0, mixed.run.stderr)
+        XCTAssertEqual(mixed.text.components(separatedBy: "\r\n").count, 2, "the one CRLF line stays the only one")
+        // A keep-chomped scalar keeps its trailing blank lines.
+        let keep = head + "title: Shop\n" + element + "threats:\n" + spoof.dropLast(3)
+            + ", note: |+\n      line one\n\n\n"
+        let kept = try apply(keep.replacingOccurrences(of: "impact: low, note: |+", with: "impact: low }\n  - id: SHOP-S2\n    title: T\n    stride: [S]\n    targets: [web]\n    likelihood: low\n    impact: low\n    note: |+"))
+        XCTAssertEqual(kept.run.status, 0, kept.run.stderr)
+        XCTAssertTrue(kept.text.contains("      line one\n\n\n  - id: SHOP-D1"), kept.text)
+        // A file the addition would push past --max-file-size is not written.
+        let original = head + "title: Shop\n" + element + "threats:\n" + spoof
+        let capped = try apply(original, extra: ["--max-file-size", "\(original.utf8.count + 50)"])
+        XCTAssertEqual(capped.run.status, 1)
+        XCTAssertTrue(capped.run.stderr.contains("larger than the limit"), capped.run.stderr)
+        XCTAssertEqual(capped.text, original)
+
+        // Rule text that would slip into a model's YAML, or hide there, is refused where the rule is read.
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("threat-rules"), withIntermediateDirectories: true)
+        try "rules: { folders: [threat-rules] }\n".write(to: folder.appendingPathComponent(".threatdoc.yaml"), atomically: true, encoding: .utf8)
+        try """
+            threatdoc-rules: 1
+            rules:
+              - id: BAD-1
+                title: "Hidden \\u202E text"
+                description: \(String(repeating: "x", count: 4001))
+                stride: [T]
+                applies-to: { type: [process] }
+                likelihood: low
+                impact: low
+                rationale: r
+                mitigations:
+                  - { id: "waf]\\n    response: accept", title: Injected }
+            """.write(to: folder.appendingPathComponent("threat-rules/bad.yaml"), atomically: true, encoding: .utf8)
+        let bad = try TestSupport.run(["suggest", "--list-rules"], in: folder)
+        XCTAssertEqual(bad.status, 1)
+        for code in ["TD112", "TD107", "TD206"] { XCTAssertTrue(bad.stderr.contains("[\(code)]"), "\(code) in \(bad.stderr)") }
+        XCTAssertFalse(bad.stdout.contains("BAD-1"))
+    }
+
     // MARK: Documentation
 
     /// The README gives the library's rule counts as `threatdoc suggest --list-rules --stats` prints them.
