@@ -83,6 +83,8 @@ public struct Pipeline: Sendable {
         public var diagnostics = DiagnosticBag()
         /// The resolved models, present only when no step found an error.
         public var models: [ResolvedModel]?
+        /// Suggestion counts per model, shared by the coverage notes and the resolved model.
+        public var suggestionCounts: SuggestionCounts?
 
         public init(source: Source) {
             self.source = source
@@ -119,7 +121,9 @@ public struct Pipeline: Sendable {
 
     /// Runs every rule on every model, the catalog rule included.
     public static let validate = Step("validate") { pipeline, state in
-        let (contexts, found) = Validator(options: pipeline.options, rules: Validator.rules(suggesting: pipeline.rules))
+        let counts = SuggestionCounts(library: pipeline.rules)
+        state.suggestionCounts = counts
+        let (contexts, found) = Validator(options: pipeline.options, rules: Validator.rules(counting: counts))
             .validate(state.loaded.models)
         state.contexts = contexts
         state.diagnostics.append(contentsOf: found)
@@ -148,9 +152,10 @@ public struct Pipeline: Sendable {
     /// Resolves the models, if no step found an error.
     public static let resolve = Step("resolve") { pipeline, state in
         guard !state.diagnostics.hasErrors else { return }
-        let contexts = state.contexts, evidence = state.evidence, rules = pipeline.rules
+        let contexts = state.contexts, evidence = state.evidence
+        let counts = state.suggestionCounts ?? SuggestionCounts(library: pipeline.rules)
         state.models = concurrentMap(contexts.count) {
-            ModelResolver.resolve(contexts[$0], evidence: evidence[$0], suggestions: Suggester.openCounts(contexts[$0], library: rules))
+            ModelResolver.resolve(contexts[$0], evidence: evidence[$0], suggestions: counts.counts(for: contexts[$0]))
         }
             .sorted { $0.id < $1.id }
     }

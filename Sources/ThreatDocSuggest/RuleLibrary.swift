@@ -9,10 +9,18 @@ import ThreatDocValidate
 /// project's own rule folders, less the rules the project disables. Rule files are read as safely as
 /// models and checked as strictly: every problem is a located diagnostic, and a rule with one is left out.
 public struct RuleLibrary: Sendable {
-    public var rules: [ThreatRule]
+    public let rules: [ThreatRule]
+    /// The rules prepared for evaluation (words normalised) and grouped by the type they apply to,
+    /// once per library rather than once per model.
+    let byType: [RuleTargetType: [PreparedRule]]
 
     public init(rules: [ThreatRule]) {
         self.rules = rules
+        var byType: [RuleTargetType: [PreparedRule]] = [:]
+        for rule in rules.map(PreparedRule.init) {
+            for type in Set(rule.rule.conditions.types) { byType[type, default: []].append(rule) }
+        }
+        self.byType = byType
     }
 
     /// The built-in rule files, by name. A test holds this list to the files in Sources/ThreatDocSuggest/Rules.

@@ -37,12 +37,7 @@ public enum Suggester {
     /// records by rule ID; with `includeCovered`, every rule that applies, with `present` set.
     public static func suggest(_ context: ModelContext, library: RuleLibrary, includeCovered: Bool = false) -> [Suggestion] {
         let facts = ModelFacts(context)
-        // Each rule's words normalised once, and the rules grouped by the type they apply to.
-        let prepared = library.rules.map(PreparedRule.init)
-        var byType: [RuleTargetType: [PreparedRule]] = [:]
-        for rule in prepared {
-            for type in Set(rule.rule.conditions.types) { byType[type, default: []].append(rule) }
-        }
+        let byType = library.byType
         var found: [(order: Int, suggestion: Suggestion)] = []
         for (order, target) in facts.targets.enumerated() {
             let applying = (byType[target.type] ?? []).filter { facts.applies($0, to: target) }
@@ -84,11 +79,30 @@ public enum Suggester {
     }
 
     /// How many suggestions each element and flow has for its open categories (for TD309 and the report).
+    /// The same selection as `suggest` (open categories, not recorded, fallbacks stepping aside), counted
+    /// without building the suggestions: validate asks for every model.
     public static func openCounts(_ context: ModelContext, library: RuleLibrary) -> [String: Int] {
         // Nothing is open: nothing to count, and no rule needs evaluating.
         guard context.coverage.entries.contains(where: { !$0.open.isEmpty }) else { return [:] }
+        let facts = ModelFacts(context)
         var counts: [String: Int] = [:]
-        for suggestion in suggest(context, library: library) { counts[suggestion.target, default: 0] += 1 }
+        for target in facts.targets where !target.entry.open.isEmpty {
+            // Only rules that propose an open category can count, or make a fallback step aside from one.
+            let open = target.entry.open
+            let applying = (library.byType[target.type] ?? [])
+                .filter { $0.rule.stride.contains(where: open.contains) && facts.applies($0, to: target) }
+            let specific = Set(applying.filter { !$0.rule.fallback }.flatMap(\.rule.stride))
+            let onTarget = facts.threatsByTarget[target.id] ?? []
+            var count = 0
+            for prepared in applying {
+                let rule = prepared.rule
+                if rule.fallback, rule.stride.allSatisfy(specific.contains) { continue }
+                guard rule.stride.contains(where: target.entry.open.contains) else { continue }
+                if onTarget.contains(where: { facts.threats[$0].rule == rule.id }) { continue }
+                count += 1
+            }
+            if count > 0 { counts[target.id] = count }
+        }
         return counts
     }
 }
@@ -98,25 +112,61 @@ public enum Suggester {
 /// "containers"). Words match whole words: "pod" does not find "podcast", nor "log" "login".
 struct PreparedRule {
     let rule: ThreatRule
-    let technology: [String]
-    let fromTechnology: [String]
-    let toTechnology: [String]
-    let protocols: [String]
+    let technology: [Phrase]
+    let fromTechnology: [Phrase]
+    let toTechnology: [Phrase]
+    let protocols: [Phrase]
 
     init(_ rule: ThreatRule) {
         self.rule = rule
-        func forms(_ words: [String]) -> [String] {
-            words.flatMap { word -> [String] in
-                let normal = ModelFacts.words(word)
-                guard normal.count > 2 else { return [] }
-                let stem = normal.dropLast()
-                return [normal, stem + "s ", stem + "es "]
-            }
+        func phrases(_ texts: [String], plural: Bool = true) -> [Phrase] {
+            texts.map(Words.tokens).filter { !$0.isEmpty }.map { Phrase(words: $0, plural: plural) }
         }
-        technology = forms(rule.conditions.technology)
-        fromTechnology = forms(rule.conditions.fromTechnology)
-        toTechnology = forms(rule.conditions.toTechnology)
-        protocols = rule.conditions.protocols.map(ModelFacts.words)
+        technology = phrases(rule.conditions.technology)
+        fromTechnology = phrases(rule.conditions.fromTechnology)
+        toTechnology = phrases(rule.conditions.toTechnology)
+        protocols = phrases(rule.conditions.protocols, plural: false)
+    }
+}
+
+/// Rule words with the forms their last word may take in a model, worked out once.
+struct Phrase {
+    let words: [String]
+    /// The last word, and its plurals when they count.
+    let lastForms: [String]
+
+    init(words: [String], plural: Bool) {
+        self.words = words
+        let last = words[words.count - 1]
+        lastForms = plural ? [last, last + "s", last + "es"] : [last]
+    }
+}
+
+/// A text as lowercased words (letters and digits), for matching rule words against model words
+/// token by token (a substring search per rule and target cost validate seconds on large models).
+struct Words {
+    let tokens: [String]
+    let set: Set<String>
+
+    init(_ text: String) {
+        tokens = Self.tokens(text)
+        set = Set(tokens)
+    }
+
+    static func tokens(_ text: String) -> [String] {
+        text.lowercased().split { !($0.isLetter || $0.isNumber) }.map(String.init)
+    }
+
+    /// Whether the words hold the phrase as whole words (its last word in one of its forms).
+    func holds(_ phrase: Phrase) -> Bool {
+        let words = phrase.words
+        if words.count == 1 { return phrase.lastForms.contains(where: set.contains) }
+        guard set.contains(words[0]), tokens.count >= words.count else { return false }
+        for start in 0...(tokens.count - words.count) where tokens[start] == words[0] {
+            let middle = (1..<(words.count - 1)).allSatisfy { tokens[start + $0] == words[$0] }
+            if middle, phrase.lastForms.contains(tokens[start + words.count - 1]) { return true }
+        }
+        return false
     }
 }
 
@@ -127,16 +177,15 @@ struct ModelFacts {
         var name: String
         var entry: Coverage.Entry
         var element: ElementKind?
-        /// Technology and name, lowercased, with every run of other characters as one space, and
-        /// padded with spaces: a rule word matches the start of a word.
-        var words: String
+        /// The words of its technology, name and ID.
+        var words: Words
         var sensitivity: Level?
         var neighbours: Set<ElementKind>
         var internetFacing: Bool?, runsAsRoot: Bool?, storesCredentials: Bool?
         var from: ElementKind?, to: ElementKind?
-        var protocolWords: String
+        var protocolWords: Words
         /// The words of the elements a flow leaves and reaches.
-        var fromWords = "", toWords = ""
+        var fromWords = Words(""), toWords = Words("")
         var crossesBoundary: Bool?
         var encrypted: Bool?, authenticated: Bool?
 
@@ -196,22 +245,22 @@ struct ModelFacts {
                 let name = element.name?.value ?? entry.target
                 targets.append(Target(
                     id: entry.target, name: name, entry: entry, element: element.kind?.value,
-                    words: Self.words("\(element.technology?.value ?? "") \(name) \(entry.target)"),
+                    words: Words("\(element.technology?.value ?? "") \(name) \(entry.target)"),
                     sensitivity: most(element.assets), neighbours: neighbours[entry.target] ?? [],
                     internetFacing: element.internetFacing?.value, runsAsRoot: element.runsAsRoot?.value,
                     storesCredentials: element.storesCredentials?.value,
-                    from: nil, to: nil, protocolWords: "", crossesBoundary: nil, encrypted: nil, authenticated: nil))
+                    from: nil, to: nil, protocolWords: Words(""), crossesBoundary: nil, encrypted: nil, authenticated: nil))
             } else if let flow = flows[entry.target] {
                 let from = flow.from?.value ?? "", to = flow.to?.value ?? ""
-                func words(_ id: String) -> String {
-                    guard let element = elements[id] else { return " " }
-                    return Self.words("\(element.technology?.value ?? "") \(element.name?.value ?? "") \(id)")
+                func words(_ id: String) -> Words {
+                    guard let element = elements[id] else { return Words("") }
+                    return Words("\(element.technology?.value ?? "") \(element.name?.value ?? "") \(id)")
                 }
                 var target = Target(
-                    id: entry.target, name: flow.label?.value ?? entry.target, entry: entry, element: nil, words: "",
+                    id: entry.target, name: flow.label?.value ?? entry.target, entry: entry, element: nil, words: Words(""),
                     sensitivity: most(flow.assets), neighbours: [],
                     internetFacing: nil, runsAsRoot: nil, storesCredentials: nil,
-                    from: kinds[from], to: kinds[to], protocolWords: Self.words(flow.protocolName?.value ?? ""),
+                    from: kinds[from], to: kinds[to], protocolWords: Words(flow.protocolName?.value ?? ""),
                     // Derived, never written: the two ends sit in different boundaries (or one outside all).
                     crossesBoundary: boundaries[from] != boundaries[to],
                     encrypted: flow.encrypted?.value, authenticated: flow.authenticated?.value)
@@ -238,22 +287,13 @@ struct ModelFacts {
         }
     }
 
-    /// Lowercased words, each preceded by a space, so that " " + word finds the start of a word.
-    static func words(_ text: String) -> String {
-        var out = " "
-        for character in text.lowercased() {
-            if character.isLetter || character.isNumber { out.append(character) } else if out.last != " " { out.append(" ") }
-        }
-        return out.last == " " ? out : out + " "
-    }
-
     func applies(_ prepared: PreparedRule, to target: Target) -> Bool {
         let c = prepared.rule.conditions
         guard c.types.contains(target.type) else { return false }
         if !c.benchmarks.isEmpty, tools.isDisjoint(with: c.benchmarks) { return false }
-        if !prepared.technology.isEmpty, !prepared.technology.contains(where: target.words.contains) { return false }
-        if !prepared.fromTechnology.isEmpty, !prepared.fromTechnology.contains(where: target.fromWords.contains) { return false }
-        if !prepared.toTechnology.isEmpty, !prepared.toTechnology.contains(where: target.toWords.contains) { return false }
+        if !prepared.technology.isEmpty, !prepared.technology.contains(where: { target.words.holds($0) }) { return false }
+        if !prepared.fromTechnology.isEmpty, !prepared.fromTechnology.contains(where: { target.fromWords.holds($0) }) { return false }
+        if !prepared.toTechnology.isEmpty, !prepared.toTechnology.contains(where: { target.toWords.holds($0) }) { return false }
         for attribute in c.unless {
             let value: Bool? = switch attribute {
             case .internetFacing: target.internetFacing
@@ -271,8 +311,8 @@ struct ModelFacts {
         if let wanted = c.storesCredentials, target.storesCredentials != wanted { return false }
         if !c.from.isEmpty, !(target.from.map(c.from.contains) ?? false) { return false }
         if !c.to.isEmpty, !(target.to.map(c.to.contains) ?? false) { return false }
-        // Protocols match whole words: "http" is not "https".
-        if !prepared.protocols.isEmpty, !prepared.protocols.contains(where: target.protocolWords.contains) { return false }
+        // Protocols match whole words exactly: "http" is not "https".
+        if !prepared.protocols.isEmpty, !prepared.protocols.contains(where: { target.protocolWords.holds($0) }) { return false }
         if let wanted = c.crossesBoundary, target.crossesBoundary != wanted { return false }
         if let wanted = c.encrypted, target.encrypted != wanted { return false }
         if let wanted = c.authenticated, target.authenticated != wanted { return false }
