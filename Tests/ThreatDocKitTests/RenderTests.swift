@@ -426,7 +426,7 @@ final class RenderTests: XCTestCase {
         XCTAssertEqual(report.coverage.gaps.map { "\($0.target.id): \($0.categories)" },
                        ["browse: Denial of service", "db: Repudiation, Denial of service", "store: Denial of service",
                         "web: Information disclosure, Elevation of privilege"])
-        XCTAssertEqual(report.glance.openCoverage.summary, "1 open STRIDE category on 1 element or flow; threatdoc suggest proposes 4 threats for them")
+        XCTAssertEqual(report.glance.openCoverage.summary, "1 open STRIDE category on 1 element or flow; threatdoc suggest proposes 3 threats for them")
 
         // Entries with the same reason stay separate rows; a category acknowledged twice is reported.
         let twice = """

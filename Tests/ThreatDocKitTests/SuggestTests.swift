@@ -133,6 +133,16 @@ final class SuggestTests: XCTestCase {
 
     /// Coverage notes count the suggestions for each gap and name the command that lists them.
     func testCoverageNotesCountSuggestions() throws {
+        // The counting path (validate) and the listing path (suggest) select the same suggestions.
+        for path in ["Tests/ThreatDocKitTests/Fixtures/suggest/shop.yaml", "Tests/ThreatDocKitTests/Fixtures/diagrams/generated-1.yaml",
+                     "Tests/ThreatDocKitTests/Fixtures/broken/ten-mistakes.yaml"] {
+            let outcome = TestSupport.pipeline().run(paths: [TestSupport.packageRoot.appendingPathComponent(path).path])
+            let context = try XCTUnwrap(outcome.contexts.first, path)
+            var listed: [String: Int] = [:]
+            for suggestion in Suggester.suggest(context, library: RuleLibrary.builtin.library) { listed[suggestion.target, default: 0] += 1 }
+            XCTAssertEqual(Suggester.openCounts(context, library: RuleLibrary.builtin.library), listed, path)
+            XCTAssertFalse(listed.isEmpty, path)
+        }
         let outcome = TestSupport.pipeline().run(paths: [Self.suggestFixtures.appendingPathComponent("shop.yaml").path])
         let gap = try XCTUnwrap(outcome.diagnostics.first { $0.code == .coverageGap && $0.message.contains("'web'") })
         XCTAssertTrue(gap.help.range(of: #"^\d+ threats suggested for it: `threatdoc suggest .*shop\.yaml`"#, options: .regularExpression) != nil, gap.help)
