@@ -129,6 +129,12 @@ public struct ModelLoader: Sendable {
     public func decode(_ file: SourceFile, into result: inout Result) -> ModelSyntax? {
         result.sources.append(file)
         guard let root = SafeYAMLReader.read(file, limits: limits, into: &result.diagnostics) else { return nil }
+        // A threat rule file among the models is the rules', not a broken model.
+        if case .mapping(let pairs, _) = root, let key = pairs.first(where: { $0.key.value == "threatdoc-rules" })?.key {
+            result.diagnostics.report(.ruleFileInModelFolder, "skipped: this is a threat rule file (threatdoc-rules), not a model",
+                                      at: key.location)
+            return nil
+        }
         var decoder = ModelDecoder(file: file)
         let model = decoder.decode(root)
         result.diagnostics.append(contentsOf: decoder.diagnostics)

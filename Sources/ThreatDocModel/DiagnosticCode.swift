@@ -170,6 +170,8 @@ extension DiagnosticCode {
         help: "`threatdoc suggest --list-rules` lists every rule ID")
     public static let ruleFolder = DiagnosticCode("TD606", "rule-folder", .error,
         help: "name a folder of rule files (threatdoc-rules: 1), relative to the project file")
+    public static let ruleFileInModelFolder = DiagnosticCode("TD607", "rule-file-not-a-model", .note,
+        help: "threatdoc suggest reads rule files from the folders under `rules: folders:` in the project file")
 
     /// Every code by its ID (`TD101`).
     public static let byID: [String: DiagnosticCode] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
@@ -189,6 +191,6 @@ extension DiagnosticCode {
         .templateSyntax, .templateUnknownName, .templateMissingPartial, .templateContentType, .templateUnescaped,
         .templatePartialCycle, .templatePrintsStructure, .outputFailure, .diagramFailed, .diagramOverBudget,
         .ruleDuplicateID, .ruleConditionMismatch, .ruleStrideNotApplicable, .ruleInvalidReference, .ruleUnknownDisabled,
-        .ruleFolder,
+        .ruleFolder, .ruleFileInModelFolder,
     ]
 }

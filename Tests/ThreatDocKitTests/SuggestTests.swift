@@ -395,6 +395,26 @@ final class SuggestTests: XCTestCase {
         XCTAssertTrue(rules("podcast").isSuperset(of: ["GEN-T-001", "GEN-E-001"]))
     }
 
+    /// A rule folder kept among the models is skipped there with a note, and read as rules.
+    func testRuleFilesAmongTheModelsAreSkippedAsModels() throws {
+        let folder = try temporaryFolder()
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("models/rules"), withIntermediateDirectories: true)
+        try String(contentsOf: Self.suggestFixtures.appendingPathComponent("shop.yaml"), encoding: .utf8)
+            .write(to: folder.appendingPathComponent("models/shop.yaml"), atomically: true, encoding: .utf8)
+        try "rules: { folders: [models/rules] }\n".write(to: folder.appendingPathComponent(".threatdoc.yaml"), atomically: true, encoding: .utf8)
+        try """
+            threatdoc-rules: 1
+            rules:
+              - { id: OURS-1, title: Ours, description: d, stride: [T], applies-to: { type: [process] }, likelihood: low, impact: low, rationale: r, references: [CWE-20] }
+            """.write(to: folder.appendingPathComponent("models/rules/ours.yaml"), atomically: true, encoding: .utf8)
+        let validate = try TestSupport.run(["validate", "--format", "json"], in: folder)
+        XCTAssertEqual(validate.status, 0, validate.stdout)
+        XCTAssertTrue(validate.stdout.contains("\"TD607\""), validate.stdout)
+        let suggest = try TestSupport.run(["suggest", "--rule", "OURS-1"], in: folder)
+        XCTAssertEqual(suggest.status, 0, suggest.stderr)
+        XCTAssertTrue(suggest.stdout.contains("OURS-1"), suggest.stdout)
+    }
+
     /// A project rule replaces a built-in one it disables, under the same ID.
     func testAProjectRuleReplacesADisabledBuiltinRule() throws {
         let folder = try temporaryFolder()
