@@ -428,3 +428,39 @@ final class CITests: XCTestCase {
                                    [TestSupport.fixtures.appendingPathComponent(arguments[0]).path] + arguments.dropFirst()).stdout
     }
 }
+
+/// `threatdoc export --format json`: the resolved model as data, evidence included, the same bytes each time.
+final class ExportTests: XCTestCase {
+    func testJSONExportCarriesTheResolvedModelAndIsDeterministic() throws {
+        let first = try TestSupport.run(["export", "models/docker.yaml", "--format", "json"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let second = try TestSupport.run(["export", "models/docker.yaml", "--format", "json"])
+        XCTAssertEqual(first.stdout, second.stdout, "byte-identical for the same input")
+        let document = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(first.stdout.utf8)) as? [String: Any])
+        XCTAssertEqual(document["format"] as? String, "threatdoc-model")
+        XCTAssertEqual(document["version"] as? Int, 1)
+        let model = try XCTUnwrap(document["model"] as? [String: Any])
+        XCTAssertEqual(model["id"] as? String, "docker")
+        // It decodes back into the resolved model the report is made from.
+        let decoded = try JSONDecoder().decode(ResolvedModel.self, from: JSONSerialization.data(withJSONObject: model))
+        let expected = try XCTUnwrap(TestSupport.pipeline().run(paths: [TestSupport.packageRoot.appendingPathComponent("models/docker.yaml").path]).models?.first)
+        // (The test pipeline reads no scans, so compare what scans do not change.)
+        XCTAssertEqual(decoded.threats.map { "\($0.id) \($0.risk) \($0.targets)" }, expected.threats.map { "\($0.id) \($0.risk) \($0.targets)" })
+        XCTAssertEqual(decoded.elements, expected.elements)
+        // The project file's scans are read, so evidence states are there.
+        let states = Set(decoded.mitigations.map(\.evidence.state))
+        XCTAssertTrue(states.isSuperset(of: [.verified, .contradicted]), "\(states)")
+        // A model with errors is not exported; -o writes the file.
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("td-export-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "threatdoc: 1\nid: broken\n".write(to: folder.appendingPathComponent("broken.yaml"), atomically: true, encoding: .utf8)
+        let broken = try TestSupport.run(["export", "broken.yaml", "--format", "json", "--no-project"], in: folder)
+        XCTAssertEqual(broken.status, 1)
+        XCTAssertTrue(broken.stderr.contains("error[TD203]"), broken.stderr)
+        let written = try TestSupport.run(["export", TestSupport.packageRoot.appendingPathComponent("models/docker.yaml").path,
+                                           "--format", "json", "--no-project", "-o", "docker.json"], in: folder)
+        XCTAssertEqual(written.status, 0, written.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("docker.json").path))
+    }
+}
