@@ -59,6 +59,19 @@ public struct Inputs: Sendable {
         }
     }
 
+    /// Whether a path the project file names lies inside the project file's folder, lexically and
+    /// after links; a path that does not is reported and not read.
+    static func staysInProject(_ path: Located<String>, what: String, projectPath: String, into diagnostics: inout DiagnosticBag) -> Bool {
+        let projectFolder = (projectPath as NSString).deletingLastPathComponent
+        let folder = projectFolder.isEmpty ? "." : projectFolder
+        guard PathContainment.isInside(path.value, folder: folder), !ModelLoader.leaves(path.value, folder: folder) else {
+            diagnostics.report(.linkOutsideModels, "not read: the \(what) \(path.value.debugSnippet) lies outside the project file's folder",
+                               at: path.location)
+            return false
+        }
+        return true
+    }
+
     public func plan(today: CalendarDate = CalendarDate.today()) -> Plan {
         var diagnostics = DiagnosticBag()
         let projectPath = project.hasPrefix("/") || root == "." ? project : root + "/" + project
@@ -79,14 +92,8 @@ public struct Inputs: Sendable {
             loaded = file
             // Scans named by the project file stay inside its folder, like its models: an absolute path,
             // a way out with `..`, or a link to elsewhere is not read (nor even looked at).
-            let projectFolder = (projectPath as NSString).deletingLastPathComponent
             for scan in file.scans {
-                if !PathContainment.isInside(scan.file.value, folder: projectFolder.isEmpty ? "." : projectFolder)
-                    || ModelLoader.leaves(scan.file.value, folder: projectFolder.isEmpty ? "." : projectFolder) {
-                    diagnostics.report(.linkOutsideModels, "not read: the scan \(scan.file.value.debugSnippet) lies outside the project file's folder",
-                                       at: scan.file.location)
-                    continue
-                }
+                guard Self.staysInProject(scan.file, what: "scan", projectPath: projectPath, into: &diagnostics) else { continue }
                 scanInputs.append(Pipeline.ScanInput(path: scan.file.value, host: scan.host, models: scan.models.map(\.value),
                                                      location: scan.file.location))
             }
@@ -108,16 +115,7 @@ public struct Inputs: Sendable {
         pipeline.confinement = confinement
         if let loaded, !loaded.ruleFolders.isEmpty || !loaded.disabledRules.isEmpty {
             // Rule folders, like scans, stay inside the project file's folder.
-            let projectFolder = (projectPath as NSString).deletingLastPathComponent
-            let folder = projectFolder.isEmpty ? "." : projectFolder
-            let folders = loaded.ruleFolders.filter { rules in
-                guard PathContainment.isInside(rules.value, folder: folder), !ModelLoader.leaves(rules.value, folder: folder) else {
-                    diagnostics.report(.linkOutsideModels, "not read: the rule folder \(rules.value.debugSnippet) lies outside the project file's folder",
-                                       at: rules.location)
-                    return false
-                }
-                return true
-            }
+            let folders = loaded.ruleFolders.filter { Self.staysInProject($0, what: "rule folder", projectPath: projectPath, into: &diagnostics) }
             pipeline.rules = RuleLibrary.load(folders: folders, disabled: loaded.disabledRules, limits: limits, into: &diagnostics)
         }
         return Plan(pipeline: pipeline, paths: modelPaths, project: loaded, diagnostics: diagnostics.diagnostics,

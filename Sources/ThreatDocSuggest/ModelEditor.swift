@@ -100,13 +100,6 @@ public enum ModelEditor {
         return (lines, breaks)
     }
 
-    /// Lines without their line breaks; a final line break does not make an empty last line.
-    static func lines(_ text: String) -> [String] {
-        var lines = text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
-        if text.hasSuffix("\n") { lines.removeLast() }
-        return lines
-    }
-
     static func split(_ block: String) -> [String] {
         var lines = block.components(separatedBy: "\n")
         if lines.last == "" { lines.removeLast() }

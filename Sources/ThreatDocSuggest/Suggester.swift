@@ -34,26 +34,20 @@ public struct Suggestion: Sendable, Codable, Equatable {
 public enum Suggester {
     /// Suggestions for the model, best first (risk, then likelihood, then the target's place in the
     /// model, then the rule ID). By default only those that cover an open category and that no threat
-    /// records by rule ID; with `includeCovered`, every rule that applies, with `present` set.
+    /// records by rule ID; with `includeCovered`, every rule that applies, with `heldBy` set.
     public static func suggest(_ context: ModelContext, library: RuleLibrary, includeCovered: Bool = false) -> [Suggestion] {
         let facts = ModelFacts(context)
-        let byType = library.byType
         var found: [(order: Int, suggestion: Suggestion)] = []
         for (order, target) in facts.targets.enumerated() {
-            let applying = (byType[target.type] ?? []).filter { facts.applies($0, to: target) }
-            // A fallback rule steps aside for a category another rule already proposes for this target.
-            let specific = Set(applying.filter { !$0.rule.fallback }.flatMap(\.rule.stride))
-            for prepared in applying {
-                let rule = prepared.rule
-                if rule.fallback, rule.stride.allSatisfy(specific.contains) { continue }
+            // Only the threats on this target are looked at: a scan of every threat for every rule and
+            // target made validate quadratic in the size of the model.
+            let onTarget = (facts.threatsByTarget[target.id] ?? []).map { facts.threats[$0] }
+            for rule in facts.selected(library.byType[target.type] ?? [], for: target) {
                 let categories = rule.stride.filter(target.entry.applicable.contains)
                 guard !categories.isEmpty else { continue }
                 let open = categories.filter(target.entry.open.contains)
-                if !includeCovered, open.isEmpty { continue }
-                // Only the threats on this target are looked at: a scan of every threat for every rule
-                // and target made validate quadratic in the size of the model.
-                let onTarget = (facts.threatsByTarget[target.id] ?? []).map { facts.threats[$0] }
                 let recorded = onTarget.first { $0.rule == rule.id }
+                if !includeCovered, open.isEmpty || recorded != nil { continue }
                 // Otherwise the threat on this target with these categories that is most like the rule: the
                 // most checks in common, then the most categories, then the first.
                 let checks = Set(rule.mitigations.flatMap(\.checks))
@@ -63,7 +57,6 @@ public enum Suggester {
                         (b.element.checks.intersection(checks).count, b.element.stride.intersection(categories).count, a.offset)
                             < (a.element.checks.intersection(checks).count, a.element.stride.intersection(categories).count, b.offset)
                     }?.element
-                if !includeCovered, open.isEmpty || recorded != nil { continue }
                 found.append((order, Suggestion(
                     rule: rule.id, title: rule.title, description: rule.description, target: target.id,
                     targetKind: target.entry.kind.title, targetName: target.name, categories: categories, open: open,
@@ -89,18 +82,11 @@ public enum Suggester {
         for target in facts.targets where !target.entry.open.isEmpty {
             // Only rules that propose an open category can count, or make a fallback step aside from one.
             let open = target.entry.open
-            let applying = (library.byType[target.type] ?? [])
-                .filter { $0.rule.stride.contains(where: open.contains) && facts.applies($0, to: target) }
-            let specific = Set(applying.filter { !$0.rule.fallback }.flatMap(\.rule.stride))
+            let candidates = (library.byType[target.type] ?? []).filter { $0.rule.stride.contains(where: open.contains) }
             let onTarget = facts.threatsByTarget[target.id] ?? []
-            var count = 0
-            for prepared in applying {
-                let rule = prepared.rule
-                if rule.fallback, rule.stride.allSatisfy(specific.contains) { continue }
-                guard rule.stride.contains(where: target.entry.open.contains) else { continue }
-                if onTarget.contains(where: { facts.threats[$0].rule == rule.id }) { continue }
-                count += 1
-            }
+            let count = facts.selected(candidates, for: target).filter { rule in
+                !onTarget.contains { facts.threats[$0].rule == rule.id }
+            }.count
             if count > 0 { counts[target.id] = count }
         }
         return counts
@@ -285,6 +271,14 @@ struct ModelFacts {
         for (index, threat) in threats.enumerated() {
             for target in threat.targets { threatsByTarget[target, default: []].append(index) }
         }
+    }
+
+    /// The candidates that apply to the target, less the fallback rules whose categories another
+    /// candidate that applies already proposes.
+    func selected(_ candidates: [PreparedRule], for target: Target) -> [ThreatRule] {
+        let applying = candidates.filter { applies($0, to: target) }.map(\.rule)
+        let specific = Set(applying.filter { !$0.fallback }.flatMap(\.stride))
+        return applying.filter { !$0.fallback || !$0.stride.allSatisfy(specific.contains) }
     }
 
     func applies(_ prepared: PreparedRule, to target: Target) -> Bool {

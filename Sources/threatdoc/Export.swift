@@ -51,11 +51,9 @@ struct Export: ParsableCommand {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
         }
-        // Written beside the target and renamed over it, so a killed run leaves the old file or the new one.
-        let folder = (output as NSString).deletingLastPathComponent
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\((output as NSString).lastPathComponent).threatdoc-\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: Data(text.utf8)), rename(temporary, output) == 0 else {
-            unlink(temporary)
+        do {
+            try FileWriting.replace(output, with: Data(text.utf8))
+        } catch {
             Console.error("threatdoc: error[TD510]: cannot write \(TerminalText.escape(output))")
             throw ExitCode(ExitStatus.failure)
         }

@@ -172,26 +172,13 @@ struct Suggest: ParsableCommand {
             try reportProblems(new, sources: check.sources)
         }
         do {
-            try Self.replace(path, with: Data((context.model.file.bomLength > 0 ? "\u{FEFF}" : "") .utf8) + Data(edited.utf8),
-                             permissions: status.st_mode & 0o7777)
+            try FileWriting.replace(path, with: Data((context.model.file.bomLength > 0 ? "\u{FEFF}" : "").utf8) + Data(edited.utf8),
+                                    permissions: Int(status.st_mode & 0o7777))
         } catch {
             Console.error("threatdoc: error[TD510]: cannot write \(TerminalText.escape(path)): \(error)")
             throw ExitCode(ExitStatus.failure)
         }
         Console.error("threatdoc: added \(plan.threats.map(\.id).joined(separator: ", ")) and \(plan.mitigations.count) new mitigation\(plan.mitigations.count == 1 ? "" : "s") to \(TerminalText.escape(path)); decide each `response:`")
-    }
-
-    /// Writes beside the file and renames over it, so a killed run leaves the old file or the new one.
-    static func replace(_ path: String, with data: Data, permissions: mode_t) throws {
-        let folder = (path as NSString).deletingLastPathComponent
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).threatdoc-\(getpid()).tmp"
-        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: Int(permissions)]) else {
-            throw CocoaError(.fileWriteUnknown)
-        }
-        guard rename(temporary, path) == 0 else {
-            unlink(temporary)
-            throw CocoaError(.fileWriteUnknown)
-        }
     }
 
     // MARK: Output

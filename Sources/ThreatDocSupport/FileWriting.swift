@@ -1,0 +1,21 @@
+import Foundation
+
+/// Replacing a user's file: the new bytes are written beside it and renamed over it, so a killed run
+/// leaves the old file or the new one, never half of either.
+public enum FileWriting {
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func replace(_ path: String, with data: Data, permissions: Int = 0o644) throws(Failure) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).threatdoc-\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: permissions]) else {
+            throw Failure(description: "cannot write beside \(path)")
+        }
+        guard rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw Failure(description: "cannot replace \(path)")
+        }
+    }
+}
