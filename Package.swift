@@ -60,6 +60,12 @@ let package = Package(
             dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench",
                            "ThreatDocSuggest"]
         ),
+        // Other tools' formats: Threat Dragon, OTM and the OWASP Threat Model Library format, read into format 1
+        // (`threatdoc import`) and written from the resolved model (`threatdoc export`).
+        .target(
+            name: "ThreatDocInterop",
+            dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocReport"]
+        ),
         // Markdown, HTML, DOT, Mermaid and templates; the only target that sees libcmark and swift-mustache,
         // and the only one that starts Graphviz.
         .target(
@@ -83,7 +89,7 @@ let package = Package(
             name: "ThreatDocKit",
             dependencies: [
                 "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench", "ThreatDocSuggest",
-                "ThreatDocReport",
+                "ThreatDocReport", "ThreatDocInterop",
                 "ThreatDocRender", "ThreatDocOutput",
             ]
         ),
@@ -109,7 +115,7 @@ let package = Package(
             name: "ThreatDocKitTests",
             dependencies: [
                 "ThreatDocKit", "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench",
-                "ThreatDocSuggest", "ThreatDocReport", "ThreatDocRender", "ThreatDocOutput", "ThreatDocCorpus",
+                "ThreatDocSuggest", "ThreatDocReport", "ThreatDocInterop", "ThreatDocRender", "ThreatDocOutput", "ThreatDocCorpus",
             ],
             exclude: ["Fixtures"]
         ),

@@ -7,5 +7,6 @@
 @_exported import ThreatDocBench
 @_exported import ThreatDocSuggest
 @_exported import ThreatDocReport
+@_exported import ThreatDocInterop
 @_exported import ThreatDocRender
 @_exported import ThreatDocOutput

@@ -105,15 +105,16 @@ public enum ModelSchema {
     }
 }
 
-/// JSON with its members in the order given, written as `threatdoc schema` prints it (two spaces).
-indirect enum JSONText {
+/// JSON with its members in the order given, written with two-space indents: schemas and exports,
+/// documents that people read.
+public indirect enum JSONText: Sendable {
     case string(String)
     case integer(Int)
     case bool(Bool)
     case array([JSONText])
     case object([(String, JSONText)])
 
-    static func render(_ value: JSONText, indent: String = "") -> String {
+    public static func render(_ value: JSONText, indent: String = "") -> String {
         let inner = indent + "  "
         switch value {
         case .string(let text): return quoted(text)

@@ -173,6 +173,22 @@ extension DiagnosticCode {
     public static let ruleFileInModelFolder = DiagnosticCode("TD607", "rule-file-not-a-model", .note,
         help: "threatdoc suggest reads rule files from the folders under `rules: folders:` in the project file")
 
+    // MARK: Import and export (TD7xx)
+    public static let importFormatUnknown = DiagnosticCode("TD701", "import-format-unknown", .error,
+        help: "name the format with --format threat-dragon, otm or tm-library")
+    public static let importShape = DiagnosticCode("TD702", "import-shape", .error,
+        help: "the file does not hold what its format requires at this JSON path; fix it in the tool that wrote it, or by hand")
+    public static let importTooComplex = DiagnosticCode("TD703", "import-too-complex", .error,
+        help: "the diagram holds more shapes or points than threatdoc places; split it into smaller diagrams")
+    public static let importUnmapped = DiagnosticCode("TD704", "import-unmapped", .note,
+        help: "format 1 has no place for this; the comment at the top of the written model lists it")
+    public static let importOutputExists = DiagnosticCode("TD705", "import-output-exists", .error,
+        help: "choose another file with -o, or replace it with --force")
+    public static let importInvalidResult = DiagnosticCode("TD706", "import-invalid-result", .error,
+        help: "the imported model does not validate, so nothing was written; the diagnostics show why")
+    public static let exportLoss = DiagnosticCode("TD707", "export-loss", .note,
+        help: "the target format has no place for this; the README lists what each format keeps")
+
     /// Every code by its ID (`TD101`).
     public static let byID: [String: DiagnosticCode] = Dictionary(all.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
 
@@ -192,5 +208,7 @@ extension DiagnosticCode {
         .templatePartialCycle, .templatePrintsStructure, .outputFailure, .diagramFailed, .diagramOverBudget,
         .ruleDuplicateID, .ruleConditionMismatch, .ruleStrideNotApplicable, .ruleInvalidReference, .ruleUnknownDisabled,
         .ruleFolder, .ruleFileInModelFolder,
+        .importFormatUnknown, .importShape, .importTooComplex, .importUnmapped, .importOutputExists, .importInvalidResult,
+        .exportLoss,
     ]
 }

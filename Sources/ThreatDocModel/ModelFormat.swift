@@ -12,7 +12,7 @@ public enum ModelFormat {
     public static let objects: [AnyObjectFormat] = {
         [ModelSyntax.format.erased, AssetSyntax.format.erased, BoundarySyntax.format.erased, ElementSyntax.format.erased,
          FlowSyntax.format.erased, ThreatSyntax.format.erased, MitigationSyntax.format.erased, FindingSyntax.format.erased,
-         GapSyntax.format.erased]
+         GapSyntax.format.erased, SourceSyntax.format.erased]
     }()
 
     /// The threat rule format (`threatdoc-rules: 1`), the root first.
@@ -223,6 +223,7 @@ extension ThreatSyntax: ObjectSyntax {}
 extension MitigationSyntax: ObjectSyntax {}
 extension FindingSyntax: ObjectSyntax {}
 extension GapSyntax: ObjectSyntax {}
+extension SourceSyntax: ObjectSyntax {}
 
 /// One object of the format: its fields in the order the README documents them. A class, so that
 /// its erased form can refer back to it.

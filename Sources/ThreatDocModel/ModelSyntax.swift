@@ -21,6 +21,7 @@ public struct ModelSyntax: Sendable {
     public var mitigations: [MitigationSyntax] = []
     public var findings: [FindingSyntax] = []
     public var gaps: [GapSyntax] = []
+    public var source: SourceSyntax?
 
     public init(file: SourceFile, location: SourceLocation) {
         self.file = file
@@ -49,6 +50,7 @@ extension ModelSyntax {
             .objects("mitigations", \.mitigations, MitigationSyntax.format),
             .objects("findings", \.findings, FindingSyntax.format),
             .objects("gaps", \.gaps, GapSyntax.format),
+            .object("source", \.source, SourceSyntax.format, "Where an imported object came from (`threatdoc import`), kept for round trips."),
             // Lets a JSON model name its schema; not kept.
             .ignoredString("$schema"),
         ])
@@ -60,6 +62,7 @@ public struct AssetSyntax: Sendable {
     public var name: Located<String>?
     public var description: Located<String>?
     public var sensitivity: Located<Level>?
+    public var source: SourceSyntax?
 }
 
 extension AssetSyntax {
@@ -72,6 +75,7 @@ extension AssetSyntax {
             .string("name", \.name, required: true),
             .string("description", \.description),
             .keyword("sensitivity", \.sensitivity, required: true),
+            .object("source", \.source, SourceSyntax.format, "Where an imported object came from (`threatdoc import`), kept for round trips."),
         ])
 }
 
@@ -81,6 +85,7 @@ public struct BoundarySyntax: Sendable {
     public var name: Located<String>?
     public var description: Located<String>?
     public var parent: Located<String>?
+    public var source: SourceSyntax?
 }
 
 extension BoundarySyntax {
@@ -93,6 +98,7 @@ extension BoundarySyntax {
             .string("name", \.name, required: true),
             .string("description", \.description),
             .string("parent", \.parent, .id),
+            .object("source", \.source, SourceSyntax.format, "Where an imported object came from (`threatdoc import`), kept for round trips."),
         ])
 }
 
@@ -108,6 +114,7 @@ public struct ElementSyntax: Sendable {
     public var internetFacing: Located<Bool>?
     public var runsAsRoot: Located<Bool>?
     public var storesCredentials: Located<Bool>?
+    public var source: SourceSyntax?
 }
 
 extension ElementSyntax {
@@ -126,6 +133,7 @@ extension ElementSyntax {
             .flag("internet-facing", \.internetFacing, "Reachable from the internet. Threat rules use it."),
             .flag("runs-as-root", \.runsAsRoot, "Runs with root or administrator rights. Threat rules use it."),
             .flag("stores-credentials", \.storesCredentials, "Holds passwords, keys or tokens. Threat rules use it."),
+            .object("source", \.source, SourceSyntax.format, "Where an imported object came from (`threatdoc import`), kept for round trips."),
         ])
 }
 
@@ -140,6 +148,7 @@ public struct FlowSyntax: Sendable {
     public var assets: [Located<String>] = []
     public var authenticated: Located<Bool>?
     public var encrypted: Located<Bool>?
+    public var source: SourceSyntax?
 }
 
 extension FlowSyntax {
@@ -157,6 +166,7 @@ extension FlowSyntax {
             .strings("assets", \.assets, .id),
             .flag("authenticated", \.authenticated, "Both ends know who is at the other end. Threat rules use it."),
             .flag("encrypted", \.encrypted, "Protected in transit (TLS, SSH, an encrypted tunnel). Threat rules use it."),
+            .object("source", \.source, SourceSyntax.format, "Where an imported object came from (`threatdoc import`), kept for round trips."),
         ])
 }
 
@@ -175,6 +185,7 @@ public struct ThreatSyntax: Sendable {
     public var note: Located<String>?
     public var references: [Located<String>] = []
     public var rule: Located<String>?
+    public var source: SourceSyntax?
 }
 
 extension ThreatSyntax {
@@ -196,6 +207,7 @@ extension ThreatSyntax {
             .string("note", \.note),
             .strings("references", \.references, .url),
             .string("rule", \.rule, .id, "The threat rule that proposed it (`threatdoc suggest`)."),
+            .object("source", \.source, SourceSyntax.format, "Where an imported object came from (`threatdoc import`), kept for round trips."),
         ])
 }
 
@@ -209,6 +221,7 @@ public struct MitigationSyntax: Sendable {
     public var checks: [Located<String>] = []
     public var note: Located<String>?
     public var references: [Located<String>] = []
+    public var source: SourceSyntax?
 }
 
 extension MitigationSyntax {
@@ -225,6 +238,7 @@ extension MitigationSyntax {
             .strings("checks", \.checks, .check),
             .string("note", \.note),
             .strings("references", \.references, .url),
+            .object("source", \.source, SourceSyntax.format, "Where an imported object came from (`threatdoc import`), kept for round trips."),
         ])
 }
 
@@ -271,5 +285,24 @@ extension GapSyntax {
             .string("target", \.target, .id, required: true),
             .keywords("stride", \.stride, required: true, nonEmpty: true),
             .string("reason", \.reason, required: true),
+        ])
+}
+
+/// Where an imported object came from: the other tool's format and the object's ID there. `threatdoc import`
+/// writes it and `threatdoc export` reuses the ID, so that a model survives a round trip through the tool.
+public struct SourceSyntax: Sendable {
+    public var location: SourceLocation
+    public var format: Located<InteropFormat>?
+    public var id: Located<String>?
+}
+
+extension SourceSyntax {
+    /// How this object is written: the format's declaration (see `ModelFormat`).
+    public static let format = ObjectFormat<SourceSyntax>(
+        name: "source", article: "a source", documentation: "Where an imported object came from.",
+        make: { location, _ in SourceSyntax(location: location) },
+        fields: [
+            .keyword("format", \.format, required: true),
+            .string("id", \.id, .text, "The object's ID in that format, as written there.", required: true),
         ])
 }

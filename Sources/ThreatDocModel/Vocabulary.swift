@@ -173,3 +173,21 @@ public enum RiskMatrix {
         table[likelihood.rank][impact.rank]
     }
 }
+
+/// The other tools' formats that `threatdoc import` reads and `threatdoc export` writes.
+public enum InteropFormat: String, ModelKeyword, Codable {
+    /// OWASP Threat Dragon, format version 2.
+    case threatDragon = "threat-dragon"
+    /// Open Threat Model (IriusRisk, StartLeft), version 0.2.0.
+    case otm
+    /// The OWASP Threat Model Library format (sometimes called TM-BOM), schema 1.0.x.
+    case tmLibrary = "tm-library"
+
+    public var title: String {
+        switch self {
+        case .threatDragon: "Threat Dragon v2"
+        case .otm: "Open Threat Model (OTM)"
+        case .tmLibrary: "OWASP Threat Model Library"
+        }
+    }
+}

@@ -20,6 +20,10 @@ public enum ModelResolver {
             for category in gap.stride { reasons[target, default: [:]][category.value] = gap.reason?.value ?? "" }
         }
         func sorted(_ categories: Set<StrideCategory>) -> [StrideCategory] { categories.sorted() }
+        func reference(_ source: SourceSyntax?) -> ResolvedModel.SourceReference? {
+            guard let format = source?.format?.value, let id = source?.id?.value else { return nil }
+            return .init(format: format, id: id)
+        }
 
         return ResolvedModel(
             id: m.id?.value ?? "",
@@ -32,24 +36,24 @@ public enum ModelResolver {
             benchmarks: Dictionary(m.benchmarks.map { ($0.tool.value, $0.version.value) }, uniquingKeysWith: { a, _ in a }),
             assets: m.assets.map {
                 .init(id: $0.id?.value ?? "", name: $0.name?.value ?? "", description: $0.description?.value,
-                      sensitivity: $0.sensitivity?.value ?? .low)
+                      sensitivity: $0.sensitivity?.value ?? .low, source: reference($0.source))
             }.sorted { $0.id < $1.id },
             boundaries: m.boundaries.map {
                 .init(id: $0.id?.value ?? "", name: $0.name?.value ?? "", description: $0.description?.value,
-                      parent: $0.parent?.value)
+                      parent: $0.parent?.value, source: reference($0.source))
             }.sorted { $0.id < $1.id },
             elements: m.elements.map {
                 .init(id: $0.id?.value ?? "", kind: $0.kind?.value ?? .process, name: $0.name?.value ?? "",
                       description: $0.description?.value, technology: $0.technology?.value,
                       boundary: $0.boundary?.value, assets: $0.assets.map(\.value).sorted(),
                       internetFacing: $0.internetFacing?.value, runsAsRoot: $0.runsAsRoot?.value,
-                      storesCredentials: $0.storesCredentials?.value)
+                      storesCredentials: $0.storesCredentials?.value, source: reference($0.source))
             }.sorted { $0.id < $1.id },
             flows: m.flows.map {
                 .init(id: $0.id?.value ?? "", from: $0.from?.value ?? "", to: $0.to?.value ?? "",
                       label: $0.label?.value, protocolName: $0.protocolName?.value,
                       description: $0.description?.value, assets: $0.assets.map(\.value).sorted(),
-                      authenticated: $0.authenticated?.value, encrypted: $0.encrypted?.value)
+                      authenticated: $0.authenticated?.value, encrypted: $0.encrypted?.value, source: reference($0.source))
             }.sorted { $0.id < $1.id },
             threats: m.threats.map { t in
                 let likelihood = t.likelihood?.value ?? .low, impact = t.impact?.value ?? .low
@@ -63,7 +67,7 @@ public enum ModelResolver {
                     mitigations: t.mitigations.map(\.value), note: t.note?.value,
                     references: t.references.map(\.value),
                     contradicted: t.mitigations.contains { evidence.mitigations[$0.value]?.state == .contradicted },
-                    rule: t.rule?.value)
+                    rule: t.rule?.value, source: reference(t.source))
             }.sorted { $0.id < $1.id },
             mitigations: m.mitigations.map { x in
                 let id = x.id?.value ?? ""
@@ -73,7 +77,7 @@ public enum ModelResolver {
                     checks: x.checks.map(\.value), threats: answered[id] ?? [], note: x.note?.value,
                     references: x.references.map(\.value),
                     evidence: evidence.mitigations[id]
-                        ?? .noScan)
+                        ?? .noScan, source: reference(x.source))
             }.sorted { $0.id < $1.id },
             findings: m.findings.map {
                 .init(check: $0.check?.value ?? "", title: $0.title?.value, issue: $0.issue?.value,
@@ -92,6 +96,7 @@ public enum ModelResolver {
             gaps: m.gaps.compactMap { gap in
                 gap.target.map { .init(target: $0.value, categories: Array(Set(gap.stride.map(\.value))).sorted(),
                                        reason: gap.reason?.value ?? "") }
-            })
+            },
+            source: reference(m.source))
     }
 }

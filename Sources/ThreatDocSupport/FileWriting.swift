@@ -18,4 +18,18 @@ public enum FileWriting {
             throw Failure(description: "cannot replace \(path)")
         }
     }
+
+    /// Creates a new file with all its bytes at once, failing (`exists`) rather than replacing a file that is
+    /// there: written beside it, then hard-linked into place, which the kernel refuses if the name exists.
+    public static func create(_ path: String, with data: Data, permissions: Int = 0o644) throws(Failure) {
+        let folder = (path as NSString).deletingLastPathComponent
+        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).threatdoc-\(getpid()).tmp"
+        guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: permissions]) else {
+            throw Failure(description: "cannot write beside \(path)")
+        }
+        defer { unlink(temporary) }
+        guard link(temporary, path) == 0 else {
+            throw Failure(description: errno == EEXIST ? "exists" : "cannot create \(path)")
+        }
+    }
 }

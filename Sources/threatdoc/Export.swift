@@ -4,7 +4,7 @@ import ThreatDocKit
 
 struct Export: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Write a model in another form: threatdoc's own JSON of the resolved model.",
+        abstract: "Write a model as OTM, OWASP Threat Model Library, Threat Dragon v2, or threatdoc's own JSON.",
         discussion: """
             --format json writes the resolved model as threatdoc sees it after validation and linking: \
             every element, flow, threat (with its computed risk), mitigation (with its evidence state and \
@@ -13,19 +13,26 @@ struct Export: ParsableCommand {
             "version": 1, "model": {…}}, with keys sorted, byte-identical for the same input. The project \
             file's scans are read as `validate` reads them.
 
-            OTM, the OWASP Threat Model Library format and Threat Dragon are not written yet.
+            --format otm writes Open Threat Model 0.2.0 (IriusRisk, StartLeft); --format tm-library the OWASP \
+            Threat Model Library format 1.0.2; --format threat-dragon a Threat Dragon v2 model with one STRIDE \
+            diagram, its cells on a grid by boundary and each threat on its cells. Each validates against the \
+            format's published JSON Schema. What the format has no place for is listed on standard error \
+            (TD707); the README's "Import and export" section lists it per format, and `threatdoc import` reads \
+            each format back.
 
             Exit codes: 0; 1 the model has errors (nothing is written); 2 usage or I/O failure.
 
             Examples:
               threatdoc export models/docker.yaml --format json
               threatdoc export models/kubernetes.yaml --format json -o kubernetes.json
+              threatdoc export models/docker.yaml --format threat-dragon -o docker.td.json
+              threatdoc export models/docker.yaml --format otm
             """)
 
     @Argument(help: "The model file.")
     var model: String
 
-    @Option(help: "Output format: json.")
+    @Option(help: "Output format: json, otm, tm-library or threat-dragon.")
     var format: ExportFormat = .json
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write (default: standard output).", valueName: "file"))
@@ -34,7 +41,11 @@ struct Export: ParsableCommand {
     @OptionGroup var read: ReadOptions
 
     enum ExportFormat: String, ExpressibleByArgument, CaseIterable {
-        case json
+        case json, otm
+        case tmLibrary = "tm-library"
+        case threatDragon = "threat-dragon"
+
+        var interop: InteropFormat? { InteropFormat(rawValue: rawValue) }
     }
 
     func run() throws {
@@ -46,7 +57,14 @@ struct Export: ParsableCommand {
             if errors.isEmpty { Console.error("threatdoc: \(TerminalText.escape(model)) holds no model") }
             throw ExitCode(errors.contains { $0.code == .ioError } ? ExitStatus.failure : ExitStatus.findings)
         }
-        let text = ModelExport.json(resolved[0]) + "\n"
+        let text: String
+        if let interop = format.interop {
+            let exported = ModelExporter.export(resolved[0], to: interop)
+            text = exported.text
+            for loss in exported.losses { Console.error("threatdoc: note[TD707]: not written to \(interop.title): \(loss)") }
+        } else {
+            text = ModelExport.json(resolved[0]) + "\n"
+        }
         guard let output else {
             FileHandle.standardOutput.write(Data(text.utf8))
             return

@@ -37,8 +37,9 @@ final class DocumentationTests: XCTestCase {
             }
         }
         var headings = [ModelFormat.model.name: "### Top level"]
-        for field in ModelFormat.model.erased.fields {
+        for field in ModelFormat.objects.flatMap(\.fields) {
             if case .objects(let format) = field.type { headings[format.name] = "### `\(field.name)`" }
+            if case .object(let format) = field.type { headings[format.name] = "### `\(field.name)`" }
         }
         XCTAssertEqual(headings.count, ModelFormat.objects.count)
         for format in ModelFormat.objects {

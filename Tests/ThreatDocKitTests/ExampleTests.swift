@@ -32,7 +32,8 @@ final class ExampleTests: XCTestCase {
             if line.hasPrefix("```") { inShell = line == "```sh"; continue }
             if inShell { add(line, from: "README") }
         }
-        for command in [[], ["validate"], ["render"], ["check"], ["diff"], ["bench"], ["bench", "list"], ["bench", "show"], ["bench", "scan"], ["schema"]] {
+        for command in [[], ["validate"], ["render"], ["check"], ["diff"], ["bench"], ["bench", "list"], ["bench", "show"], ["bench", "scan"], ["schema"],
+                        ["import"], ["export"]] {
             let help = try TestSupport.run(command + ["--help"])
             XCTAssertEqual(help.status, 0, "\(command) --help")
             guard let examples = help.stdout.components(separatedBy: "Examples:").dropFirst().first else { continue }
@@ -64,6 +65,17 @@ final class ExampleTests: XCTestCase {
                              ("kube-bench-worker-1.json", "kube-bench.json")] {
             try FileManager.default.copyItem(at: TestSupport.packageRoot.appendingPathComponent("models/scans/\(scan)"),
                                              to: dir.appendingPathComponent(name))
+        }
+        // The files the import examples name: the README's Threat Dragon demo, at its path in this repository,
+        // and the names `threatdoc import --help` uses.
+        let interop = TestSupport.fixtures.appendingPathComponent("interop")
+        let demo = dir.appendingPathComponent("Tests/ThreatDocKitTests/Fixtures/interop/threat-dragon-v2")
+        try FileManager.default.createDirectory(at: demo, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: interop.appendingPathComponent("threat-dragon-v2/v2-threat-model.json"),
+                                         to: demo.appendingPathComponent("v2-threat-model.json"))
+        for (source, name) in [("threat-dragon-v2/online-game.json", "threat-dragon-model.json"), ("otm/EXAMPLE.json", "diagram.otm.json"),
+                               ("tm-library/huskyai.json", "huskyai.json")] {
+            try FileManager.default.copyItem(at: interop.appendingPathComponent(source), to: dir.appendingPathComponent(name))
         }
         try git(["init", "-q", "-b", "main"], in: dir)
         for commit in 0..<6 {

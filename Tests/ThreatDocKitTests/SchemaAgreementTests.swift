@@ -95,6 +95,6 @@ final class SchemaAgreementTests: XCTestCase {
             XCTAssertEqual(keys(definitions[format.name]), Set(format.names), format.name)
         }
         XCTAssertEqual(ModelFormat.objects.map(\.name), ["model", "asset", "boundary", "element", "flow", "threat", "mitigation",
-                                                        "finding", "gap"])
+                                                        "finding", "gap", "source"])
     }
 }

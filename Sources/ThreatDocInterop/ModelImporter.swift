@@ -1,0 +1,79 @@
+import ThreatDocModel
+import ThreatDocSupport
+import ThreatDocLoad
+import ThreatDocReport
+import Foundation
+
+/// `threatdoc import`: reads another tool's file, detects its format, maps it to format 1, writes the
+/// model as YAML and validates that text before anything reaches the disk.
+public enum ModelImporter {
+    public struct Imported: Sendable {
+        public var result: ImportResult
+        /// Whether the format was detected (not named with --format).
+        public var detected: Bool
+        public var yaml: String
+        /// The diagnostics of validating `yaml` as the file it will be written to.
+        public var diagnostics: [Diagnostic]
+        public var sources: [SourceFile]
+        public var isValid: Bool { !diagnostics.contains { $0.severity == .error } }
+    }
+
+    /// `output` names the file in the validation's diagnostics; nil means `models/ID.yaml`.
+    public static func read(_ path: String, format: InteropFormat?, modelID: String?, writingTo output: String?,
+                            today: CalendarDate = CalendarDate.today()) throws(ImportFailure) -> Imported {
+        let start = SourceLocation(file: path, line: 1, column: 1)
+        let bytes: [UInt8]
+        do {
+            guard let read = try FileReading.readRegularFile(path, limit: SourceDocument.limits.maxFileBytes) else {
+                throw ImportFailure(.fileTooLarge, "the file is larger than \(SourceDocument.limits.maxFileBytes >> 20) MiB", at: start)
+            }
+            bytes = read
+        } catch let failure as FileReading.Failure {
+            throw ImportFailure(.ioError, "cannot read file: \(failure.message)", at: start)
+        } catch let failure as ImportFailure {
+            throw failure
+        } catch {
+            throw ImportFailure(.ioError, "cannot read file", at: start)
+        }
+        let file: SourceFile
+        do { file = try SourceFile(path: path, bytes: bytes) } catch {
+            throw ImportFailure(.invalidUTF8, "the file is not UTF-8 text", at: start)
+        }
+        let root = try SourceDocument.read(file)
+        let chosen: InteropFormat
+        if let format { chosen = format } else {
+            guard let found = detect(root) else {
+                throw ImportFailure(.importFormatUnknown,
+                                    "cannot tell the format: expected Threat Dragon's 'summary' and 'detail', OTM's 'otmVersion', or the Threat Model Library's 'scope' at $",
+                                    at: root.location)
+            }
+            chosen = found
+        }
+        let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
+        let result: ImportResult = switch chosen {
+        case .threatDragon: try ThreatDragonImport.read(root, modelID: modelID, fileStem: stem)
+        case .otm: try OTMImport.read(root, modelID: modelID, fileStem: stem)
+        case .tmLibrary: try TMLibraryImport.read(root, modelID: modelID, fileStem: stem)
+        }
+        let yaml = ModelYAMLWriter.write(result, sourceName: URL(fileURLWithPath: path).lastPathComponent)
+        var inputs = Inputs()
+        inputs.noProject = true
+        let outcome = inputs.plan(today: today).pipeline.run(text: yaml, path: output ?? "models/\(result.model.id).yaml")
+        return Imported(result: result, detected: format == nil, yaml: yaml, diagnostics: outcome.diagnostics, sources: outcome.sources)
+    }
+
+    /// The format a document is in, by the keys its root holds.
+    static func detect(_ root: SourceValue) -> InteropFormat? {
+        guard let object = try? root.object() else { return nil }
+        let keys = Set(object.keys)
+        if keys.contains("otmVersion") { return .otm }
+        if keys.contains("summary"), keys.contains("detail") { return .threatDragon }
+        if keys.contains("scope"), keys.contains("trust_zones") || keys.contains("version") { return .tmLibrary }
+        return nil
+    }
+
+    /// The model's ID from `--id`, checked as format 1 checks IDs.
+    public static func isValidID(_ id: String) -> Bool {
+        id.range(of: TextKind.id.pattern!, options: .regularExpression) != nil
+    }
+}
