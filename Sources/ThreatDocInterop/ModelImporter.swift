@@ -50,16 +50,37 @@ public enum ModelImporter {
             chosen = found
         }
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
-        let result: ImportResult = switch chosen {
+        var result: ImportResult = switch chosen {
         case .threatDragon: try ThreatDragonImport.read(root, modelID: modelID, fileStem: stem)
         case .otm: try OTMImport.read(root, modelID: modelID, fileStem: stem)
         case .tmLibrary: try TMLibraryImport.read(root, modelID: modelID, fileStem: stem)
         }
+        breakBoundaryCycles(&result)
         let yaml = ModelYAMLWriter.write(result, sourceName: URL(fileURLWithPath: path).lastPathComponent)
         var inputs = Inputs()
         inputs.noProject = true
         let outcome = inputs.plan(today: today).pipeline.run(text: yaml, path: output ?? "models/\(result.model.id).yaml")
         return Imported(result: result, detected: format == nil, yaml: yaml, diagnostics: outcome.diagnostics, sources: outcome.sources)
+    }
+
+    /// A source may nest trust zones in a circle (OTM parents are free references); format 1 forbids it, so
+    /// the parent link that closes a circle is dropped and listed as not mapped.
+    static func breakBoundaryCycles(_ result: inout ImportResult) {
+        var index = Dictionary(result.model.boundaries.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+        for start in result.model.boundaries.indices {
+            var seen: Set<String> = [result.model.boundaries[start].id]
+            var current = start
+            while let parent = result.model.boundaries[current].parent, let next = index[parent] {
+                if !seen.insert(parent).inserted {
+                    result.unmapped.append(.init(what: "trust zone parent that closes a circle of parents",
+                                                 paths: [result.model.boundaries[current].source?.id ?? result.model.boundaries[current].id]))
+                    result.model.boundaries[current].parent = nil
+                    break
+                }
+                current = next
+            }
+        }
+        index.removeAll()
     }
 
     /// The format a document is in, by the keys its root holds.

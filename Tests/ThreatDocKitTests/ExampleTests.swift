@@ -73,7 +73,8 @@ final class ExampleTests: XCTestCase {
         try FileManager.default.createDirectory(at: demo, withIntermediateDirectories: true)
         try FileManager.default.copyItem(at: interop.appendingPathComponent("threat-dragon-v2/v2-threat-model.json"),
                                          to: demo.appendingPathComponent("v2-threat-model.json"))
-        for (source, name) in [("threat-dragon-v2/online-game.json", "threat-dragon-model.json"), ("otm/EXAMPLE.json", "diagram.otm.json"),
+        for (source, name) in [("threat-dragon-v2/online-game.json", "threat-dragon-model.json"), ("threat-dragon-v2/generic-cms.json", "threat-dragon.json"),
+                               ("otm/EXAMPLE.json", "diagram.otm.json"),
                                ("tm-library/huskyai.json", "huskyai.json")] {
             try FileManager.default.copyItem(at: interop.appendingPathComponent(source), to: dir.appendingPathComponent(name))
         }

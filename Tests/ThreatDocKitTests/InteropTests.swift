@@ -130,6 +130,23 @@ final class InteropTests: ProjectTestCase {
         XCTAssertEqual(leftovers, ["cms.yaml"], "no temporary files are left")
     }
 
+    /// OTM trust zones whose parents form a circle: the link that closes it is dropped and listed, and the
+    /// model still validates.
+    func testCircularTrustZonesAreBrokenAndListed() throws {
+        let otm = """
+            {"otmVersion": "0.2.0", "project": {"name": "Circle", "id": "circle"},
+             "trustZones": [{"id": "a", "name": "A", "risk": {"trustRating": 1}, "parent": {"trustZone": "b"}},
+                            {"id": "b", "name": "B", "risk": {"trustRating": 1}, "parent": {"trustZone": "a"}}],
+             "components": [{"id": "web", "name": "Web", "type": "web-service", "parent": {"trustZone": "a"}}]}
+            """
+        try write(otm, to: "circle.json")
+        let run = try self.run(["import", "circle.json"])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("trust zone parent that closes a circle of parents (1)"), run.stderr)
+        let model = try XCTUnwrap(TestSupport.pipeline().run(paths: [root.appendingPathComponent("models/circle.yaml").path]).models?.first)
+        XCTAssertEqual(model.boundaries.filter { $0.parent != nil }.count, 1)
+    }
+
     // MARK: Export
 
     /// The seed models export to each format; each document validates against the format's official JSON
