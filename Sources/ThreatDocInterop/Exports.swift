@@ -74,6 +74,9 @@ enum OTMExport {
     static let version = "0.2.0"
     /// Components outside every boundary sit in this trust zone, since OTM components need a parent.
     static let outsideZone = "threatdoc-outside-boundaries"
+    /// Marks threatdoc's exports, whose trust ratings and risk reductions are placeholders the import
+    /// need not list as lost.
+    static let generator = "threatdoc"
     /// Component types for the element kinds; the import reads them back.
     static let kindTypes: [ElementKind: String] = [.external: "external-entity", .process: "process", .datastore: "datastore"]
 
@@ -158,7 +161,8 @@ enum OTMExport {
         return .object([
             ("otmVersion", .string(version)),
             ("project", .object([("name", .string(m.title)), ("id", .string(m.source?.format == .otm ? m.source!.id : m.id))]
-                                + opt("description", m.summary) + opt("owner", m.owner))),
+                                + opt("description", m.summary) + opt("owner", m.owner)
+                                + [("attributes", .object([("generator", .string(generator))]))])),
             ("assets", .array(assets)),
             ("trustZones", .array(zones)),
             ("components", .array(components)),
@@ -335,5 +339,20 @@ enum TMLibraryExport {
         let prefix = "https://\(catalog).mitre.org/data/definitions/"
         guard link.hasPrefix(prefix), link.hasSuffix(".html") else { return nil }
         return Int(link.dropFirst(prefix.count).dropLast(5))
+    }
+}
+
+/// Recognises a file that `threatdoc export` may replace: an earlier export in the same format.
+public enum ExportedFile {
+    public static func isExport(atPath path: String, format: String) -> Bool {
+        guard let bytes = try? FileReading.readRegularFile(path, limit: 64 << 20),
+              let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any] else { return false }
+        switch format {
+        case "json": return object["format"] as? String == "threatdoc-model"
+        case InteropFormat.otm.rawValue: return object["otmVersion"] != nil
+        case InteropFormat.tmLibrary.rawValue: return object["scope"] != nil && object["version"] != nil
+        case InteropFormat.threatDragon.rawValue: return object["summary"] != nil && object["detail"] != nil
+        default: return false
+        }
     }
 }

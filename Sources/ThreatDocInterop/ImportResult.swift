@@ -23,7 +23,10 @@ public struct ImportResult: Sendable {
         public var elements = 0, flows = 0, boundaries = 0, threats = 0, mitigations = 0, assets = 0
 
         public var description: String {
-            "\(elements) elements, \(flows) flows, \(boundaries) boundaries, \(threats) threats, \(mitigations) mitigations, \(assets) assets"
+            func count(_ n: Int, _ one: String, _ many: String) -> String { "\(n) \(n == 1 ? one : many)" }
+            return [count(elements, "element", "elements"), count(flows, "flow", "flows"), count(boundaries, "boundary", "boundaries"),
+                    count(threats, "threat", "threats"), count(mitigations, "mitigation", "mitigations"), count(assets, "asset", "assets")]
+                .joined(separator: ", ")
         }
     }
 
@@ -67,6 +70,10 @@ struct IDMaker {
                 slug.append("-")
             }
             if slug.count >= 48 { break }
+        }
+        // Long names end at a whole word.
+        if slug.count >= 48, let cut = slug.dropLast().lastIndex(of: "-"), slug.distance(from: slug.startIndex, to: cut) > 16 {
+            slug = String(slug[..<cut])
         }
         while slug.hasSuffix("-") { slug.removeLast() }
         if slug.first.map({ !$0.isLetter }) ?? true { slug = slug.isEmpty ? fallback : "\(fallback)-\(slug)" }
@@ -122,11 +129,21 @@ extension String {
         trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : self
     }
 
-    /// The first sentence (or line), at most `limit` characters, cut at a word.
+    /// The first sentence (or line), at most `limit` characters, cut at a word. A sentence ends at ". "
+    /// before a capital letter, not after an abbreviation such as "e.g.".
     func headline(limit: Int = 100) -> String {
         let line = self.split(whereSeparator: \.isNewline).first.map(String.init) ?? self
         var sentence = line
-        if let end = line.range(of: ". ") { sentence = String(line[..<end.lowerBound]) }
+        var searchFrom = line.startIndex
+        while let end = line.range(of: ". ", range: searchFrom..<line.endIndex) {
+            let before = line[..<end.lowerBound].split(separator: " ").last.map { $0.lowercased() } ?? ""
+            let next = line[end.upperBound...].first
+            if next?.isUppercase == true, !["e.g", "i.e", "etc", "vs", "cf", "approx", "incl"].contains(before) {
+                sentence = String(line[..<end.lowerBound])
+                break
+            }
+            searchFrom = end.upperBound
+        }
         sentence = sentence.singleLine
         if sentence.count <= limit { return sentence.hasSuffix(".") ? String(sentence.dropLast()) : sentence }
         let cut = sentence.prefix(limit)

@@ -59,8 +59,27 @@ public enum ModelImporter {
         let yaml = ModelYAMLWriter.write(result, sourceName: URL(fileURLWithPath: path).lastPathComponent)
         var inputs = Inputs()
         inputs.noProject = true
-        let outcome = inputs.plan(today: today).pipeline.run(text: yaml, path: output ?? "models/\(result.model.id).yaml")
-        return Imported(result: result, detected: format == nil, yaml: yaml, diagnostics: outcome.diagnostics, sources: outcome.sources)
+        let target = output ?? "models/\(result.model.id).yaml"
+        let outcome = inputs.plan(today: today).pipeline.run(text: yaml, path: target == "-" ? "imported.yaml" : target)
+        var diagnostics = outcome.diagnostics
+        // The model joins the others in its folder: its ID must be free there too.
+        if let clash = modelIDInUse(result.model.id, besides: target) {
+            diagnostics.append(Diagnostic(.duplicateModelID, "model ID '\(result.model.id)' is already used by \(clash)",
+                                          at: SourceLocation(file: target, line: 1, column: 1),
+                                          help: "choose another ID with --id"))
+        }
+        return Imported(result: result, detected: format == nil, yaml: yaml, diagnostics: diagnostics, sources: outcome.sources)
+    }
+
+    /// The model file in `target`'s folder (other than `target`) whose ID is `id`, ignoring case.
+    static func modelIDInUse(_ id: String, besides target: String) -> String? {
+        let folder = PathNames.folder(of: target)
+        guard target != "-", FileStatus.isFolder(folder.isEmpty ? "." : folder) else { return nil }
+        var diagnostics = DiagnosticBag()
+        let files = ModelLoader.discover(folder.isEmpty ? "." : folder, diagnostics: &diagnostics)
+            .filter { !FileStatus.sameFile($0, target) && $0 != target }
+        let loaded = ModelLoader().load(paths: files)
+        return loaded.models.first { $0.id?.value.lowercased() == id.lowercased() }?.file.path
     }
 
     /// A source may nest trust zones in a circle (OTM parents are free references); format 1 forbids it, so

@@ -14,7 +14,7 @@ public enum ModelYAMLWriter {
         out += section("Not mapped", result.unmapped, total: result.unmappedCount,
                        lead: "format 1 has no place for these; they are not in this file")
         out += section("Assumed", result.assumptions, total: result.assumptions.reduce(0) { $0 + $1.paths.count },
-                       lead: "the source did not say; review these values")
+                       lead: "the source did not say, or said it another way; review these")
         out += body(result.model)
         return out
     }

@@ -23,7 +23,9 @@ enum OTMImport {
         model.source = .init(format: .otm, id: projectID)
         model.summary = try project.string("description")?.nonBlank
         model.owner = try project.string("owner")?.singleLine.nonBlank
-        for key in ["ownerContact", "tags", "attributes"] where project.optional(key) != nil {
+        // threatdoc's own export: its placeholder ratings are not losses.
+        let ours = try project.object("attributes")?.string("generator") == OTMExport.generator
+        for key in ["ownerContact", "tags", "attributes"] where project.optional(key) != nil && !(ours && key == "attributes") {
             notes.unmapped("project \(key)", at: "\(project.path).\(key)")
         }
         if !(try document.array("representations")).isEmpty { notes.unmapped("representations (diagram positions, code links)", at: "$.representations") }
@@ -61,7 +63,7 @@ enum OTMImport {
                 if let trustZone = try parent.string("trustZone") { zoneParents.append((model.boundaries.count, trustZone, parent.path)) }
                 else { notes.unmapped("trust zone inside a component", at: parent.path) }
             }
-            if zone.optional("risk") != nil { notes.unmapped("trust rating", at: "\(zone.path).risk") }
+            if zone.optional("risk") != nil, !ours { notes.unmapped("trust rating", at: "\(zone.path).risk") }
             if let type = try zone.string("type"), type.nonBlank != nil { notes.unmapped("trust zone type '\(type.singleLine)'", at: "\(zone.path).type") }
             model.boundaries.append(.init(id: id, name: name, description: try zone.string("description")?.nonBlank, parent: nil,
                                           source: .init(format: .otm, id: sourceID)))
@@ -76,6 +78,7 @@ enum OTMImport {
         var elementID: [String: String] = [:]
         var componentParent: [(Int, String, String)] = []
         var links: [(target: String, value: SourceValue)] = []
+        var inferredKinds: [String] = []
         for value in try document.array("components") {
             let component = try value.object()
             counts.elements += 1
@@ -85,7 +88,9 @@ enum OTMImport {
             var tags: [String] = []
             for tag in try component.array("tags") where !tag.isNull { tags.append(try tag.string()) }
             let attributes = try component.object("attributes")
-            let kind = try attributes?.string("threatdoc-type").flatMap(ElementKind.init(rawValue:)) ?? kind(type: type, tags: tags)
+            let declared = try attributes?.string("threatdoc-type").flatMap(ElementKind.init(rawValue:))
+            if declared == nil { inferredKinds.append("\(component.path).type") }
+            let kind = declared ?? kind(type: type, tags: tags)
             let id = ids.keepOrMake(source: sourceID, name: name, fallback: kind.rawValue)
             elementID[sourceID] = id
             var element = ResolvedModel.Element(id: id, kind: kind, name: name, description: try component.string("description")?.nonBlank,
@@ -116,7 +121,11 @@ enum OTMImport {
             if !(try component.array("representations")).isEmpty { notes.unmapped("component representation", at: "\(component.path).representations") }
             model.elements.append(element)
         }
-        notes.assumed("element kind from the component type and tags (clients and users: external; databases, stores, buckets, queues: datastore; the rest: process)", at: "$.components")
+        if !inferredKinds.isEmpty {
+            for path in inferredKinds {
+                notes.assumed("element kind from the component type and tags (clients and users: external; databases, stores, buckets, queues: datastore; the rest: process)", at: path)
+            }
+        }
         for (index, parent, path) in componentParent {
             if let parentID = elementID[parent], let boundary = model.elements.first(where: { $0.id == parentID })?.boundary {
                 model.elements[index].boundary = boundary
@@ -166,7 +175,7 @@ enum OTMImport {
             let id = ids.keepOrMake(source: sourceID, name: name, fallback: "mitigation")
             mitigationID[sourceID] = id
             _ = try mitigation.required("riskReduction").number()
-            notes.unmapped("risk reduction", at: "\(mitigation.path).riskReduction")
+            if !ours { notes.unmapped("risk reduction", at: "\(mitigation.path).riskReduction") }
             let attributes = try mitigation.object("attributes")
             let status = try attributes?.string("status").flatMap(MitigationStatus.init(rawValue:))
             if status != nil { explicitStatus.insert(id) }

@@ -47,6 +47,13 @@ public enum RoundTrip {
         }
     }
 
+    /// The categories each target's threats cover.
+    public static func coveredCategories(_ m: ResolvedModel) -> [String: Set<StrideCategory>] {
+        var covered: [String: Set<StrideCategory>] = [:]
+        for threat in m.threats { for target in threat.targets { covered[target, default: []].formUnion(threat.stride) } }
+        return covered
+    }
+
     // MARK: The losses
 
     static let common: [Loss] = [
@@ -114,15 +121,19 @@ public enum RoundTrip {
             let order = m.threats.sorted { ($0.title, $0.targets, $0.stride.map(\.rawValue)) < ($1.title, $1.targets, $1.stride.map(\.rawValue)) }
             m.threats = order.enumerated().map { var t = $0.element; t.id = "threat-\($0.offset + 1)"; return t }
         },
-        Loss(name: "gaps that acknowledge only some categories of a target; the reasons of a target's gaps are joined") { m in
+        Loss(name: "gaps of a target that, with its threats, leave some categories open; the reasons of a target's gaps are joined") { m in
+            // Threat Dragon marks a whole element or flow out of scope: a target's gaps survive when they and
+            // its threats cover every category, and come back as the categories its threats leave open.
             let kinds = Dictionary(m.elements.map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
+            let covered = coveredCategories(m)
             var merged: [ResolvedModel.Gap] = []
-            for target in m.gaps.map(\.target).reduce(into: [String](), { if !$0.contains($1) { $0.append($1) } }).sorted() {
+            for target in Set(m.gaps.map(\.target)).sorted() {
                 let entries = m.gaps.filter { $0.target == target }
                 let kind: TargetKind = kinds[target].map { .element($0) } ?? .flow
-                guard kind.applicableCategories.isSubset(of: Set(entries.flatMap(\.categories))) else { continue }
-                merged.append(.init(target: target, categories: kind.applicableCategories.sorted(),
-                                    reason: entries.map(\.reason).joined(separator: " ")))
+                let threats = covered[target] ?? []
+                guard kind.applicableCategories.isSubset(of: Set(entries.flatMap(\.categories)).union(threats)) else { continue }
+                let open = kind.applicableCategories.subtracting(threats).sorted()
+                if !open.isEmpty { merged.append(.init(target: target, categories: open, reason: entries.map(\.reason).joined(separator: " "))) }
             }
             m.gaps = merged
         },

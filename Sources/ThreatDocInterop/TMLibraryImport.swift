@@ -30,11 +30,13 @@ enum TMLibraryImport {
             let day = String(reviewed.prefix(10))
             if CalendarDate(day) != nil { model.reviewed = day } else { notes.unmapped("review date '\(reviewed.singleLine)'", at: "$.reviewed_at") }
         }
-        for key in ["business_criticality", "data_sensitivity", "exposure", "tier"] where scope.optional(key) != nil {
+        // threatdoc's own export (it carries the extension) writes placeholder scope values and a persona.
+        for key in ["business_criticality", "data_sensitivity", "exposure", "tier"] where scope.optional(key) != nil && extensions == nil {
             notes.unmapped("scope \(key.replacingOccurrences(of: "_", with: " "))", at: "\(scope.path).\(key)")
         }
         for key in ["frozen", "released_at", "product_release_date", "release_docs_link", "repo_link", "diagrams", "assumptions",
                     "threat_personas", "trust_boundaries"] where document.optional(key) != nil {
+            if extensions != nil, ["threat_personas", "trust_boundaries"].contains(key) { continue }
             if key == "description", model.summary != nil { continue }
             notes.unmapped(key.replacingOccurrences(of: "_", with: " "), at: "$.\(key)")
         }
@@ -109,7 +111,6 @@ enum TMLibraryImport {
         for value in try document.array("actors") { try addElement(value, kind: .external, type: "actor") }
         for value in try document.array("components") { try addElement(value, kind: .process, type: "component") }
         for value in try document.array("data_stores") { try addElement(value, kind: .datastore, type: "data_store") }
-        notes.assumed("external entities from actors, processes from components, data stores from data stores", at: "$.actors")
 
         // Data sets → assets, held by the data stores they are placed on.
         var assetID: [String: String] = [:]
@@ -135,7 +136,7 @@ enum TMLibraryImport {
                 notes.unmapped("data set \(key.replacingOccurrences(of: "_", with: " "))", at: "\(set.path).\(key)")
             }
         }
-        if counts.assets > 0 { notes.assumed("asset sensitivity from data sensitivity (cred, pci, phi: critical; pii, fin, ip, gov: high; biz: medium; op: low)", at: "$.data_sets") }
+        if counts.assets > 0, extensions == nil { notes.assumed("asset sensitivity from data sensitivity (cred, pci, phi: critical; pii, fin, ip, gov: high; biz: medium; op: low)", at: "$.data_sets") }
         let elementAssets = try extensions?.object("assets")
         for index in model.elements.indices {
             guard let symbol = model.elements[index].source?.id, let saved = try elementAssets?.optional(symbol) else { continue }

@@ -32,20 +32,26 @@ enum ThreatDragonExport {
 
         // Whole-target gaps become "out of scope" with their reasons; partial ones are lost.
         var outOfScope: [String: String] = [:]
+        let covered = RoundTrip.coveredCategories(m)
         for target in Set(m.gaps.map(\.target)) {
             let kind: TargetKind = kinds[target].map { .element($0) } ?? .flow
             let entries = m.gaps.filter { $0.target == target }
-            if kind.applicableCategories.isSubset(of: Set(entries.flatMap(\.categories))) {
-                outOfScope[target] = entries.map(\.reason).joined(separator: " ")
+            if kind.applicableCategories.isSubset(of: Set(entries.flatMap(\.categories)).union(covered[target] ?? [])) {
+                let reason = entries.map(\.reason).joined(separator: " ")
+                outOfScope[target] = reason == ThreatDragonImport.noReason ? "" : reason
             } else {
                 losses.add("acknowledged gaps that cover only some categories of a target", entries.count)
             }
         }
 
+        var sourceIDUsed = Set<String>()
         func threats(on target: String) -> [JSONText] {
             m.threats.filter { $0.targets.contains(target) }.flatMap { t in
                 t.stride.map { category -> JSONText in
                     number += 1
+                    // A threat imported from Threat Dragon keeps its ID on its first copy.
+                    var id = uuid(m.id, t.id, target, category.rawValue)
+                    if let source = t.source, source.format == .threatDragon, sourceIDUsed.insert(t.id).inserted { id = source.id }
                     let answers = t.mitigations.compactMap { mitigations[$0] }
                     let status: String = switch t.response {
                     case .accept: "Accepted"
@@ -55,7 +61,7 @@ enum ThreatDragonExport {
                     }
                     let text = answers.map { x in [x.title, x.description].compactMap { $0 }.joined(separator: "\n\n") }.joined(separator: "\n\n")
                     return .object([
-                        ("id", .string(uuid(m.id, t.id, target, category.rawValue))),
+                        ("id", .string(id)),
                         ("title", .string(t.title)), ("status", .string(status)), ("severity", .string(t.impact.capitalized)),
                         ("type", .string(category.title)), ("modelType", .string("STRIDE")),
                         ("description", .string(t.description ?? "")), ("mitigation", .string(text)), ("number", .integer(number)),

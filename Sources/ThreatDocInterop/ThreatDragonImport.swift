@@ -26,6 +26,8 @@ enum ThreatDragonImport {
 
     struct Shape {
         var index: Int
+        /// The diagram the cell is drawn on: boxes hold and nest only what is drawn on their own diagram.
+        var diagram = 0
         var cellID: String
         var path: String
         var data: SourceObject?
@@ -34,6 +36,7 @@ enum ThreatDragonImport {
     }
 
     struct Line {
+        var diagram = 0
         var cellID: String
         var path: String
         var location: SourceLocation
@@ -84,23 +87,22 @@ enum ThreatDragonImport {
                 let shape = try cell.string("shape") ?? ""
                 let data = try cell.object("data")
                 let type = try data?.string("type") ?? ""
-                _ = diagramIndex
                 switch (shape, type) {
                 case ("actor", _), (_, "tm.Actor"):
                     elementKinds[cellID] = .external
-                    shapes.append(Shape(index: shapes.count, cellID: cellID, path: cellValue.path, data: data, rect: try rect(cell)))
+                    shapes.append(Shape(index: shapes.count, diagram: diagramIndex, cellID: cellID, path: cellValue.path, data: data, rect: try rect(cell)))
                 case ("process", _), (_, "tm.Process"):
                     elementKinds[cellID] = .process
-                    shapes.append(Shape(index: shapes.count, cellID: cellID, path: cellValue.path, data: data, rect: try rect(cell)))
+                    shapes.append(Shape(index: shapes.count, diagram: diagramIndex, cellID: cellID, path: cellValue.path, data: data, rect: try rect(cell)))
                 case ("store", _), (_, "tm.Store"):
                     elementKinds[cellID] = .datastore
-                    shapes.append(Shape(index: shapes.count, cellID: cellID, path: cellValue.path, data: data, rect: try rect(cell)))
+                    shapes.append(Shape(index: shapes.count, diagram: diagramIndex, cellID: cellID, path: cellValue.path, data: data, rect: try rect(cell)))
                 case ("flow", _), (_, "tm.Flow"):
-                    lines.append(try line(cell, path: cellValue.path, data: data))
+                    lines.append(try line(cell, path: cellValue.path, data: data, diagram: diagramIndex))
                 case ("trust-boundary-box", _), ("trust-broundary-box", _), (_, "tm.BoundaryBox"):
-                    boxes.append(Shape(index: boxes.count, cellID: cellID, path: cellValue.path, data: data, rect: try rect(cell)))
+                    boxes.append(Shape(index: boxes.count, diagram: diagramIndex, cellID: cellID, path: cellValue.path, data: data, rect: try rect(cell)))
                 case ("trust-boundary-curve", _), ("trust-broundary-curve", _), (_, "tm.Boundary"):
-                    curves.append(try line(cell, path: cellValue.path, data: data))
+                    curves.append(try line(cell, path: cellValue.path, data: data, diagram: diagramIndex))
                 case ("td-text-block", _), (_, "tm.Text"):
                     notes.unmapped("text block", at: cellValue.path)
                 default:
@@ -121,13 +123,13 @@ enum ThreatDragonImport {
             model.boundaries.append(.init(id: id, name: name, description: try box.data?.string("description")?.nonBlank, parent: nil,
                                           source: .init(format: .threatDragon, id: box.cellID)))
         }
-        func innermostBox(containing test: (Rect) -> Bool, except: Int? = nil) -> Int? {
-            boxes.indices.filter { $0 != except && boxes[$0].rect.map(test) == true }
+        func innermostBox(on diagram: Int, containing test: (Rect) -> Bool, except: Int? = nil) -> Int? {
+            boxes.indices.filter { $0 != except && boxes[$0].diagram == diagram && boxes[$0].rect.map(test) == true }
                 .min { boxes[$0].rect!.area < boxes[$1].rect!.area }
         }
         for (i, box) in boxes.enumerated() {
             guard let r = box.rect else { continue }
-            if let parent = innermostBox(containing: { $0.contains(r) }, except: i) { model.boundaries[i].parent = boundaryOfBox[parent] }
+            if let parent = innermostBox(on: box.diagram, containing: { $0.contains(r) }, except: i) { model.boundaries[i].parent = boundaryOfBox[parent] }
         }
 
         // Elements.
@@ -139,7 +141,7 @@ enum ThreatDragonImport {
             elementID[shape.cellID] = id
             var element = ResolvedModel.Element(id: id, kind: kind, name: name, description: try shape.data?.string("description")?.nonBlank,
                                                 technology: nil, boundary: nil, assets: [], source: .init(format: .threatDragon, id: shape.cellID))
-            if let center = shape.rect?.center, let box = innermostBox(containing: { $0.contains(center) }) {
+            if let center = shape.rect?.center, let box = innermostBox(on: shape.diagram, containing: { $0.contains(center) }) {
                 element.boundary = boundaryOfBox[box]
             }
             if try shape.data?.bool("storesCredentials") == true { element.storesCredentials = true }
@@ -160,7 +162,7 @@ enum ThreatDragonImport {
             guard let sourceCell = flowLine.sourceCell, let targetCell = flowLine.targetCell,
                   let from = elementID[sourceCell], let to = elementID[targetCell] else {
                 notes.unmapped("flow without an element at both ends (format 1 flows join two elements)", at: flowLine.path)
-                if try !(flowLine.data?.array("threats").isEmpty ?? true) { notes.unmapped("threat on a flow that was not imported", at: flowLine.path) }
+                for threat in try flowLine.data?.array("threats") ?? [] { notes.unmapped("threat on a flow that was not imported", at: threat.path) }
                 continue
             }
             let label = try flowLine.data?.string("name")?.singleLine.nonBlank ?? flowLine.label
@@ -183,29 +185,21 @@ enum ThreatDragonImport {
 
         try placeCurves(curves, flows: flowPaths, shapes: shapes, elementID: elementID, model: &model, ids: &ids, notes: &notes)
 
-        // Out of scope → acknowledged gaps.
-        let kindOfElement = Dictionary(model.elements.map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
-        for (cellID, path, data, target) in shapes.map({ ($0.cellID, $0.path, $0.data, elementID[$0.cellID]) })
-            + lines.map({ ($0.cellID, $0.path, $0.data, flowID[$0.cellID]) }) {
-            guard let target, try data?.bool("outOfScope") == true else { continue }
-            _ = cellID
-            let kind: TargetKind = kindOfElement[target].map { .element($0) } ?? .flow
-            let reason = try data?.string("reasonOutOfScope")?.singleLine.nonBlank ?? "Out of scope in Threat Dragon."
-            model.gaps.append(.init(target: target, categories: kind.applicableCategories.sorted(), reason: reason))
-            _ = path
-        }
-
         // Threats, on the cells that hold them.
         let kindOf = Dictionary(model.elements.map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
         var numbering = ThreatNumbering(prefix: "TD")
         var threatIndex: [String: Int] = [:]  // identity of a threat's text → index in model.threats
         var mitigationIndex: [String: String] = [:]  // mitigation text → ID
-        let targets = shapes.map { ($0.path, $0.data, elementID[$0.cellID]) } + lines.map { ($0.path, $0.data, flowID[$0.cellID]) }
+        for data in shapes.map(\.data) + lines.map(\.data) + boxes.map(\.data) + curves.map(\.data) {
+            counts.threats += try data?.array("threats").count ?? 0
+        }
+        // Flows that were not imported have had their threats listed already.
+        let targets = shapes.map { ($0.path, $0.data, elementID[$0.cellID]) }
+            + lines.filter { flowID[$0.cellID] != nil }.map { ($0.path, $0.data, flowID[$0.cellID]) }
             + boxes.map { ($0.path, $0.data, String?.none) } + curves.map { ($0.path, $0.data, String?.none) }
         for (path, data, target) in targets {
             guard let data else { continue }
             for threatValue in try data.array("threats") {
-                counts.threats += 1
                 guard let target else {
                     notes.unmapped("threat on a trust boundary (format 1 threats target elements and flows)", at: threatValue.path)
                     continue
@@ -236,9 +230,14 @@ enum ThreatDragonImport {
                 }()
                 let status = try threat.string("status") ?? "Open"
                 let description = try threat.string("description")?.nonBlank
-                let mitigationText = try threat.string("mitigation")?.nonBlank
+                var mitigationText = try threat.string("mitigation")?.nonBlank
+                if let text = mitigationText, Self.isPlaceholder(text) {
+                    notes.assumed("mitigation text '\(text.singleLine)' read as no mitigation", at: "\(threatValue.path).mitigation")
+                    mitigationText = nil
+                }
                 let identity = [title, description ?? "", mitigationText ?? "", status, impact.rawValue].joined(separator: "\u{1F}")
                 if let existing = threatIndex[identity] {
+                    notes.assumed("threat identical to one on another cell, joined to it as one more target (\(model.threats[existing].id))", at: threatValue.path)
                     if !model.threats[existing].targets.contains(target) { model.threats[existing].targets.append(target) }
                     for category in categories where !model.threats[existing].stride.contains(category) {
                         model.threats[existing].stride.append(category)
@@ -257,15 +256,17 @@ enum ThreatDragonImport {
                 case "avoided", "eliminated": response = .avoid; justification = "\(status.singleLine) in Threat Dragon."
                 default: notes.assumed("status '\(status.singleLine)' read as Open", at: "\(threatValue.path).status")
                 }
+                if response != .mitigate {
+                    notes.assumed("status '\(status.singleLine)' read as response \(response.rawValue), with a justification that says so", at: "\(threatValue.path).status")
+                }
                 var mitigations: [String] = []
                 if let mitigationText {
                     if let known = mitigationIndex[mitigationText] { mitigations = [known] } else {
-                        let headline = mitigationText.headline()
-                        let mid = ids.make(from: headline.split(separator: " ").prefix(5).joined(separator: " "), fallback: "mitigation")
+                        let (headline, rest) = Self.titleAndDescription(mitigationText)
+                        let mid = ids.make(from: headline, fallback: "mitigation")
                         mitigationIndex[mitigationText] = mid
                         mitigations = [mid]
-                        model.mitigations.append(.init(id: mid, title: headline,
-                                                       description: mitigationText.singleLine == headline ? nil : mitigationText,
+                        model.mitigations.append(.init(id: mid, title: headline, description: rest,
                                                        status: mitigationStatus, owner: nil, checks: [], threats: [], note: nil,
                                                        references: [], evidence: .noScan))
                     }
@@ -285,9 +286,50 @@ enum ThreatDragonImport {
                 _ = path
             }
         }
+        // Out of scope → acknowledged gaps, for the categories no imported threat covers.
+        var covered: [String: Set<StrideCategory>] = [:]
+        for threat in model.threats { for target in threat.targets { covered[target, default: []].formUnion(threat.stride) } }
+        let kindOfElement = Dictionary(model.elements.map { ($0.id, $0.kind) }, uniquingKeysWith: { a, _ in a })
+        for (cellID, path, data, target) in shapes.map({ ($0.cellID, $0.path, $0.data, elementID[$0.cellID]) })
+            + lines.map({ ($0.cellID, $0.path, $0.data, flowID[$0.cellID]) }) {
+            guard let target, try data?.bool("outOfScope") == true else { continue }
+            _ = cellID
+            let kind: TargetKind = kindOfElement[target].map { .element($0) } ?? .flow
+            let reason = try data?.string("reasonOutOfScope")?.singleLine.nonBlank ?? Self.noReason
+            // Categories an imported threat covers need no acknowledgement (it would be stale at once).
+            let open = kind.applicableCategories.subtracting(covered[target] ?? []).sorted()
+            if !open.isEmpty { model.gaps.append(.init(target: target, categories: open, reason: reason)) }
+            _ = path
+        }
+
         counts.mitigations = model.mitigations.count
         for index in model.threats.indices { model.threats[index].stride.sort() }
         return ImportResult(format: .threatDragon, model: model, unmapped: notes.unmapped, assumptions: notes.assumptions, sourceCounts: counts)
+    }
+
+    /// The reason given to an out-of-scope element or flow that Threat Dragon gives none; the export
+    /// writes it back as no reason.
+    static let noReason = "Marked out of scope in Threat Dragon, without a reason."
+
+    /// Mitigation texts that say there is none yet.
+    static func isPlaceholder(_ text: String) -> Bool {
+        let key = Taxonomy.key(text)
+        return ["none", "na", "tbd", "todo", "nothing", "noneasyet", "notyet", "tba"].contains(key) || key.hasPrefix("noneasyet")
+            || key.hasPrefix("nonesofar") || key.hasPrefix("nonyet")
+    }
+
+    /// A mitigation's title and description from Threat Dragon's one text: the first paragraph, when it is
+    /// short, is the title and the rest the description (as threatdoc's export writes them); otherwise the
+    /// first sentence is the title and the whole text the description.
+    static func titleAndDescription(_ text: String) -> (String, String?) {
+        let paragraphs = text.components(separatedBy: "\n\n")
+        let first = paragraphs[0].singleLine
+        if paragraphs.count > 1, first.count <= 120, !first.isEmpty {
+            let rest = paragraphs.dropFirst().joined(separator: "\n\n").trimmingCharacters(in: .whitespacesAndNewlines)
+            return (first, rest.isEmpty ? nil : rest)
+        }
+        let headline = text.headline()
+        return (headline, text.singleLine == headline || text.singleLine == headline + "." ? nil : text)
     }
 
     static func name(of data: SourceObject?, fallback: String) throws(ImportFailure) -> String {
@@ -300,7 +342,7 @@ enum ThreatDragonImport {
                     width: try size.required("width").number(), height: try size.required("height").number())
     }
 
-    static func line(_ cell: SourceObject, path: String, data: SourceObject?) throws(ImportFailure) -> Line {
+    static func line(_ cell: SourceObject, path: String, data: SourceObject?, diagram: Int) throws(ImportFailure) -> Line {
         let location = cell.location
         func end(_ key: String) throws(ImportFailure) -> (String?, Point?) {
             guard let end = try cell.object(key) else { return (nil, nil) }
@@ -315,11 +357,12 @@ enum ThreatDragonImport {
         }
         var label: String?
         for labelValue in try cell.array("labels") {
+            if case .scalar = labelValue.node, let text = try labelValue.string().singleLine.nonBlank { label = text; break }
             let attrs = try labelValue.object().object("attrs")
             let plain = try attrs?.object("label")?.string("text")?.singleLine.nonBlank
             if let text = try attrs?.object("labelText")?.string("text")?.singleLine.nonBlank ?? plain { label = text; break }
         }
-        return Line(cellID: try cell.requiredString("id"), path: path, location: location, data: data, sourceCell: sourceCell, targetCell: targetCell,
+        return Line(diagram: diagram, cellID: try cell.requiredString("id"), path: path, location: location, data: data, sourceCell: sourceCell, targetCell: targetCell,
                     sourcePoint: sourcePoint, targetPoint: targetPoint, vertices: vertices, label: label)
     }
 
@@ -330,6 +373,7 @@ enum ThreatDragonImport {
                             model: inout ResolvedModel, ids: inout IDMaker, notes: inout ImportNotes) throws(ImportFailure) {
         guard !curves.isEmpty else { return }
         let centers = Dictionary(shapes.compactMap { s in s.rect.map { (s.cellID, $0.center) } }, uniquingKeysWith: { a, _ in a })
+        let diagramOf = Dictionary(shapes.map { ($0.cellID, $0.diagram) }, uniquingKeysWith: { a, _ in a })
         func polyline(_ line: Line) -> [Point]? {
             guard let start = line.sourcePoint ?? line.sourceCell.flatMap({ centers[$0] }),
                   let end = line.targetPoint ?? line.targetCell.flatMap({ centers[$0] }) else { return nil }
@@ -348,13 +392,15 @@ enum ThreatDragonImport {
                 notes.unmapped("boundary curve without both end points", at: curve.path)
                 continue
             }
-            let crossing = flowLines.filter { crosses($0.2, points) }
+            let crossing = flowLines.filter { $0.0.diagram == curve.diagram && crosses($0.2, points) }
             guard !crossing.isEmpty else {
                 notes.unmapped("boundary curve that no flow crosses", at: curve.path)
                 continue
             }
             var sides: [String: Bool] = [:]  // element ID → on the positive side
-            for (cellID, center) in centers { if let id = elementID[cellID] { sides[id] = side(of: center, to: points) } }
+            for (cellID, center) in centers where diagramOf[cellID] == curve.diagram {
+                if let id = elementID[cellID] { sides[id] = side(of: center, to: points) }
+            }
             let positive = sides.filter(\.value).count, negative = sides.count - positive
             let towards = crossing.compactMap { sides[flowTargets[$0.1] ?? ""] }
             let chosen = positive == negative ? (towards.filter { $0 }.count * 2 >= towards.count) : positive < negative

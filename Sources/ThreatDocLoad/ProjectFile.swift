@@ -50,7 +50,7 @@ public struct ProjectFile: Sendable {
             diagnostics.report(.wrongType, "the project file should be a mapping", at: root.location)
             return nil
         }
-        let base = (path as NSString).deletingLastPathComponent
+        let base = PathNames.folder(of: path)
         func resolve(_ relative: String) -> String {
             relative.hasPrefix("/") || base.isEmpty ? relative : base + "/" + relative
         }

@@ -182,7 +182,7 @@ extension DiagnosticCode {
         help: "the diagram holds more shapes or points than threatdoc places; split it into smaller diagrams")
     public static let importUnmapped = DiagnosticCode("TD704", "import-unmapped", .note,
         help: "format 1 has no place for this; the comment at the top of the written model lists it")
-    public static let importOutputExists = DiagnosticCode("TD705", "import-output-exists", .error,
+    public static let outputExists = DiagnosticCode("TD705", "output-exists", .error,
         help: "choose another file with -o, or replace it with --force")
     public static let importInvalidResult = DiagnosticCode("TD706", "import-invalid-result", .error,
         help: "the imported model does not validate, so nothing was written; the diagnostics show why")
@@ -208,7 +208,7 @@ extension DiagnosticCode {
         .templatePartialCycle, .templatePrintsStructure, .outputFailure, .diagramFailed, .diagramOverBudget,
         .ruleDuplicateID, .ruleConditionMismatch, .ruleStrideNotApplicable, .ruleInvalidReference, .ruleUnknownDisabled,
         .ruleFolder, .ruleFileInModelFolder,
-        .importFormatUnknown, .importShape, .importTooComplex, .importUnmapped, .importOutputExists, .importInvalidResult,
+        .importFormatUnknown, .importShape, .importTooComplex, .importUnmapped, .outputExists, .importInvalidResult,
         .exportLoss,
     ]
 }

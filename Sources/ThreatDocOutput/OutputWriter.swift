@@ -98,7 +98,7 @@ public struct OutputWriter: Sendable {
         }
         let target = OutputLock.absolute(directory)
         if let problem = Self.unsafeTarget(target) { throw Failure(description: "refusing to write into \(directory): \(problem)") }
-        let parent = OutputLock.parent(of: directory), name = (target as NSString).lastPathComponent
+        let parent = OutputLock.parent(of: directory), name = PathNames.name(of: target)
         let stayed = Self.removeLeftovers(of: target)
 
         // What is there now, and what of it is not threatdoc's.
@@ -246,7 +246,7 @@ public struct OutputWriter: Sendable {
     /// rule above. Callers hold the folder's lock, so no other render is using them.
     @discardableResult
     static func removeLeftovers(of target: String) -> [String] {
-        let parent = (target as NSString).deletingLastPathComponent, name = (target as NSString).lastPathComponent
+        let parent = PathNames.folder(of: target), name = PathNames.name(of: target)
         var stayed: [String] = []
         for sibling in (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
         where sibling.hasPrefix(".\(name).new-") || sibling.hasPrefix(".\(name).old-") {
@@ -344,7 +344,7 @@ public final class OutputLock: @unchecked Sendable {
     }
 
     static func parent(of path: String) -> String {
-        (absolute(path) as NSString).deletingLastPathComponent
+        PathNames.folder(of: absolute(path))
     }
 }
 

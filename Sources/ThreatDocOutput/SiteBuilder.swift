@@ -50,7 +50,7 @@ public struct SiteBuilder: Sendable {
     public static func modelID(ofPage path: String) -> String? {
         let html = path.hasPrefix("html/") && path.hasSuffix(".html"), markdown = !path.contains("/") && path.hasSuffix(".md")
         guard html || markdown, path != "README.md", path != "html/index.html" else { return nil }
-        let name = (path as NSString).lastPathComponent
+        let name = PathNames.name(of: path)
         return String(name.dropLast(html ? 5 : 3))
     }
 

@@ -62,7 +62,7 @@ public struct Inputs: Sendable {
     /// Whether a path the project file names lies inside the project file's folder, lexically and
     /// after links; a path that does not is reported and not read.
     static func staysInProject(_ path: Located<String>, what: String, projectPath: String, into diagnostics: inout DiagnosticBag) -> Bool {
-        let projectFolder = (projectPath as NSString).deletingLastPathComponent
+        let projectFolder = PathNames.folder(of: projectPath)
         let folder = projectFolder.isEmpty ? "." : projectFolder
         guard PathContainment.isInside(path.value, folder: folder), !ModelLoader.leaves(path.value, folder: folder) else {
             diagnostics.report(.linkOutsideModels, "not read: the \(what) \(path.value.debugSnippet) lies outside the project file's folder",
@@ -100,7 +100,7 @@ public struct Inputs: Sendable {
             if modelPaths.isEmpty, !file.models.isEmpty {
                 modelPaths = file.models
                 // Paths from the project file, which a pull request can edit, stay inside the project.
-                let folder = (projectPath as NSString).deletingLastPathComponent
+                let folder = PathNames.folder(of: projectPath)
                 confinement = confinement ?? (folder.isEmpty ? "." : folder)
             }
         }

@@ -8,8 +8,8 @@ public enum FileWriting {
     }
 
     public static func replace(_ path: String, with data: Data, permissions: Int = 0o644) throws(Failure) {
-        let folder = (path as NSString).deletingLastPathComponent
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).threatdoc-\(getpid()).tmp"
+        let folder = PathNames.folder(of: path)
+        let temporary = (folder.isEmpty ? "." : folder) + "/.\(PathNames.name(of: path)).threatdoc-\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: permissions]) else {
             throw Failure(description: "cannot write beside \(path)")
         }
@@ -22,8 +22,8 @@ public enum FileWriting {
     /// Creates a new file with all its bytes at once, failing (`exists`) rather than replacing a file that is
     /// there: written beside it, then hard-linked into place, which the kernel refuses if the name exists.
     public static func create(_ path: String, with data: Data, permissions: Int = 0o644) throws(Failure) {
-        let folder = (path as NSString).deletingLastPathComponent
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).threatdoc-\(getpid()).tmp"
+        let folder = PathNames.folder(of: path)
+        let temporary = (folder.isEmpty ? "." : folder) + "/.\(PathNames.name(of: path)).threatdoc-\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: permissions]) else {
             throw Failure(description: "cannot write beside \(path)")
         }

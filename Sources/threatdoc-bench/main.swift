@@ -321,6 +321,39 @@ if failures > 0 {
             return ["render", "--no-project", "--no-cache", "--formats", "html", "--max-file-size", "8M",
                     "--output", folder.appendingPathComponent("out").path, folder.appendingPathComponent("p.yaml").path]
         },
+        Growth(name: "Threat Dragon import", n: 600, unit: "cells") { folder, size in
+            // Processes in rows inside boxes, a flow between neighbours, a threat on each, and boundary curves.
+            var cells: [String] = []
+            for index in 0..<size {
+                cells.append(#"{"id":"p\#(index)","shape":"process","zIndex":1,"position":{"x":\#(index % 40 * 200),"y":\#(index / 40 * 200)},"size":{"width":100,"height":100},"data":{"type":"tm.Process","name":"Process \#(index)","threats":[{"title":"T\#(index)","type":"Tampering","status":"Open","severity":"High","description":"d","mitigation":"Mitigation \#(index % 50)"}]}}"#)
+                if index > 0 {
+                    cells.append(#"{"id":"f\#(index)","shape":"flow","zIndex":2,"source":{"cell":"p\#(index - 1)"},"target":{"cell":"p\#(index)"},"data":{"type":"tm.Flow","name":"flow \#(index)","protocol":"HTTPS","isEncrypted":true}}"#)
+                }
+            }
+            for index in 0..<(size / 40) {
+                cells.append(#"{"id":"box\#(index)","shape":"trust-boundary-box","zIndex":0,"position":{"x":-10,"y":\#(index * 200 - 10)},"size":{"width":8100,"height":150},"data":{"type":"tm.BoundaryBox","name":"Zone \#(index)"}}"#)
+            }
+            for index in 0..<4 {
+                cells.append(#"{"id":"curve\#(index)","shape":"trust-boundary-curve","zIndex":3,"source":{"x":\#(index * 2000 + 150),"y":-50},"target":{"x":\#(index * 2000 + 150),"y":\#(size / 40 * 200 + 50)},"vertices":[],"data":{"type":"tm.Boundary","name":"Curve \#(index)"}}"#)
+            }
+            let text = #"{"summary":{"title":"Bench"},"detail":{"diagrams":[{"title":"Bench","diagramType":"STRIDE","cells":["# + cells.joined(separator: ",") + "]}]}}"
+            try Data(text.utf8).write(to: folder.appendingPathComponent("td.json"))
+            return ["import", folder.appendingPathComponent("td.json").path, "--id", "bench", "-o", "-"]
+        },
+        Growth(name: "OTM import", n: 600, unit: "components") { folder, size in
+            let components = (0..<size).map { index in
+                #"{"id":"c\#(index)","name":"Component \#(index)","type":"\#(index % 3 == 0 ? "database" : "web-service")","parent":{"trustZone":"z\#(index % 10)"},"threats":[{"threat":"t\#(index % 100)","state":"exposed","mitigations":[{"mitigation":"m\#(index % 100)","state":"required"}]}]}"#
+            }
+            let flows = (1..<size).map { #"{"id":"d\#($0)","name":"flow \#($0)","source":"c\#($0 - 1)","destination":"c\#($0)"}"# }
+            let zones = (0..<10).map { #"{"id":"z\#($0)","name":"Zone \#($0)","risk":{"trustRating":50}}"# }
+            let threats = (0..<100).map { #"{"id":"t\#($0)","name":"Threat \#($0)","categories":["Tampering"],"risk":{"likelihood":50,"impact":75}}"# }
+            let mitigations = (0..<100).map { #"{"id":"m\#($0)","name":"Mitigation \#($0)","riskReduction":50}"# }
+            let text = #"{"otmVersion":"0.2.0","project":{"name":"Bench","id":"bench"},"trustZones":["# + zones.joined(separator: ",")
+                + #"],"components":["# + components.joined(separator: ",") + #"],"dataflows":["# + flows.joined(separator: ",")
+                + #"],"threats":["# + threats.joined(separator: ",") + #"],"mitigations":["# + mitigations.joined(separator: ",") + "]}"
+            try Data(text.utf8).write(to: folder.appendingPathComponent("otm.json"))
+            return ["import", folder.appendingPathComponent("otm.json").path, "--id", "bench", "-o", "-"]
+        },
     ]
     for growth in growths {
         var times: [Double] = []

@@ -20,7 +20,11 @@ struct Export: ParsableCommand {
             (TD707); the README's "Import and export" section lists it per format, and `threatdoc import` reads \
             each format back.
 
-            Exit codes: 0; 1 the model has errors (nothing is written); 2 usage or I/O failure.
+            -o replaces an existing file only when it is an earlier export in the same format, or with \
+            --force; never the model being exported (TD705).
+
+            Exit codes: 0; 1 the model has errors (nothing is written); 2 usage or I/O failure, or the \
+            output file is refused.
 
             Examples:
               threatdoc export models/docker.yaml --format json
@@ -37,6 +41,9 @@ struct Export: ParsableCommand {
 
     @Option(name: [.short, .customLong("output")], help: ArgumentHelp("The file to write (default: standard output).", valueName: "file"))
     var output: String?
+
+    @Flag(help: "Replace the output file even if it is not an earlier export in this format.")
+    var force = false
 
     @OptionGroup var read: ReadOptions
 
@@ -65,15 +72,26 @@ struct Export: ParsableCommand {
         } else {
             text = ModelExport.json(resolved[0]) + "\n"
         }
-        guard let output else {
+        guard let output, output != "-" else {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
+        }
+        // A file is replaced only when it is an earlier export in this format (so that CI can export again),
+        // or with --force; never the model being read.
+        if FileStatus.sameFile(output, model) {
+            Console.error("threatdoc: error[TD705]: \(output) is the model being exported; choose another file with -o")
+            throw ExitCode(ExitStatus.failure)
+        }
+        if FileManager.default.fileExists(atPath: output), !force, !ExportedFile.isExport(atPath: output, format: format.rawValue) {
+            Console.error("threatdoc: error[TD705]: \(output) exists and is not a \(format.rawValue) export; choose another file with -o, or replace it with --force")
+            throw ExitCode(ExitStatus.failure)
         }
         do {
             try FileWriting.replace(output, with: Data(text.utf8))
         } catch {
-            Console.error("threatdoc: error[TD510]: cannot write \(TerminalText.escape(output))")
+            Console.error("threatdoc: error[TD510]: cannot write \(output): \(error.description)")
             throw ExitCode(ExitStatus.failure)
         }
+        Console.error("threatdoc: wrote \(output)")
     }
 }

@@ -50,7 +50,7 @@ struct Import: ParsableCommand {
     func run() throws {
         let imported: ModelImporter.Imported
         do {
-            imported = try ModelImporter.read(file, format: format, modelID: id, writingTo: output == "-" ? "imported.yaml" : output)
+            imported = try ModelImporter.read(file, format: format, modelID: id, writingTo: output)
         } catch {
             print(diagnostics: [error.diagnostic], sources: [])
             throw ExitCode(error.diagnostic.code == .ioError ? ExitStatus.failure : ExitStatus.findings)
@@ -66,7 +66,7 @@ struct Import: ParsableCommand {
         }
         if !result.assumptions.isEmpty {
             let count = result.assumptions.reduce(0) { $0 + $1.paths.count }
-            Console.error("  assumed: \(count) value\(count == 1 ? "" : "s") the source did not give (listed at the top of the model)")
+            Console.error("  assumed: \(count) mapping\(count == 1 ? "" : "s") to review (listed at the top of the model)")
             for item in result.assumptions { Console.error("    - \(item.what.singleLineForTerminal) (\(item.paths.count))") }
         }
         guard imported.isValid else {
@@ -79,17 +79,25 @@ struct Import: ParsableCommand {
             FileHandle.standardOutput.write(Data(imported.yaml.utf8))
             return
         }
+        let folder = PathNames.folder(of: path)
+        if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {
+            do { try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
+                Console.error("threatdoc: error[TD510]: cannot create the folder \(folder): \(error.localizedDescription)")
+                throw ExitCode(ExitStatus.failure)
+            }
+        }
         do {
             if force { try FileWriting.replace(path, with: Data(imported.yaml.utf8)) } else { try FileWriting.create(path, with: Data(imported.yaml.utf8)) }
         } catch {
             if error.description == "exists" {
                 Console.error("threatdoc: error[TD705]: \(path) exists; choose another file with -o, or replace it with --force")
             } else {
-                Console.error("threatdoc: error[TD510]: cannot write \(path)")
+                Console.error("threatdoc: error[TD510]: cannot write \(path): \(error.description)")
             }
             throw ExitCode(ExitStatus.failure)
         }
-        Console.error("threatdoc: wrote \(path) (validates with 0 errors, \(warnings) warning\(warnings == 1 ? "" : "s"); run `threatdoc validate \(path)` to see them)")
+        let notes = warnings == 0 ? "0 errors and 0 warnings" : "0 errors, \(warnings) warning\(warnings == 1 ? "" : "s"); `threatdoc validate \(path)` shows them"
+        Console.error("threatdoc: wrote \(path) (it validates with \(notes))")
     }
 
     private func print(diagnostics: [Diagnostic], sources: [SourceFile]) {

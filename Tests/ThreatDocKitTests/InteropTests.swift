@@ -147,6 +147,101 @@ final class InteropTests: ProjectTestCase {
         XCTAssertEqual(model.boundaries.filter { $0.parent != nil }.count, 1)
     }
 
+    /// What a new user found: boxes hold only cells of their own diagram; a threat on a flow that could
+    /// not be imported is listed once, as what it is; a placeholder mitigation is none; a mitigation's text
+    /// survives Threat Dragon round trips unchanged; a missing models/ folder is created; an ID used by
+    /// another model in the folder is refused.
+    func testThreatDragonImportEdgeCasesFromTheNewUserTrial() throws {
+        func node(_ id: String, _ shape: String, _ x: Int, _ y: Int, _ name: String, threats: [[String: Any]] = []) -> [String: Any] {
+            ["id": id, "shape": shape, "position": ["x": x, "y": y], "size": ["width": 100, "height": 60],
+             "data": ["name": name, "threats": threats]]
+        }
+        let threat: [String: Any] = ["title": "Spoofed user", "type": "Spoofing", "status": "Open", "severity": "High",
+                                     "description": "d", "mitigation": "None as yet :)"]
+        let flowThreat: [String: Any] = ["title": "Sniffed", "type": "Information disclosure", "status": "Open", "severity": "Low",
+                                         "description": "d", "mitigation": "Use TLS. Pin certificates (e.g. for the API).\n\nRotate them yearly."]
+        let main: [[String: Any]] = [
+            ["id": "box", "shape": "trust-boundary-box", "position": ["x": 0, "y": 0], "size": ["width": 400, "height": 400], "data": ["name": "Corp"]],
+            node("u1", "actor", 50, 50, "User", threats: [threat]), node("p1", "process", 200, 50, "API"),
+            ["id": "f1", "shape": "flow", "source": ["cell": "u1"], "target": ["cell": "p1"], "labels": ["login"],
+             "data": ["name": "", "threats": [flowThreat]]],
+            ["id": "dangling", "shape": "flow", "source": ["cell": "u1"], "target": ["x": 900, "y": 900], "data": ["name": "loose", "threats": [flowThreat]]],
+        ]
+        // A second diagram whose cells sit where the first diagram's box is.
+        let audit: [[String: Any]] = [node("u2", "actor", 50, 50, "Auditor"), node("s2", "store", 200, 50, "Audit log")]
+        let document: [String: Any] = ["summary": ["title": "Two diagrams"], "detail": ["diagrams": [["title": "Main", "cells": main], ["title": "Audit", "cells": audit]]]]
+        let fresh = root.appendingPathComponent("fresh")
+        try FileManager.default.createDirectory(at: fresh, withIntermediateDirectories: true)
+        try JSONSerialization.data(withJSONObject: document).write(to: fresh.appendingPathComponent("two.json"))
+        let run = try TestSupport.run(["import", "two.json", "--id", "two"], in: fresh)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertTrue(run.stderr.contains("threat on a flow that was not imported (1)"), run.stderr)
+        XCTAssertFalse(run.stderr.contains("trust boundary (format 1"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("read as no mitigation"), run.stderr)
+        let model = try XCTUnwrap(TestSupport.pipeline().run(paths: [fresh.appendingPathComponent("models/two.yaml").path]).models?.first)
+        XCTAssertEqual(model.elements.first { $0.name == "User" }?.boundary, "box")
+        XCTAssertNil(model.elements.first { $0.name == "Auditor" }?.boundary, "a box holds only cells of its own diagram")
+        XCTAssertNil(model.elements.first { $0.name == "Audit log" }?.boundary)
+        XCTAssertEqual(model.flows.first?.label, "login", "a label written as a plain string")
+        XCTAssertEqual(model.threats.first { $0.title == "Spoofed user" }?.mitigations, [])
+        let mitigation = try XCTUnwrap(model.mitigations.first)
+        XCTAssertEqual(mitigation.title, "Use TLS. Pin certificates (e.g. for the API).", "a short first paragraph is the title")
+        XCTAssertEqual(mitigation.description, "Rotate them yearly.")
+        XCTAssertEqual("Pin certificates (e.g. for the API) now. Then rotate them.".headline(), "Pin certificates (e.g. for the API) now",
+                       "a sentence ends before a capital, not after e.g.")
+        // Export to Threat Dragon and import again, twice: the mitigation's title and description hold.
+        var current = model
+        for round in 0..<2 {
+            let file = fresh.appendingPathComponent("round-\(round).json")
+            try ModelExporter.export(current, to: .threatDragon).text.write(to: file, atomically: true, encoding: .utf8)
+            let again = try ModelImporter.read(file.path, format: nil, modelID: "two", writingTo: "-")
+            current = try XCTUnwrap(TestSupport.pipeline().run(text: again.yaml, path: "models/two.yaml").models?.first)
+            XCTAssertEqual(current.mitigations.map(\.title), model.mitigations.map(\.title))
+            XCTAssertEqual(current.mitigations.map(\.description), model.mitigations.map(\.description))
+        }
+        // The same ID as another model in the folder is refused, and nothing is written.
+        let clash = try TestSupport.run(["import", "two.json", "--id", "TWO", "-o", "models/other.yaml"], in: fresh)
+        XCTAssertEqual(clash.status, 1, clash.stderr)
+        XCTAssertTrue(clash.stderr.contains("error[TD302]"), clash.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: fresh.appendingPathComponent("models/other.yaml").path))
+    }
+
+    /// One-character paths: Foundation's NSString path functions trap on them, so they are not used.
+    func testOneCharacterOutputPaths() throws {
+        let export = try run(["export", TestSupport.packageRoot.appendingPathComponent("models/docker.yaml").path, "--no-project", "--format", "otm", "-o", "a"])
+        XCTAssertEqual(export.status, 0, export.stderr)
+        let render = try run(["render", TestSupport.packageRoot.appendingPathComponent("models/docker.yaml").path, "--no-project", "--output", "o"])
+        XCTAssertEqual(render.status, 0, render.stderr)
+        let imported = try run(["import", Self.interop.appendingPathComponent("otm/EXAMPLE.json").path, "-o", "b"])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let stdout = try run(["import", Self.interop.appendingPathComponent("otm/EXAMPLE.json").path, "-o", "-"])
+        XCTAssertEqual(stdout.status, 0, stdout.stderr)
+        XCTAssertTrue(stdout.stdout.contains("threatdoc: 1\n"))
+        for name in ["a", "o/README.md", "b"] { XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent(name).path), name) }
+    }
+
+    /// export -o replaces an earlier export in the same format, and nothing else without --force; never the
+    /// model it reads.
+    func testExportReplacesOnlyItsOwnEarlierOutput() throws {
+        let model = root.appendingPathComponent("models/docker.yaml")
+        try FileManager.default.copyItem(at: TestSupport.packageRoot.appendingPathComponent("models/docker.yaml"), to: model)
+        let first = try run(["export", "models/docker.yaml", "--no-project", "--format", "otm", "-o", "docker.otm.json"])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        XCTAssertTrue(first.stderr.contains("wrote docker.otm.json"), first.stderr)
+        XCTAssertEqual(try run(["export", "models/docker.yaml", "--no-project", "--format", "otm", "-o", "docker.otm.json"]).status, 0)
+        let other = try run(["export", "models/docker.yaml", "--no-project", "--format", "threat-dragon", "-o", "docker.otm.json"])
+        XCTAssertEqual(other.status, 2)
+        XCTAssertTrue(other.stderr.contains("error[TD705]"), other.stderr)
+        let itself = try run(["export", "models/docker.yaml", "--no-project", "--format", "otm", "-o", "models/docker.yaml", "--force"])
+        XCTAssertEqual(itself.status, 2)
+        XCTAssertTrue(itself.stderr.contains("is the model being exported"), itself.stderr)
+        XCTAssertTrue(try String(contentsOf: model, encoding: .utf8).hasPrefix("# yaml-language-server"), "the model is untouched")
+        try write("notes\n", to: "notes.txt")
+        XCTAssertEqual(try run(["export", "models/docker.yaml", "--no-project", "--format", "otm", "-o", "notes.txt"]).status, 2)
+        XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("notes.txt"), encoding: .utf8), "notes\n")
+        XCTAssertEqual(try run(["export", "models/docker.yaml", "--no-project", "--format", "otm", "-o", "notes.txt", "--force"]).status, 0)
+    }
+
     // MARK: Export
 
     /// The seed models export to each format; each document validates against the format's official JSON
@@ -273,6 +368,23 @@ final class InteropTests: ProjectTestCase {
             let row = try XCTUnwrap(readme.split(separator: "\n").first { $0.hasPrefix("| `\(format.rawValue)` |") }, "README row for \(format)")
             for loss in RoundTrip.losses(format) { XCTAssertTrue(row.contains(loss.name), "README \(format) row lacks '\(loss.name)'") }
         }
+    }
+
+    /// The README's worked example shows what the import really prints.
+    func testReadmeImportExampleShowsTheRealOutput() throws {
+        let readme = try String(contentsOf: TestSupport.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let command = "threatdoc import Tests/ThreatDocKitTests/Fixtures/interop/threat-dragon-v2/v2-threat-model.json --id demo"
+        XCTAssertTrue(readme.contains("```sh\n\(command)\n```"))
+        let start = try XCTUnwrap(readme.range(of: "```text\nthreatdoc: read Tests/"))
+        let end = try XCTUnwrap(readme.range(of: "```", range: start.upperBound..<readme.endIndex))
+        let shown = String(readme[readme.index(start.lowerBound, offsetBy: 8)..<end.lowerBound])
+        let folder = root.appendingPathComponent("Tests/ThreatDocKitTests/Fixtures/interop/threat-dragon-v2")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.interop.appendingPathComponent("threat-dragon-v2/v2-threat-model.json"),
+                                         to: folder.appendingPathComponent("v2-threat-model.json"))
+        let run = try self.run(Array(command.split(separator: " ").dropFirst().map(String.init)))
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.stderr, shown)
     }
 
     // MARK: Hostile input

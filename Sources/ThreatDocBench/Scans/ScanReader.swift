@@ -44,7 +44,7 @@ public enum ScanReader {
 
     /// The file name without folders and extension: `scans/host-a.json` → `host-a`.
     public static func defaultLabel(for path: String) -> String {
-        let file = (path as NSString).lastPathComponent
+        let file = PathNames.name(of: path)
         return file.hasSuffix(".json") ? String(file.dropLast(5)) : file
     }
 
