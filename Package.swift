@@ -66,6 +66,13 @@ let package = Package(
             name: "ThreatDocInterop",
             dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocReport"]
         ),
+        // `threatdoc init` and `threatdoc new model`: a new project's files, and starter models (embedded, so
+        // that an installed threatdoc needs no files beside it).
+        .target(
+            name: "ThreatDocScaffold",
+            dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad"],
+            resources: [.embedInCode("Starters")]
+        ),
         // Markdown, HTML, DOT, Mermaid and templates; the only target that sees libcmark and swift-mustache,
         // and the only one that starts Graphviz.
         .target(
@@ -89,7 +96,7 @@ let package = Package(
             name: "ThreatDocKit",
             dependencies: [
                 "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench", "ThreatDocSuggest",
-                "ThreatDocReport", "ThreatDocInterop",
+                "ThreatDocReport", "ThreatDocInterop", "ThreatDocScaffold",
                 "ThreatDocRender", "ThreatDocOutput",
             ]
         ),
@@ -115,7 +122,7 @@ let package = Package(
             name: "ThreatDocKitTests",
             dependencies: [
                 "ThreatDocKit", "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench",
-                "ThreatDocSuggest", "ThreatDocReport", "ThreatDocInterop", "ThreatDocRender", "ThreatDocOutput", "ThreatDocCorpus",
+                "ThreatDocSuggest", "ThreatDocReport", "ThreatDocInterop", "ThreatDocScaffold", "ThreatDocRender", "ThreatDocOutput", "ThreatDocCorpus",
             ],
             exclude: ["Fixtures"]
         ),

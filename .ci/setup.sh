@@ -46,7 +46,7 @@ threatdoc_setup() {
     if [ "$purpose" = "test" ]; then
         # The schema-agreement test validates models with Python's jsonschema, an independent implementation.
         # The browser tests drive Debian's Chromium; the accessibility test runs axe-core in it through Selenium.
-        threatdoc_apt_install python3 python3-jsonschema python3-yaml python3-pip python3-selenium chromium chromium-driver
+        threatdoc_apt_install python3 python3-jsonschema python3-yaml python3-pip python3-selenium chromium chromium-driver curl
         export THREATDOC_PYTHON=/usr/bin/python3
         threatdoc_fetch_axe
     fi

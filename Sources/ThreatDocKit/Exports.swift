@@ -8,5 +8,6 @@
 @_exported import ThreatDocSuggest
 @_exported import ThreatDocReport
 @_exported import ThreatDocInterop
+@_exported import ThreatDocScaffold
 @_exported import ThreatDocRender
 @_exported import ThreatDocOutput

@@ -1,0 +1,167 @@
+import ThreatDocModel
+import ThreatDocSupport
+import ThreatDocLoad
+import Foundation
+
+/// `threatdoc init` and `threatdoc new model`: the files of a new project, written only where nothing is.
+public enum Scaffold {
+    /// The starter models, each a complete model with comments that teach the format.
+    public enum Template: String, CaseIterable, Sendable {
+        case webApp = "web-app", kubernetes, docker, empty
+
+        /// The model's ID and title when the user gives none.
+        public var defaultID: String { self == .empty ? "system" : rawValue }
+        public var defaultTitle: String {
+            switch self {
+            case .webApp: "Web application"
+            case .kubernetes: "Kubernetes cluster"
+            case .docker: "Docker host"
+            case .empty: "System"
+            }
+        }
+
+        var source: [UInt8] {
+            switch self {
+            case .webApp: PackageResources.web_app_yaml
+            case .kubernetes: PackageResources.kubernetes_yaml
+            case .docker: PackageResources.docker_yaml
+            case .empty: PackageResources.empty_yaml
+            }
+        }
+    }
+
+    /// The GitHub Action the workflow uses; the README's workflow names the same.
+    public static let actionReference = "threatdoc/threatdoc/.github/actions/threatdoc@v\(version)"
+
+    /// A file the scaffold writes: whole, or (`lines`) lines added to a file that may exist.
+    public struct File: Sendable, Equatable {
+        public var path: String
+        public var contents: String
+        /// When true, only the lines missing from an existing file are appended (`.gitignore`).
+        public var appendsLines = false
+
+        public init(path: String, contents: String, appendsLines: Bool = false) {
+            self.path = path
+            self.contents = contents
+            self.appendsLines = appendsLines
+        }
+    }
+
+    public static func starterModel(_ template: Template, id: String, title: String, today: CalendarDate) -> String {
+        String(decoding: template.source, as: UTF8.self)
+            .replacingOccurrences(of: "MODEL_ID", with: id)
+            .replacingOccurrences(of: "MODEL_TITLE", with: title)
+            .replacingOccurrences(of: "REVIEW_DATE", with: today.description)
+    }
+
+    /// Every file of a new project.
+    public static func project(_ template: Template, id: String? = nil, today: CalendarDate) -> [File] {
+        let modelID = id ?? template.defaultID
+        return [
+            File(path: ProjectFile.defaultPath, contents: projectFile),
+            File(path: "models/\(modelID).yaml", contents: starterModel(template, id: modelID, title: template.defaultTitle, today: today)),
+            File(path: "models/threatdoc.schema.json", contents: ModelSchema.json),
+            File(path: ".github/workflows/threatdoc.yml", contents: workflow),
+            File(path: ".gitignore", contents: gitignore, appendsLines: true),
+        ]
+    }
+
+    static let projectFile = """
+        # threatdoc project file: where the models are, and which scan gives evidence for which model.
+        # Paths are relative to this file; the README's "The project file" section documents every field.
+        models: [models]
+        # scans:
+        #   - { file: scans/docker-bench.json, host: web-1, models: [docker] }
+        # gates: [error, contradicted, "unaddressed:high"]
+
+        """
+
+    static let gitignore = """
+        # threatdoc: the render cache, when CI keeps it in the workspace (--cache-dir .threatdoc-cache)
+        .threatdoc-cache/
+
+        """
+
+    /// The GitHub Actions workflow the README documents: check with SARIF, the diff as a pull-request
+    /// comment, and the site as an artifact, through threatdoc's action.
+    public static let workflow = """
+        name: threat models
+        on:
+          pull_request:
+          push:
+            branches: [main]
+        permissions:
+          contents: read
+          security-events: write      # upload SARIF to code scanning
+          pull-requests: write        # comment the diff
+        jobs:
+          threatdoc:
+            runs-on: ubuntu-latest
+            steps:
+              - uses: actions/checkout@v4
+                with: { fetch-depth: 0 }   # the diff reads the base revision
+              - uses: \(actionReference)
+                with:
+                  models: models
+                  fail-on: error,contradicted,unaddressed:high
+
+        """
+
+    public struct Outcome: Sendable, Equatable {
+        public var created: [String] = []
+        public var replaced: [String] = []
+        public var extended: [String] = []
+        public var skipped: [String] = []
+        /// Files that already hold every line the scaffold would add.
+        public var unchanged: [String] = []
+    }
+
+    public struct Failure: Error, Sendable {
+        public var message: String
+    }
+
+    /// Writes the files under `folder`: a file that exists is skipped (and reported) unless `force`; lines
+    /// are appended only where missing. Each file appears whole or not at all.
+    public static func write(_ files: [File], into folder: String, force: Bool) throws(Failure) -> Outcome {
+        var outcome = Outcome()
+        for file in files {
+            let path = folder == "." ? file.path : "\(folder)/\(file.path)"
+            let parent = PathNames.folder(of: path)
+            if !parent.isEmpty, !FileManager.default.fileExists(atPath: parent) {
+                do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
+                    throw Failure(message: "cannot create \(parent): \(error.localizedDescription)")
+                }
+            }
+            let exists = FileManager.default.fileExists(atPath: path)
+            do {
+                if file.appendsLines, exists {
+                    guard let bytes = try FileReading.readRegularFile(path, limit: 1 << 20) else { outcome.unchanged.append(file.path); continue }
+                    let current = String(decoding: bytes, as: UTF8.self)
+                    let have = Set(current.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) })
+                    let missing = file.contents.split(separator: "\n").filter { !$0.hasPrefix("#") && !have.contains(String($0)) }
+                    if missing.isEmpty { outcome.unchanged.append(file.path); continue }
+                    let separator = current.isEmpty || current.hasSuffix("\n") ? "" : "\n"
+                    try FileWriting.replace(path, with: Data((current + separator + file.contents).utf8))
+                    outcome.extended.append(file.path)
+                } else if exists {
+                    if force {
+                        try FileWriting.replace(path, with: Data(file.contents.utf8))
+                        outcome.replaced.append(file.path)
+                    } else {
+                        outcome.skipped.append(file.path)
+                    }
+                } else {
+                    try FileWriting.create(path, with: Data(file.contents.utf8))
+                    outcome.created.append(file.path)
+                }
+            } catch let failure as FileWriting.Failure {
+                throw Failure(message: "cannot write \(path): \(failure.description)")
+            } catch let failure as FileReading.Failure {
+                throw Failure(message: "cannot read \(path): \(failure.message)")
+            } catch {
+                throw Failure(message: "cannot write \(path)")
+            }
+        }
+        return outcome
+    }
+}
