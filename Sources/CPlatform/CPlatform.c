@@ -126,3 +126,9 @@ int threatdoc_pipe_cloexec(int fds[2]) {
     return 0;
 #endif
 }
+
+#ifndef THREATDOC_COMMIT
+#define THREATDOC_COMMIT ""
+#endif
+
+const char *threatdoc_commit(void) { return THREATDOC_COMMIT; }

@@ -1,8 +1,14 @@
 import CPlatform
 import Foundation
 
-/// The version `threatdoc --version` prints.
+/// The release version.
 public let version = "0.1.0"
+
+/// What `threatdoc --version` prints: the version and the commit a release was built from.
+public let versionLine: String = {
+    let commit = String(cString: threatdoc_commit())
+    return commit.isEmpty ? "\(version) (development build)" : "\(version) (commit \(commit))"
+}()
 
 /// What identifies the running build, so that a cache never serves what another build produced.
 ///

@@ -65,7 +65,7 @@ struct NewModel: ParsableCommand {
 
             Examples:
               threatdoc new model payments
-              threatdoc new model cluster --template kubernetes --title "Production cluster"
+              threatdoc new model cluster --template kubernetes --title Production
             """)
 
     @Argument(help: "The new model's ID.")

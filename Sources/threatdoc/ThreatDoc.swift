@@ -16,7 +16,7 @@ struct ThreatDoc: ParsableCommand {
               threatdoc validate models/docker.yaml --format json
               threatdoc schema > models/threatdoc.schema.json
             """,
-        version: ThreatDocKit.version,
+        version: ThreatDocKit.versionLine,
         subcommands: [Init.self, New.self, Validate.self, Render.self, Check.self, Diff.self, Suggest.self, Import.self, Export.self, Bench.self, Schema.self],
         defaultSubcommand: nil)
 

@@ -159,7 +159,7 @@ final class CommandLineTests: XCTestCase {
     func testVersionAndHelp() throws {
         let version = try TestSupport.run(["--version"])
         XCTAssertEqual(version.status, 0)
-        XCTAssertEqual(version.stdout, ThreatDocKit.version + "\n")
+        XCTAssertEqual(version.stdout, ThreatDocKit.version + " (development build)\n", "a release names its commit instead")
         for command in [["--help"], ["validate", "--help"], ["schema", "--help"], ["bench", "--help"],
                         ["bench", "list", "--help"], ["bench", "show", "--help"], ["bench", "scan", "--help"]] {
             let help = try TestSupport.run(command)

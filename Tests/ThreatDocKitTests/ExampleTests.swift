@@ -33,7 +33,7 @@ final class ExampleTests: XCTestCase {
             if inShell { add(line, from: "README") }
         }
         for command in [[], ["validate"], ["render"], ["check"], ["diff"], ["bench"], ["bench", "list"], ["bench", "show"], ["bench", "scan"], ["schema"],
-                        ["import"], ["export"]] {
+                        ["import"], ["export"], ["init"], ["new", "model"]] {
             let help = try TestSupport.run(command + ["--help"])
             XCTAssertEqual(help.status, 0, "\(command) --help")
             guard let examples = help.stdout.components(separatedBy: "Examples:").dropFirst().first else { continue }

@@ -20,4 +20,8 @@ int threatdoc_pipe_cloexec(int fds[2]);
 /// length, or 0 when the executable has none.
 int threatdoc_build_id(unsigned char *buffer, int capacity);
 
+/// The git commit the binary was built from, as `.ci/release` passes it (-DTHREATDOC_COMMIT="..."), or
+/// an empty string for a development build.
+const char *threatdoc_commit(void);
+
 #endif
