@@ -43,12 +43,15 @@ public struct ImportResult: Sendable {
 struct ImportNotes {
     private(set) var unmapped: [ImportResult.Unmapped] = []
     private(set) var assumptions: [ImportResult.Unmapped] = []
+    /// Where each description sits in its list, so that adding a path costs the same however many there are.
+    private var unmappedIndex: [String: Int] = [:], assumptionIndex: [String: Int] = [:]
 
-    mutating func unmapped(_ what: String, at path: String) { Self.add(what, path, to: &unmapped) }
-    mutating func assumed(_ what: String, at path: String) { Self.add(what, path, to: &assumptions) }
+    mutating func unmapped(_ what: String, at path: String) { Self.add(what, path, to: &unmapped, index: &unmappedIndex) }
+    mutating func assumed(_ what: String, at path: String) { Self.add(what, path, to: &assumptions, index: &assumptionIndex) }
 
-    private static func add(_ what: String, _ path: String, to list: inout [ImportResult.Unmapped]) {
-        if let index = list.firstIndex(where: { $0.what == what }) { list[index].paths.append(path) } else {
+    private static func add(_ what: String, _ path: String, to list: inout [ImportResult.Unmapped], index: inout [String: Int]) {
+        if let position = index[what] { list[position].paths.append(path) } else {
+            index[what] = list.count
             list.append(.init(what: what, paths: [path]))
         }
     }
@@ -59,6 +62,7 @@ struct ImportNotes {
 /// the same for the same file because objects are named in file order.
 struct IDMaker {
     private var taken: Set<String> = []
+    private var nextSuffix: [String: Int] = [:]
 
     /// An ID from `name`; `fallback` starts it when the name has no letter to start with.
     mutating func make(from name: String, fallback: String, keepCase: Bool = false) -> String {
@@ -82,11 +86,14 @@ struct IDMaker {
 
     /// `base` itself when free, otherwise `base-2`, `base-3`, …
     mutating func claim(_ base: String) -> String {
-        var candidate = base, counter = 1
+        // The next number to try for each base, so that many objects of one name cost no more than others.
+        var counter = nextSuffix[base.lowercased(), default: 1]
+        var candidate = counter == 1 ? base : "\(base)-\(counter)"
         while taken.contains(candidate.lowercased()) {
             counter += 1
             candidate = "\(base)-\(counter)"
         }
+        nextSuffix[base.lowercased()] = counter + 1
         taken.insert(candidate.lowercased())
         return candidate
     }

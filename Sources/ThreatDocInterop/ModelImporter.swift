@@ -20,6 +20,7 @@ public enum ModelImporter {
 
     /// `output` names the file in the validation's diagnostics; nil means `models/ID.yaml`.
     public static func read(_ path: String, format: InteropFormat?, modelID: String?, writingTo output: String?,
+                            maxModelBytes: Int = LoadLimits.default.maxFileBytes,
                             today: CalendarDate = CalendarDate.today()) throws(ImportFailure) -> Imported {
         let start = SourceLocation(file: path, line: 1, column: 1)
         let bytes: [UInt8]
@@ -60,8 +61,16 @@ public enum ModelImporter {
         var inputs = Inputs()
         inputs.noProject = true
         let target = output ?? "models/\(result.model.id).yaml"
-        let outcome = inputs.plan(today: today).pipeline.run(text: yaml, path: target == "-" ? "imported.yaml" : target)
+        inputs.limits.maxFileBytes = maxModelBytes
+        let outcome = inputs.plan(today: today).pipeline.run(text: yaml, path: target == "-" ? "(standard output)" : target)
         var diagnostics = outcome.diagnostics
+        // The model must also be one that `validate` reads: within the model size cap.
+        if yaml.utf8.count > maxModelBytes {
+            diagnostics.append(Diagnostic(.fileTooLarge,
+                "the imported model would be \(yaml.utf8.count) bytes, over the \(maxModelBytes)-byte limit that validate reads",
+                at: SourceLocation(file: path, line: 1, column: 1),
+                help: "split the source into several models, or pass the same --max-file-size to import, validate and render"))
+        }
         // The model joins the others in its folder: its ID must be free there too.
         if let clash = modelIDInUse(result.model.id, besides: target) {
             diagnostics.append(Diagnostic(.duplicateModelID, "model ID '\(result.model.id)' is already used by \(clash)",

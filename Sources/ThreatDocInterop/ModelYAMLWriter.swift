@@ -32,7 +32,15 @@ public enum ModelYAMLWriter {
 
     /// Text safe inside a comment line: one line, control and invisible characters shown as escapes.
     static func comment(_ text: String) -> String {
-        TerminalText.escape(text.singleLine)
+        var out = ""
+        for scalar in TerminalText.escape(text.singleLine).unicodeScalars {
+            if needsEscape(scalar) || scalar.properties.isNoncharacterCodePoint {
+                out += String(format: "<U+%04X>", scalar.value)
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     static func body(_ m: ResolvedModel) -> String {
@@ -174,7 +182,7 @@ public enum ModelYAMLWriter {
     static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
         switch scalar.properties.generalCategory {
         case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .privateUse, .surrogate: true
-        default: scalar.value == 0xFEFF || scalar.value == 0x85
+        default: scalar.value == 0xFEFF || scalar.value == 0x85 || scalar.properties.isNoncharacterCodePoint
         }
     }
 

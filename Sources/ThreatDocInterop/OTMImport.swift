@@ -15,6 +15,8 @@ enum OTMImport {
         var notes = ImportNotes()
         var counts = ImportResult.Counts()
         var ids = IDMaker()
+        var seenAssets = SeenIDs(), seenZones = SeenIDs(), seenComponents = SeenIDs(), seenFlows = SeenIDs()
+        var seenThreats = SeenIDs(), seenMitigations = SeenIDs()
         let project = try document.required("project").object()
         let title = try project.requiredString("name").singleLine.nonBlank ?? fileStem
         let projectID = try project.requiredString("id")
@@ -36,6 +38,7 @@ enum OTMImport {
             let asset = try value.object()
             counts.assets += 1
             let sourceID = try asset.requiredString("id")
+            try seenAssets.insert(sourceID, of: asset, kind: "asset")
             let name = try asset.requiredString("name").singleLine.nonBlank ?? "Unnamed asset"
             let id = ids.keepOrMake(source: sourceID, name: name, fallback: "asset")
             assetID[sourceID] = id
@@ -55,6 +58,7 @@ enum OTMImport {
             let zone = try value.object()
             counts.boundaries += 1
             let sourceID = try zone.requiredString("id")
+            try seenZones.insert(sourceID, of: zone, kind: "trust zone")
             let name = try zone.requiredString("name").singleLine.nonBlank ?? "Unnamed trust zone"
             if sourceID == OTMExport.outsideZone { continue }
             let id = ids.keepOrMake(source: sourceID, name: name, fallback: "zone")
@@ -83,6 +87,7 @@ enum OTMImport {
             let component = try value.object()
             counts.elements += 1
             let sourceID = try component.requiredString("id")
+            try seenComponents.insert(sourceID, of: component, kind: "component")
             let name = try component.requiredString("name").singleLine.nonBlank ?? "Unnamed component"
             let type = try component.requiredString("type")
             var tags: [String] = []
@@ -138,6 +143,7 @@ enum OTMImport {
             let dataflow = try value.object()
             counts.flows += 1
             let sourceID = try dataflow.requiredString("id")
+            try seenFlows.insert(sourceID, of: dataflow, kind: "dataflow")
             let from = try dataflow.requiredString("source"), to = try dataflow.requiredString("destination")
             guard let fromID = elementID[from], let toID = elementID[to] else {
                 notes.unmapped("dataflow whose ends are not both components", at: dataflow.path)
@@ -171,6 +177,7 @@ enum OTMImport {
             let mitigation = try value.object()
             counts.mitigations += 1
             let sourceID = try mitigation.requiredString("id")
+            try seenMitigations.insert(sourceID, of: mitigation, kind: "mitigation")
             let name = try mitigation.requiredString("name").singleLine.nonBlank ?? "Unnamed mitigation"
             let id = ids.keepOrMake(source: sourceID, name: name, fallback: "mitigation")
             mitigationID[sourceID] = id
@@ -212,6 +219,7 @@ enum OTMImport {
             let threat = try value.object()
             counts.threats += 1
             let sourceID = try threat.requiredString("id")
+            try seenThreats.insert(sourceID, of: threat, kind: "threat")
             let name = try threat.requiredString("name").singleLine.nonBlank ?? "Untitled threat"
             guard let targets = threatTargets[sourceID], !targets.isEmpty else {
                 notes.unmapped("threat that no component or dataflow links (format 1 threats need targets)", at: threat.path)

@@ -16,6 +16,7 @@ enum TMLibraryImport {
         var notes = ImportNotes()
         var counts = ImportResult.Counts()
         var ids = IDMaker()
+        var seen: [String: SeenIDs] = [:]  // per list
         let scope = try document.required("scope").object()
         let title = try scope.requiredString("title").singleLine.nonBlank ?? fileStem
         let extensions = try document.object("extensions")?.object(TMLibraryExport.extensionKey)
@@ -56,6 +57,7 @@ enum TMLibraryImport {
             let zone = try value.object()
             counts.boundaries += 1
             let symbol = try zone.requiredString("symbolic_name")
+            try seen["trust zone", default: SeenIDs()].insert(symbol, of: zone, kind: "trust zone")
             let name = try zone.requiredString("title").singleLine.nonBlank ?? symbol
             let id = try keep(symbol, name, "zone")
             zoneID[symbol] = id
@@ -79,6 +81,7 @@ enum TMLibraryImport {
             let object = try value.object()
             counts.elements += 1
             let symbol = try object.requiredString("symbolic_name")
+            try seen[type, default: SeenIDs()].insert(symbol, of: object, kind: type.replacingOccurrences(of: "_", with: " "))
             let name = try object.requiredString("title").singleLine.nonBlank ?? symbol
             let id = try keep(symbol, name, kind.rawValue)
             elementID["\(type):\(symbol)"] = id
@@ -118,6 +121,7 @@ enum TMLibraryImport {
             let set = try value.object()
             counts.assets += 1
             let symbol = try set.requiredString("symbolic_name")
+            try seen["data set", default: SeenIDs()].insert(symbol, of: set, kind: "data set")
             let name = try set.requiredString("title").singleLine.nonBlank ?? symbol
             let id = try keep(symbol, name, "asset")
             assetID[symbol] = id
@@ -150,6 +154,7 @@ enum TMLibraryImport {
             let flowObject = try value.object()
             counts.flows += 1
             let symbol = try flowObject.requiredString("symbolic_name")
+            try seen["data flow", default: SeenIDs()].insert(symbol, of: flowObject, kind: "data flow")
             func end(_ key: String) throws(ImportFailure) -> String? {
                 let ref = try flowObject.required(key).object()
                 let type = try ref.requiredString("type"), object = try ref.requiredString("object")
@@ -195,6 +200,7 @@ enum TMLibraryImport {
             let control = try value.object()
             counts.mitigations += 1
             let symbol = try control.requiredString("symbolic_name")
+            try seen["control", default: SeenIDs()].insert(symbol, of: control, kind: "control")
             let name = try control.requiredString("title").singleLine.nonBlank ?? symbol
             let id = try keep(symbol, name, "mitigation")
             let statusWord = try control.requiredString("status")
@@ -220,6 +226,7 @@ enum TMLibraryImport {
             let threat = try value.object()
             counts.threats += 1
             let symbol = try threat.requiredString("symbolic_name")
+            try seen["threat", default: SeenIDs()].insert(symbol, of: threat, kind: "threat")
             let title = try threat.requiredString("title").singleLine.nonBlank ?? symbol
             let event = try threat.requiredString("event")
             var targets: [String] = []
@@ -270,10 +277,10 @@ enum TMLibraryImport {
             }
             var references: [String] = []
             for item in try threat.array("attack_mechanisms") {
-                if let number = try item.object().number("capec_id") { references.append("https://capec.mitre.org/data/definitions/\(Int(number)).html") }
+                if let number = try item.object().optional("capec_id")?.catalogNumber() { references.append("https://capec.mitre.org/data/definitions/\(number).html") }
             }
             for item in try threat.array("weaknesses") {
-                if let number = try item.object().number("cwe_id") { references.append("https://cwe.mitre.org/data/definitions/\(Int(number)).html") }
+                if let number = try item.object().optional("cwe_id")?.catalogNumber() { references.append("https://cwe.mitre.org/data/definitions/\(number).html") }
             }
             if extensions == nil {
                 if threat.optional("threat_persona") != nil { notes.unmapped("threat persona", at: "\(threat.path).threat_persona") }

@@ -410,9 +410,12 @@ enum ThreatDragonImport {
                                           source: .init(format: .threatDragon, id: curve.cellID)))
             let inside = Set(sides.filter { $0.value == chosen }.map(\.key))
             // Boxes (and earlier curves) whose elements all lie inside become children of this boundary.
+            // (Each step here is linear in the elements and boundaries, so that many curves cost no more than
+            // curves times elements.)
             let members = Dictionary(grouping: model.elements.filter { $0.boundary != nil }, by: { $0.boundary! })
-            for (boundary, elements) in members where elements.allSatisfy({ inside.contains($0.id) }) {
-                if let b = model.boundaries.firstIndex(where: { $0.id == boundary }), model.boundaries[b].parent == nil, boundary != id {
+            let boundaryIndex = Dictionary(model.boundaries.enumerated().map { ($0.element.id, $0.offset) }, uniquingKeysWith: { a, _ in a })
+            for (boundary, elements) in members.sorted(by: { $0.key < $1.key }) where elements.allSatisfy({ inside.contains($0.id) }) {
+                if let b = boundaryIndex[boundary], model.boundaries[b].parent == nil, boundary != id {
                     model.boundaries[b].parent = id
                 }
             }

@@ -130,10 +130,38 @@ public indirect enum JSONText: Sendable {
         }
     }
 
-    /// A JSON string, quoted and escaped by Foundation's encoder.
-    static func quoted(_ text: String) -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return (try? encoder.encode(text)).map { String(decoding: $0, as: UTF8.self) } ?? "\"\""
+    /// A JSON string. Besides what JSON requires (quotes, backslashes, C0 controls), DEL, C1 controls,
+    /// format characters (bidirectional and zero-width), line and paragraph separators, noncharacters and
+    /// private-use characters are written as \u escapes: the document stays valid JSON, and every reader,
+    /// YAML ones included, reads the same text back.
+    public static func quoted(_ text: String) -> String {
+        var out = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                let value = scalar.value
+                let escaped: Bool = switch scalar.properties.generalCategory {
+                case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate: true
+                default: scalar.properties.isNoncharacterCodePoint
+                }
+                if escaped {
+                    if value > 0xFFFF {
+                        // A surrogate pair, as JSON writes characters beyond the Basic Multilingual Plane.
+                        let offset = value - 0x10000
+                        out += String(format: "\\u%04x\\u%04x", 0xD800 + (offset >> 10), 0xDC00 + (offset & 0x3FF))
+                    } else {
+                        out += String(format: "\\u%04x", value)
+                    }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        return out + "\""
     }
 }

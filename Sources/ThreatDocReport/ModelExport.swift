@@ -1,4 +1,5 @@
 import ThreatDocModel
+import ThreatDocSupport
 import Foundation
 
 /// threatdoc's own JSON form of a resolved model (`threatdoc export --format json`): versioned, with
@@ -14,6 +15,12 @@ public enum ModelExport {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        // No absolute path in the document: a model outside the working folder is named by its file name.
+        var model = model
+        if model.sourcePath.hasPrefix("/") {
+            let here = FileManager.default.currentDirectoryPath + "/"
+            model.sourcePath = model.sourcePath.hasPrefix(here) ? String(model.sourcePath.dropFirst(here.count)) : PathNames.name(of: model.sourcePath)
+        }
         return String(decoding: (try? encoder.encode(Document(model: model))) ?? Data(), as: UTF8.self)
     }
 }

@@ -8,6 +8,12 @@ public enum FileWriting {
     }
 
     public static func replace(_ path: String, with data: Data, permissions: Int = 0o644) throws(Failure) {
+        // Only a regular file (or a link, which is replaced, not followed) is replaced: never a device, a
+        // folder or a pipe, whatever the caller's rights.
+        var info = stat()
+        if lstat(path, &info) == 0, !([S_IFREG, S_IFLNK].contains(info.st_mode & S_IFMT)) {
+            throw Failure(description: "\(path) is not a regular file")
+        }
         let folder = PathNames.folder(of: path)
         let temporary = (folder.isEmpty ? "." : folder) + "/.\(PathNames.name(of: path)).threatdoc-\(getpid()).tmp"
         guard FileManager.default.createFile(atPath: temporary, contents: data, attributes: [.posixPermissions: permissions]) else {

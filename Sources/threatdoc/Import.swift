@@ -41,6 +41,9 @@ struct Import: ParsableCommand {
     @Flag(help: "Replace the output file if it exists.")
     var force = false
 
+    @Option(help: "Largest model to write, in bytes (suffixes K and M allowed); validate reads no larger.")
+    var maxFileSize: ByteCount = ByteCount(LoadLimits.default.maxFileBytes)
+
     func validate() throws {
         if let id, !ModelImporter.isValidID(id) {
             throw ValidationError("--id '\(id)' is not an ID: a letter, then letters, digits, '.', '_' or '-', at most 64")
@@ -50,7 +53,7 @@ struct Import: ParsableCommand {
     func run() throws {
         let imported: ModelImporter.Imported
         do {
-            imported = try ModelImporter.read(file, format: format, modelID: id, writingTo: output)
+            imported = try ModelImporter.read(file, format: format, modelID: id, writingTo: output, maxModelBytes: maxFileSize.bytes)
         } catch {
             print(diagnostics: [error.diagnostic], sources: [])
             throw ExitCode(error.diagnostic.code == .ioError ? ExitStatus.failure : ExitStatus.findings)
@@ -78,6 +81,10 @@ struct Import: ParsableCommand {
         if path == "-" {
             FileHandle.standardOutput.write(Data(imported.yaml.utf8))
             return
+        }
+        if FileStatus.isFolder(path) || path.hasSuffix("/") {
+            Console.error("threatdoc: error[TD510]: \(path) is a folder; name the model file, such as \(Console.folderName(path))/\(result.model.id).yaml")
+            throw ExitCode(ExitStatus.failure)
         }
         let folder = PathNames.folder(of: path)
         if !folder.isEmpty, !FileManager.default.fileExists(atPath: folder) {

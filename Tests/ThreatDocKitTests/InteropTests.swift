@@ -447,6 +447,7 @@ final class InteropTests: ProjectTestCase {
                 add(format, "asset risk a string", mutate(base) { var a = $0["assets"] as! [[String: Any]]; a[0]["risk"] = "high"; $0["assets"] = a }, "at $.assets[0].risk: expected an object")
                 add(format, "dataflow source an object", mutate(base) { var f = $0["dataflows"] as! [[String: Any]]; f[0]["source"] = ["id": 1]; $0["dataflows"] = f }, "at $.dataflows[0].source: expected text")
                 add(format, "mitigation riskReduction text", mutate(base) { var m = $0["mitigations"] as! [[String: Any]]; m[0]["riskReduction"] = "half"; $0["mitigations"] = m }, "at $.mitigations[0].riskReduction: expected a number")
+                add(format, "duplicate component ID", mutate(base) { var c = $0["components"] as! [[String: Any]]; c[1]["id"] = c[0]["id"]; $0["components"] = c }, "at $.components[1]: a second component with the ID")
                 add(format, "link without state", mutate(base) { var c = $0["components"] as! [[String: Any]]; c[1]["threats"] = [["threat": "x"]]; $0["components"] = c }, "at $.components[1].threats[0]: the required field 'state'")
             case .tmLibrary:
                 add(format, "scope missing", mutate(base) { $0["scope"] = nil }, "the required field 'scope' is missing")
@@ -460,6 +461,9 @@ final class InteropTests: ProjectTestCase {
                 add(format, "threat without event", mutate(base) { var t = $0["threats"] as! [[String: Any]]; t[0]["event"] = nil; $0["threats"] = t }, "at $.threats[0]: the required field 'event'")
                 add(format, "encrypted a string", mutate(base) { var f = $0["data_flows"] as! [[String: Any]]; f[0]["encrypted"] = "yes"; $0["data_flows"] = f }, "at $.data_flows[0].encrypted: expected true or false")
                 add(format, "risk without likelihood", mutate(base) { var r = $0["risks"] as! [[String: Any]]; r[0]["likelihood"] = nil; $0["risks"] = r }, "at $.risks[0]: the required field 'likelihood'")
+                add(format, "CAPEC number beyond any integer", mutate(base) { var t = $0["threats"] as! [[String: Any]]; t[0]["attack_mechanisms"] = [["capec_id": 1e300]]; $0["threats"] = t }, "at $.threats[0].attack_mechanisms[0].capec_id: expected a whole number")
+                add(format, "CWE number with a fraction", mutate(base) { var t = $0["threats"] as! [[String: Any]]; t[0]["weaknesses"] = [["cwe_id": 120.9]]; $0["threats"] = t }, "at $.threats[0].weaknesses[0].cwe_id: expected a whole number")
+                add(format, "duplicate actor", mutate(base) { var a = $0["actors"] as! [[String: Any]]; a[1]["symbolic_name"] = a[0]["symbolic_name"]; $0["actors"] = a }, "at $.actors[1]: a second actor with the ID")
                 add(format, "control threats a string", mutate(base) { var c = $0["controls"] as! [[String: Any]]; c[0]["threats"] = "all"; $0["controls"] = c }, "at $.controls[0].threats: expected a list")
             }
         }
@@ -484,6 +488,53 @@ final class InteropTests: ProjectTestCase {
         }
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("models").path)
         XCTAssertEqual(leftovers, [], "no partial or temporary files")
+    }
+
+    /// What the attacker trial found: JSON that YAML's reader does not take as written (surrogate-pair
+    /// escapes, raw DEL and noncharacters) imports; exports escape such characters, so they import again;
+    /// a model over the size cap is refused before it is written; --force never replaces a non-file; the
+    /// JSON export holds no absolute path; the header comment shows what it cannot hold.
+    func testCharactersSizesAndTargetsFromTheAttackerTrial() throws {
+        let text = #"{"summary":{"title":"U \ud83d\ude00"},"detail":{"diagrams":[{"cells":[{"id":"p","shape":"process","data":{"name":"P"#
+            + "\u{7F}" + #"Q","description":"a\uffffb","privilegeLevel":"x"# + "\u{FFFF}" + #"y"}}]}]}}"#
+        try text.write(to: root.appendingPathComponent("odd.json"), atomically: true, encoding: .utf8)
+        let imported = try run(["import", "odd.json", "--id", "odd"])
+        XCTAssertEqual(imported.status, 0, imported.stderr)
+        let model = try XCTUnwrap(TestSupport.pipeline().run(paths: [root.appendingPathComponent("models/odd.yaml").path]).models?.first)
+        XCTAssertEqual(model.title, "U 😀")
+        XCTAssertEqual(model.elements.first?.name, "P\u{7F}Q")
+        XCTAssertEqual(model.elements.first?.description, "a\u{FFFF}b")
+        XCTAssertTrue(try String(contentsOf: root.appendingPathComponent("models/odd.yaml"), encoding: .utf8).contains("<U+FFFF>"), "the comment shows it")
+        for format in InteropFormat.allCases {
+            let exported = try run(["export", "models/odd.yaml", "--no-project", "--format", format.rawValue, "-o", "odd.\(format.rawValue).json"])
+            XCTAssertEqual(exported.status, 0, exported.stderr)
+            XCTAssertFalse(try String(contentsOf: root.appendingPathComponent("odd.\(format.rawValue).json"), encoding: .utf8).contains("\u{FFFF}"))
+            let again = try ModelImporter.read(root.appendingPathComponent("odd.\(format.rawValue).json").path, format: nil, modelID: "odd", writingTo: "-")
+            let back = try XCTUnwrap(TestSupport.pipeline().run(text: again.yaml, path: "odd.yaml").models?.first, format.rawValue)
+            XCTAssertEqual(back.elements.first?.description, "a\u{FFFF}b", "\(format)")
+            XCTAssertEqual(back.title, "U 😀", "\(format)")
+        }
+        // Over the size cap: refused before writing, located in the source.
+        let assets = (0..<12_000).map { #"{"id":"asset-\#($0)","name":"Asset number \#($0) with a long enough name","risk":{"confidentiality":50,"integrity":50,"availability":50}}"# }
+        let processed = (0..<12_000).map { #""asset-\#($0)""# }.joined(separator: ",")
+        let components = #"[{"id":"c","name":"C","type":"web-service","parent":{"trustZone":"z"},"assets":{"processed":["# + processed + "]}}]"
+        let otm = #"{"otmVersion":"0.2.0","project":{"name":"Big","id":"big"},"trustZones":[{"id":"z","name":"Z","risk":{"trustRating":1}}],"assets":["#
+            + assets.joined(separator: ",") + #"],"components":"# + components + "}"
+        try otm.write(to: root.appendingPathComponent("big.json"), atomically: true, encoding: .utf8)
+        let big = try run(["import", "big.json", "--id", "big"])
+        XCTAssertEqual(big.status, 1, big.stderr)
+        XCTAssertTrue(big.stderr.contains("big.json:1:1: error[TD101]"), big.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("models/big.yaml").path))
+        XCTAssertEqual(try run(["import", "big.json", "--id", "big", "--max-file-size", "8M"]).status, 0)
+        // --force replaces files, never a pipe (or a device).
+        XCTAssertEqual(mkfifo(root.appendingPathComponent("pipe.yaml").path, 0o644), 0)
+        let pipe = try run(["import", "odd.json", "--id", "odd2", "-o", "pipe.yaml", "--force"])
+        XCTAssertEqual(pipe.status, 2, pipe.stderr)
+        XCTAssertTrue(pipe.stderr.contains("not a regular file"), pipe.stderr)
+        // The JSON export of a model named by an absolute path holds no absolute path.
+        let json = try run(["export", root.appendingPathComponent("models/odd.yaml").path, "--no-project", "--format", "json"])
+        XCTAssertEqual(json.status, 0, json.stderr)
+        XCTAssertFalse(json.stdout.contains(root.path), "an absolute path in the export")
     }
 
     /// Script, markup and invisible characters in names import as inert text: the model validates, the
