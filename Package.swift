@@ -16,6 +16,10 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/swift-mustache", exact: "2.1.1"),
         // SHA-256 for cache keys (a collision would serve one model's page for another).
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        // The live preview's HTTP and WebSocket server (`threatdoc serve`): FlyingFox is small and has no
+        // dependency beyond its own FlyingSocks, where Hummingbird brings swift-nio and its tree, minutes
+        // more for every CI run, which builds dependencies from scratch.
+        .package(url: "https://github.com/swhitty/FlyingFox", exact: "0.27.1"),
     ],
     targets: [
         // CommonMark prose in the HTML site, through Debian's libcmark (apt: libcmark-dev).
@@ -73,6 +77,11 @@ let package = Package(
             dependencies: ["ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad"],
             resources: [.embedInCode("Starters")]
         ),
+        // `threatdoc serve`: the preview server, the reload script, and the file watcher (inotify, or polling).
+        .target(
+            name: "ThreatDocServe",
+            dependencies: ["ThreatDocSupport", .product(name: "FlyingFox", package: "FlyingFox")]
+        ),
         // Markdown, HTML, DOT, Mermaid and templates; the only target that sees libcmark and swift-mustache,
         // and the only one that starts Graphviz.
         .target(
@@ -103,7 +112,7 @@ let package = Package(
         .executableTarget(
             name: "threatdoc",
             dependencies: [
-                "ThreatDocKit",
+                "ThreatDocKit", "ThreatDocServe",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             // A GNU build ID (a hash of the linked binary) identifies the build in cache keys.
@@ -122,7 +131,7 @@ let package = Package(
             name: "ThreatDocKitTests",
             dependencies: [
                 "ThreatDocKit", "ThreatDocModel", "ThreatDocSupport", "ThreatDocLoad", "ThreatDocValidate", "ThreatDocBench",
-                "ThreatDocSuggest", "ThreatDocReport", "ThreatDocInterop", "ThreatDocScaffold", "ThreatDocRender", "ThreatDocOutput", "ThreatDocCorpus",
+                "ThreatDocSuggest", "ThreatDocReport", "ThreatDocInterop", "ThreatDocScaffold", "ThreatDocServe", "ThreatDocRender", "ThreatDocOutput", "ThreatDocCorpus",
             ],
             exclude: ["Fixtures"]
         ),

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ThreatDocKit
+import ThreatDocServe
 
 struct Render: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -21,6 +22,7 @@ struct Render: ParsableCommand {
               threatdoc render models/docker.yaml --output /tmp/report
               threatdoc render --formats html --templates my-templates
               threatdoc render --dump-context docker            # the template context, as JSON
+              threatdoc render --watch                          # and again on every change
             """)
 
     @OptionGroup var input: PipelineOptions
@@ -49,7 +51,28 @@ struct Render: ParsableCommand {
 
     func plural(_ count: Int, _ word: String) -> String { "\(count) \(word)\(count == 1 ? "" : "s")" }
 
+    @Flag(help: "Render again whenever a model, template, the project file or a scan changes (Ctrl-C stops).")
+    var watch = false
+
     func run() throws {
+        guard watch else { return try renderOnce() }
+        let once = { do { try self.renderOnce() } catch { /* reported; keep watching */ } }
+        once()
+        let target = Console.folderName(output)
+        let roots = Preview(paths: input.paths, templates: rendering.templates, output: output).watched
+        let changes = DispatchSemaphore(value: 0)
+        let watcher = FileWatcher(roots: roots, skip: { path in
+            path == target || path.hasPrefix(target + "/") || path.split(separator: "/").contains { $0.hasPrefix(".") && $0 != "." && $0 != ".." && $0 != ".threatdoc.yaml" }
+        }) { changes.signal() }
+        Console.error("threatdoc: watching \(roots.joined(separator: ", ")) through \(watcher.mechanism.rawValue); Ctrl-C stops")
+        while true {
+            changes.wait()
+            Console.error("threatdoc: a change: rendering again")
+            once()
+        }
+    }
+
+    func renderOnce() throws {
         defer { StageTimer.shared.report() }
         let cache = try rendering.openCache()
         let (outcome, plan) = StageTimer.shared.measure("pipeline (wall)") { input.runWithPlan(parseCache: cache.map(ParseCache.init)) }

@@ -17,7 +17,7 @@ struct ThreatDoc: ParsableCommand {
               threatdoc schema > models/threatdoc.schema.json
             """,
         version: ThreatDocKit.versionLine,
-        subcommands: [Init.self, New.self, Validate.self, Render.self, Check.self, Diff.self, Suggest.self, Import.self, Export.self, Bench.self, Schema.self],
+        subcommands: [Init.self, New.self, Validate.self, Render.self, Serve.self, Check.self, Diff.self, Suggest.self, Import.self, Export.self, Bench.self, Schema.self],
         defaultSubcommand: nil)
 
     /// Runs the command and maps every outcome onto the documented exit codes.
