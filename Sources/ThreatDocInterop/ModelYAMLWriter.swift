@@ -1,3 +1,4 @@
+import ThreatDocLoad
 import ThreatDocModel
 import ThreatDocReport
 import Foundation
@@ -158,33 +159,10 @@ public enum ModelYAMLWriter {
     /// A scalar as plain text when YAML reads it back as the same string, otherwise double-quoted with
     /// every character outside printable ASCII and common letters escaped.
     static func scalar(_ value: String, inFlow: Bool = true) -> String {
-        if isPlainSafe(value, inFlow: inFlow) { return value }
-        var out = "\""
-        for scalar in value.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if needsEscape(scalar) {
-                    out += scalar.value <= 0xFFFF ? String(format: "\\u%04X", scalar.value) : String(format: "\\U%08X", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
+        isPlainSafe(value, inFlow: inFlow) ? value : YAMLText.quoted(value)
     }
 
-    /// Control, format (bidirectional and zero-width), separator and unassigned characters are escaped,
-    /// so that the file shows what it holds.
-    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool {
-        switch scalar.properties.generalCategory {
-        case .control, .format, .lineSeparator, .paragraphSeparator, .unassigned, .privateUse, .surrogate: true
-        default: scalar.value == 0xFEFF || scalar.value == 0x85 || scalar.properties.isNoncharacterCodePoint
-        }
-    }
+    static func needsEscape(_ scalar: Unicode.Scalar) -> Bool { YAMLText.needsEscape(scalar) }
 
     private static let yamlWords: Set<String> = ["y", "n", "yes", "no", "on", "off", "true", "false", "null", "~"]
 

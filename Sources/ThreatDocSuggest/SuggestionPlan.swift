@@ -1,3 +1,4 @@
+import ThreatDocLoad
 import ThreatDocModel
 import ThreatDocValidate
 import ThreatDocBench
@@ -145,26 +146,8 @@ public struct SuggestionPlan: Sendable, Equatable {
         return out
     }
 
-    /// A YAML double-quoted scalar: backslash, quote and every control character escaped.
-    static func quoted(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028 || scalar.value == 0x2029
-                    || scalar.value == 0xFEFF {
-                    out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// A YAML double-quoted scalar (see `YAMLText`).
+    static func quoted(_ text: String) -> String { YAMLText.quoted(text) }
 
     /// A path inside a YAML comment: one line, nothing hidden.
     static func comment(_ text: String) -> String { TerminalText.escape(text) }
