@@ -54,13 +54,28 @@ public enum Scaffold {
             .replacingOccurrences(of: "REVIEW_DATE", with: today.description)
     }
 
-    /// Every file of a new project.
-    public static func project(_ template: Template, id: String? = nil, today: CalendarDate) -> [File] {
+    /// The folder new models go in: the first folder the project file in `folder` names under `models:`,
+    /// or `models`.
+    public static func modelsFolder(in folder: String) -> String {
+        let path = folder == "." ? ProjectFile.defaultPath : "\(folder)/\(ProjectFile.defaultPath)"
+        guard FileManager.default.fileExists(atPath: path) else { return "models" }
+        var diagnostics = DiagnosticBag()
+        guard let project = ProjectFile.load(path: path, into: &diagnostics), var first = project.models.first else { return "models" }
+        // The loader gives paths from where threatdoc runs; the scaffold wants them inside `folder`.
+        if folder != ".", first.hasPrefix(folder + "/") { first = String(first.dropFirst(folder.count + 1)) }
+        while first.hasPrefix("./") { first = String(first.dropFirst(2)) }
+        guard !first.isEmpty, !first.hasPrefix("/"), !first.split(separator: "/").contains("..") else { return "models" }
+        return first.hasSuffix(".yaml") || first.hasSuffix(".yml") || first.hasSuffix(".json") ? PathNames.folder(of: first) : first
+    }
+
+    /// Every file of a new project; models go in `modelsFolder`.
+    public static func project(_ template: Template, id: String? = nil, modelsFolder: String = "models", today: CalendarDate) -> [File] {
         let modelID = id ?? template.defaultID
+        let folder = modelsFolder.isEmpty ? "." : modelsFolder
         return [
             File(path: ProjectFile.defaultPath, contents: projectFile),
-            File(path: "models/\(modelID).yaml", contents: starterModel(template, id: modelID, title: template.defaultTitle, today: today)),
-            File(path: "models/threatdoc.schema.json", contents: ModelSchema.json),
+            File(path: "\(folder)/\(modelID).yaml", contents: starterModel(template, id: modelID, title: template.defaultTitle, today: today)),
+            File(path: "\(folder)/threatdoc.schema.json", contents: ModelSchema.json),
             File(path: ".github/workflows/threatdoc.yml", contents: workflow),
             File(path: ".gitignore", contents: gitignore, appendsLines: true),
         ]
@@ -72,7 +87,8 @@ public enum Scaffold {
         models: [models]
         # scans:
         #   - { file: scans/docker-bench.json, host: web-1, models: [docker] }
-        # gates: [error, contradicted, "unaddressed:high"]
+        # What `threatdoc check` (and CI) fails on; without it, errors only.
+        gates: [error, contradicted]
 
         """
 
@@ -100,10 +116,7 @@ public enum Scaffold {
             steps:
               - uses: actions/checkout@v4
                 with: { fetch-depth: 0 }   # the diff reads the base revision
-              - uses: \(actionReference)
-                with:
-                  models: models
-                  fail-on: error,contradicted,unaddressed:high
+              - uses: \(actionReference)   # gates: the project file's `gates:`
 
         """
 

@@ -25,7 +25,12 @@ public final class FileWatcher: @unchecked Sendable {
     /// the output folder.
     public init(roots: [String], forcePolling: Bool = false, skip: @escaping @Sendable (String) -> Bool, onChange: @escaping @Sendable () -> Void) {
         self.roots = roots
-        self.skip = skip
+        // Paths reach `skip` as written under the roots (`./output`); it sees them without the `./`.
+        self.skip = { path in
+            var clean = Substring(path)
+            while clean.hasPrefix("./") { clean = clean.dropFirst(2) }
+            return skip(String(clean))
+        }
         self.onChange = onChange
         #if canImport(Glibc)
         if !forcePolling, startInotify() { mechanism = .inotify; return }
@@ -68,7 +73,10 @@ public final class FileWatcher: @unchecked Sendable {
                     } else if !self.skip((self.queue.sync { self.watches[wd] } ?? "") + "/" + name) {
                         relevant = true
                     }
-                    if mask & UInt32(IN_ISDIR) != 0, mask & (UInt32(IN_CREATE) | UInt32(IN_MOVED_TO)) != 0, let folder = self.queue.sync(execute: { self.watches[wd] }) {
+                    // A folder made later is watched too, but only inside a folder watched as a whole.
+                    if mask & UInt32(IN_ISDIR) != 0, mask & (UInt32(IN_CREATE) | UInt32(IN_MOVED_TO)) != 0,
+                       let folder = self.queue.sync(execute: { self.onlyNames[wd] == nil ? self.watches[wd] : nil }),
+                       !self.skip(folder + "/" + name) {
                         created.append(folder + "/" + name)
                     }
                     offset += 16 + length

@@ -42,19 +42,45 @@ public enum PreviewServer {
         return server
     }
 
-    public static func addRoutes(to server: HTTPServer, site: String, hub: PreviewHub) async {
-        await server.appendRoute(HTTPRoute("GET \(LivePreview.scriptPath)")) { _ in
-            response(Data(LivePreview.script.utf8), type: "text/javascript; charset=utf-8")
+    public static func addRoutes(to server: HTTPServer, site: String, hub: PreviewHub, host: String = "127.0.0.1") async {
+        let names: Set<String> = ["127.0.0.1", "localhost", "[::1]", host.lowercased()]
+        await server.appendRoute(HTTPRoute("GET \(LivePreview.scriptPath)")) { request in
+            guard isLocal(request, names) else { return forbidden }
+            return response(Data(LivePreview.script.utf8), type: "text/javascript; charset=utf-8")
         }
-        await server.appendRoute(HTTPRoute("GET \(LivePreview.statusPath)")) { _ in
+        await server.appendRoute(HTTPRoute("GET \(LivePreview.statusPath)")) { request in
+            guard isLocal(request, names) else { return forbidden }
             let status = await hub.status
             return response((try? JSONEncoder().encode(status)) ?? Data("{}".utf8), type: "application/json")
         }
-        await server.appendRoute(HTTPRoute("GET \(LivePreview.socketPath)"),
-                                 to: WebSocketHTTPHandler(handler: MessageFrameWSHandler(handler: ReloadMessages(hub: hub))))
-        await server.appendRoute(HTTPRoute("GET *")) { request in
-            file(request.path, in: site)
+        let socket = WebSocketHTTPHandler(handler: MessageFrameWSHandler(handler: ReloadMessages(hub: hub)))
+        await server.appendRoute(HTTPRoute("GET \(LivePreview.socketPath)")) { request in
+            guard isLocal(request, names) else { return forbidden }
+            return try await socket.handleRequest(request)
         }
+        await server.appendRoute(HTTPRoute("GET *")) { request in
+            guard isLocal(request, names) else { return forbidden }
+            return file(request.path, in: site)
+        }
+    }
+
+    /// A request addressed to this machine by name (`Host: 127.0.0.1:8000`), from a page of this server
+    /// when it says where it comes from (`Origin`): a page elsewhere that rebinds its own name to
+    /// 127.0.0.1 (DNS rebinding) cannot read the models.
+    static func isLocal(_ request: HTTPRequest, _ names: Set<String>) -> Bool {
+        func hostName(_ value: String) -> String {
+            var text = value.lowercased()
+            if let scheme = text.range(of: "://") { text = String(text[scheme.upperBound...]) }
+            if text.hasPrefix("[") { return text.split(separator: "]").first.map { $0 + "]" } ?? text }
+            return String(text.split(separator: ":").first ?? "")
+        }
+        guard let host = request.headers[.host], names.contains(hostName(host)) else { return false }
+        if let origin = request.headers[HTTPHeader("Origin")], origin != "null" { return names.contains(hostName(origin)) }
+        return true
+    }
+
+    static var forbidden: HTTPResponse {
+        response(Data("threatdoc serve answers requests addressed to this machine only\n".utf8), type: "text/plain; charset=utf-8", status: .forbidden)
     }
 
     /// A file of the site: only names inside the folder, never a link out of it or a dot-file.

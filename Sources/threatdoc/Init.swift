@@ -42,7 +42,7 @@ struct Init: ParsableCommand {
     }
 
     func run() throws {
-        let files = Scaffold.project(template, id: id, today: CalendarDate.today())
+        let files = Scaffold.project(template, id: id, modelsFolder: Scaffold.modelsFolder(in: directory), today: CalendarDate.today())
         try Scaffolding.write(files, into: directory, force: force, nextSteps: [
             "threatdoc validate", "threatdoc render", "threatdoc check",
         ])
@@ -60,8 +60,9 @@ struct NewModel: ParsableCommand {
         commandName: "model",
         abstract: "Write a starter model, models/ID.yaml, that validates.",
         discussion: """
-            The model is written into the project file's models folder (models/ by default), and never over \
-            a file that exists unless --force.
+            The model is written into the first folder the project file names under `models:` (models/ by \
+            default), and never over a file that exists unless --force. It is validated first: an ID that \
+            format 1 reserves (index, README) is refused.
 
             Examples:
               threatdoc new model payments
@@ -88,8 +89,20 @@ struct NewModel: ParsableCommand {
 
     func run() throws {
         let text = Scaffold.starterModel(template, id: id, title: title.map(Self.yamlTitle) ?? template.defaultTitle, today: CalendarDate.today())
-        try Scaffolding.write([Scaffold.File(path: "models/\(id).yaml", contents: text)], into: ".", force: force,
-                              nextSteps: ["threatdoc validate models/\(id).yaml"])
+        let path = "\(Scaffold.modelsFolder(in: "."))/\(id).yaml"
+        // The starter is checked as it will be written (a reserved ID such as `index` is refused here).
+        var inputs = Inputs()
+        inputs.noProject = true
+        let outcome = inputs.plan().pipeline.run(text: text, path: path)
+        let errors = outcome.diagnostics.filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            let formatter = DiagnosticFormatter(useColor: false, sources: outcome.sources)
+            for error in errors { FileHandle.standardError.write(Data((formatter.text(error) + "\n").utf8)) }
+            Console.error("threatdoc: nothing written")
+            throw ExitCode(ExitStatus.failure)
+        }
+        try Scaffolding.write([Scaffold.File(path: path, contents: text)], into: ".", force: force,
+                              nextSteps: ["threatdoc validate \(path)"])
     }
 
     /// A title as a YAML scalar: double-quoted, so that any text reads back as written.

@@ -53,7 +53,7 @@ struct Serve: ParsableCommand {
             await hub.rendered(errors: errors)
             do {
                 let server = try PreviewServer.make(site: site + "/html", host: host, port: UInt16(port), hub: hub)
-                await PreviewServer.addRoutes(to: server, site: site + "/html", hub: hub)
+                await PreviewServer.addRoutes(to: server, site: site + "/html", hub: hub, host: host)
                 Task {
                     try? await server.waitUntilListening()
                     let address = await server.listeningAddress

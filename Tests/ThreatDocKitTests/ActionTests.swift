@@ -117,6 +117,15 @@ final class ActionTests: ProjectTestCase {
         out = try outputs()
         XCTAssertEqual(out["status"], "1", failed.stdout + failed.stderr)
         XCTAssertTrue(try String(contentsOf: root.appendingPathComponent("summary.md"), encoding: .utf8).contains("Failed with exit 1"))
+        // Without fail-on, the project file's gates apply: a gate named only there fails the check.
+        try Data().write(to: outputFile)
+        let project = try String(contentsOf: root.appendingPathComponent(".threatdoc.yaml"), encoding: .utf8)
+        try project.replacingOccurrences(of: "gates: [error, contradicted]", with: "gates: [error, \"unimplemented:high\"]")
+            .write(to: root.appendingPathComponent(".threatdoc.yaml"), atomically: true, encoding: .utf8)
+        let projectGates = try step("check.sh", in: root, ["THREATDOC_MODELS": "models", "THREATDOC_FAIL_ON": ""])
+        XCTAssertEqual(projectGates.status, 0)
+        XCTAssertEqual(try outputs()["status"], "1", "the project file's gates apply when fail-on is empty")
+        XCTAssertTrue(try String(contentsOf: root.appendingPathComponent("summary.md"), encoding: .utf8).contains("Failed with exit 1 (the project file's gates)"))
         // The site step renders HTML where the upload steps look.
         let site = try step("site.sh", in: root, ["THREATDOC_MODELS": "models", "THREATDOC_SITE": "artifact"])
         XCTAssertEqual(site.status, 0, site.stderr)

@@ -59,6 +59,13 @@ final class ServeTests: ProjectTestCase {
         XCTAssertTrue(seen.overlay?.contains("models/web-app.yaml:") == true, "with file and line: \(seen)")
         XCTAssertLessThan(seen.overlay_seconds ?? 99, 2)
         XCTAssertEqual(seen.recovered, true, "fixing the model removes the overlay")
+        print("serve: a change reached the page in \(seen.update_seconds ?? -1) s; the overlay appeared in \(seen.overlay_seconds ?? -1) s")
+        // Requests addressed to another name (DNS rebinding) are refused; a path out of the site is not found.
+        for (headers, path, expected) in [(["-H", "Host: evil.example"], "/web-app.html", "403"), (["-H", "Host: evil.example"], "/__threatdoc/status", "403"),
+                                          ([String](), "/web-app.html", "200"), ([String](), "/%2e%2e/%2e%2e/etc/passwd", "404"), ([String](), "/.hidden", "404")] {
+            let curl = try TestSupport.runProgram(tool: "curl", ["-s", "-o", "/dev/null", "-w", "%{http_code}"] + headers + ["http://127.0.0.1:\(port)\(path)"])
+            XCTAssertEqual(curl.stdout, expected, "\(headers) \(path)")
+        }
         process.interrupt()
         process.waitUntilExit()
         // serve wrote nothing into the project, and its temporary folder is gone.
@@ -100,6 +107,15 @@ final class ServeTests: ProjectTestCase {
             try "b".write(to: folder.appendingPathComponent("sub/b.yaml"), atomically: true, encoding: .utf8)
             XCTAssertTrue(changes.wait(above: before), "\(watcher.mechanism): a file in a new folder")
         }
+        // What `skip` leaves out (render --watch's own output folder) starts nothing, even made afresh.
+        let folder = root.appendingPathComponent("watched-skip")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let changes = LockedCounter()
+        let watcher = FileWatcher(roots: [folder.path], skip: { $0.hasSuffix("/output") || $0.contains("/output/") }) { changes.increment() }
+        defer { watcher.stop() }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("output"), withIntermediateDirectories: true)
+        for round in 0..<5 { try "\(round)".write(to: folder.appendingPathComponent("output/page.html"), atomically: true, encoding: .utf8) }
+        XCTAssertFalse(changes.wait(above: 0, seconds: 1.5), "changes inside a skipped folder started \(changes.value) renders")
     }
 }
 

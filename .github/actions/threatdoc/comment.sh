@@ -12,13 +12,21 @@ git fetch --no-tags --depth=1 origin "${THREATDOC_BASE_REF:?}" 2>/dev/null || tr
   echo "$marker"
   threatdoc diff "git:origin/${THREATDOC_BASE_REF}" git:HEAD --format markdown
 } > "$body"
-existing="$(gh api "repos/$repo/issues/$pr/comments" --paginate --jq ".[] | select(.body | startswith(\"$marker\")) | .id" | head -n 1)"
+# Only a bot's comment is updated: a person's comment that starts with the marker is not ours.
+existing="$(gh api "repos/$repo/issues/$pr/comments" --paginate \
+  --jq ".[] | select(.user.type == \"Bot\" and (.body | startswith(\"$marker\"))) | .id" | head -n 1)" || existing=""
+# A pull request from a fork gets a read-only token: the comment cannot be posted, which is not a failure.
 if [ -n "$existing" ]; then
-  gh api --method PATCH "repos/$repo/issues/comments/$existing" -F "body=@$body" >/dev/null
-  echo "comment-id=$existing" >> "$GITHUB_OUTPUT"
-  echo "threatdoc: updated comment $existing"
-else
-  created="$(gh api --method POST "repos/$repo/issues/$pr/comments" -F "body=@$body" --jq .id)"
+  if gh api --method PATCH "repos/$repo/issues/comments/$existing" -F "body=@$body" >/dev/null; then
+    echo "comment-id=$existing" >> "$GITHUB_OUTPUT"
+    echo "threatdoc: updated comment $existing"
+  else
+    echo "::warning title=threatdoc::cannot update the diff comment (a read-only token, as on pull requests from forks)"
+  fi
+elif created="$(gh api --method POST "repos/$repo/issues/$pr/comments" -F "body=@$body" --jq .id)"; then
   echo "comment-id=$created" >> "$GITHUB_OUTPUT"
   echo "threatdoc: posted comment $created"
+else
+  echo "::warning title=threatdoc::cannot post the diff comment (a read-only token, as on pull requests from forks)"
 fi
+cat "$body" >> "${GITHUB_STEP_SUMMARY:-/dev/null}"

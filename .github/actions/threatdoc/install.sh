@@ -12,7 +12,7 @@ if ! command -v dot >/dev/null || ! ldconfig -p 2>/dev/null | grep -q libcmark; 
   if [ "${THREATDOC_SKIP_APT:-}" != "1" ]; then
     sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
     $sudo apt-get update -qq
-    $sudo apt-get install -y -qq --no-install-recommends graphviz libcmark0.30.2 fonts-dejavu-core >/dev/null
+    $sudo apt-get install -y -qq --no-install-recommends graphviz libcmark0.30.2 libcurl4 fonts-dejavu-core >/dev/null
   fi
 fi
 
