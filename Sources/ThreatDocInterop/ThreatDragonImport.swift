@@ -12,7 +12,7 @@ import Foundation
 enum ThreatDragonImport {
     /// Bounds the geometry: cells, and flow segments times curve segments.
     static let maxCells = 10_000
-    static let maxSegmentPairs = 4_000_000
+    static let maxSegmentPairs = 1_000_000
 
     struct Rect {
         var x, y, width, height: Double
