@@ -48,10 +48,15 @@ public enum Scaffold {
     }
 
     public static func starterModel(_ template: Template, id: String, title: String, today: CalendarDate) -> String {
-        String(decoding: template.source, as: UTF8.self)
-            .replacingOccurrences(of: "MODEL_ID", with: id)
-            .replacingOccurrences(of: "MODEL_TITLE", with: title)
-            .replacingOccurrences(of: "REVIEW_DATE", with: today.description)
+        // One pass, so that a value holding a placeholder's name (`new model REVIEW_DATE`) is not replaced again.
+        let values = ["MODEL_ID": id, "MODEL_TITLE": title, "REVIEW_DATE": today.description]
+        var text = String(decoding: template.source, as: UTF8.self)[...]
+        var out = ""
+        while let next = values.keys.compactMap({ key in text.range(of: key).map { (key, $0) } }).min(by: { $0.1.lowerBound < $1.1.lowerBound }) {
+            out += text[..<next.1.lowerBound] + values[next.0]!
+            text = text[next.1.upperBound...]
+        }
+        return out + text
     }
 
     /// The folder new models go in: the first folder the project file in `folder` names under `models:`,
@@ -137,6 +142,7 @@ public enum Scaffold {
     /// are appended only where missing. Each file appears whole or not at all.
     public static func write(_ files: [File], into folder: String, force: Bool) throws(Failure) -> Outcome {
         var outcome = Outcome()
+        let project = URL(fileURLWithPath: folder).resolvingSymlinksInPath().path
         for file in files {
             let path = folder == "." ? file.path : "\(folder)/\(file.path)"
             let parent = PathNames.folder(of: path)
@@ -144,6 +150,17 @@ public enum Scaffold {
                 do { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) } catch {
                     throw Failure(message: "cannot create \(parent): \(error.localizedDescription)")
                 }
+            }
+            // Nothing is written through a link: not a file that is a link (a .gitignore linked to a secret
+            // would be copied into the project), nor a folder that leads out of the project.
+            let real = URL(fileURLWithPath: parent.isEmpty ? "." : parent).resolvingSymlinksInPath().path
+            guard real == project || real.hasPrefix(project + "/") else {
+                throw Failure(message: "\(parent) leads outside the project through a link; nothing more was written")
+            }
+            var info = stat()
+            if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFLNK {
+                outcome.skipped.append(file.path)
+                continue
             }
             let exists = FileManager.default.fileExists(atPath: path)
             do {

@@ -43,6 +43,7 @@ struct Init: ParsableCommand {
 
     func run() throws {
         let files = Scaffold.project(template, id: id, modelsFolder: Scaffold.modelsFolder(in: directory), today: CalendarDate.today())
+        try Scaffolding.check(files[1].contents, path: files[1].path)
         try Scaffolding.write(files, into: directory, force: force, nextSteps: [
             "threatdoc validate", "threatdoc render", "threatdoc check",
         ])
@@ -90,17 +91,7 @@ struct NewModel: ParsableCommand {
     func run() throws {
         let text = Scaffold.starterModel(template, id: id, title: title.map(Self.yamlTitle) ?? template.defaultTitle, today: CalendarDate.today())
         let path = "\(Scaffold.modelsFolder(in: "."))/\(id).yaml"
-        // The starter is checked as it will be written (a reserved ID such as `index` is refused here).
-        var inputs = Inputs()
-        inputs.noProject = true
-        let outcome = inputs.plan().pipeline.run(text: text, path: path)
-        let errors = outcome.diagnostics.filter { $0.severity == .error }
-        guard errors.isEmpty else {
-            let formatter = DiagnosticFormatter(useColor: false, sources: outcome.sources)
-            for error in errors { FileHandle.standardError.write(Data((formatter.text(error) + "\n").utf8)) }
-            Console.error("threatdoc: nothing written")
-            throw ExitCode(ExitStatus.failure)
-        }
+        try Scaffolding.check(text, path: path)
         try Scaffolding.write([Scaffold.File(path: path, contents: text)], into: ".", force: force,
                               nextSteps: ["threatdoc validate \(path)"])
     }
@@ -120,6 +111,21 @@ struct NewModel: ParsableCommand {
 
 /// Writes scaffold files and reports each, as `git` and `mkdocs new` do.
 enum Scaffolding {
+    /// The starter model is checked as it will be written: a reserved ID (`index`, `README`, `con`) is
+    /// refused before anything is written.
+    static func check(_ text: String, path: String) throws {
+        var inputs = Inputs()
+        inputs.noProject = true
+        let outcome = inputs.plan().pipeline.run(text: text, path: path)
+        let errors = outcome.diagnostics.filter { $0.severity == .error }
+        guard errors.isEmpty else {
+            let formatter = DiagnosticFormatter(useColor: false, sources: outcome.sources)
+            for error in errors { FileHandle.standardError.write(Data((formatter.text(error) + "\n").utf8)) }
+            Console.error("threatdoc: nothing written")
+            throw ExitCode(ExitStatus.failure)
+        }
+    }
+
     static func write(_ files: [Scaffold.File], into directory: String, force: Bool, nextSteps: [String]) throws {
         let outcome: Scaffold.Outcome
         do {
@@ -132,7 +138,7 @@ enum Scaffolding {
         for path in outcome.created { Console.error("  created   \(prefix)\(path)") }
         for path in outcome.extended { Console.error("  extended  \(prefix)\(path)") }
         for path in outcome.replaced { Console.error("  replaced  \(prefix)\(path)") }
-        for path in outcome.skipped { Console.error("  exists    \(prefix)\(path) (kept; --force replaces it)") }
+        for path in outcome.skipped { Console.error("  exists    \(prefix)\(path) (kept; --force replaces it, unless it is a link)") }
         for path in outcome.unchanged { Console.error("  exists    \(prefix)\(path) (already has threatdoc's lines)") }
         if outcome.created.isEmpty, outcome.extended.isEmpty, outcome.replaced.isEmpty {
             Console.error("threatdoc: nothing to do: every file exists")

@@ -58,11 +58,17 @@ struct Render: ParsableCommand {
         guard watch else { return try renderOnce() }
         let once = { do { try self.renderOnce() } catch { /* reported; keep watching */ } }
         once()
-        let target = Console.folderName(output)
+        // The output folder as the watcher spells paths (relative, without `./`), so that no spelling of it
+        // (`./models/out`, an absolute path) makes a render start the next one.
+        var target = Console.folderName(output)
+        while target.hasPrefix("./") { target.removeFirst(2) }
+        let here = FileManager.default.currentDirectoryPath + "/"
+        if target.hasPrefix(here) { target.removeFirst(here.count) }
+        let skipped = target
         let roots = Preview(paths: input.paths, templates: rendering.templates, output: output).watched
         let changes = DispatchSemaphore(value: 0)
         let watcher = FileWatcher(roots: roots, skip: { path in
-            path == target || path.hasPrefix(target + "/") || path.split(separator: "/").contains { $0.hasPrefix(".") && $0 != "." && $0 != ".." && $0 != ".threatdoc.yaml" }
+            path == skipped || path.hasPrefix(skipped + "/") || path.split(separator: "/").contains { $0.hasPrefix(".") && $0 != "." && $0 != ".." && $0 != ".threatdoc.yaml" }
         }) { changes.signal() }
         Console.error("threatdoc: watching \(roots.joined(separator: ", ")) through \(watcher.mechanism.rawValue); Ctrl-C stops")
         while true {

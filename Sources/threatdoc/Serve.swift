@@ -39,15 +39,30 @@ struct Serve: ParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be from 0 to 65535") }
+        let parts = host.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 4, parts.allSatisfy({ UInt8($0) != nil }) else {
+            throw ValidationError("--host must be an IPv4 address, such as 127.0.0.1 (the default)")
+        }
     }
 
     func run() throws {
+        // Ctrl-C (or a TERM) ends the wait, so that the temporary folder is removed on the way out; set up
+        // first, so that one during the first render is not lost.
+        let semaphore = DispatchSemaphore(value: 0)
+        var stops: [DispatchSourceSignal] = []
+        for number in [SIGINT, SIGTERM] {
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
+            source.setEventHandler { semaphore.signal() }
+            source.resume()
+            stops.append(source)
+        }
+        defer { stops.forEach { $0.cancel() } }
         let site = try Preview.temporaryFolder()
         defer { try? FileManager.default.removeItem(atPath: site) }
         let hub = PreviewHub()
         let render = Preview(paths: paths, templates: templates, output: site)
         let errors = render.once()
-        let semaphore = DispatchSemaphore(value: 0)
         let failure = LockedBox<Error?>(nil)
         Task {
             await hub.rendered(errors: errors)
@@ -74,17 +89,7 @@ struct Serve: ParsableCommand {
             Task { await hub.rendered(errors: errors) }
         }
         Console.error("threatdoc: watching through \(watcher.mechanism.rawValue)")
-        // Ctrl-C (or a TERM) ends the wait, so that the temporary folder is removed on the way out.
-        var stops: [DispatchSourceSignal] = []
-        for number in [SIGINT, SIGTERM] {
-            signal(number, SIG_IGN)
-            let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { semaphore.signal() }
-            source.resume()
-            stops.append(source)
-        }
         semaphore.wait()
-        stops.forEach { $0.cancel() }
         watcher.stop()
         if let error = failure.value {
             Console.error("threatdoc: error[TD510]: cannot serve on \(host):\(port): \(error.localizedDescription)")

@@ -86,8 +86,15 @@ final class ActionTests: ProjectTestCase {
         let installed = temp.appendingPathComponent("threatdoc")
         XCTAssertEqual(try String(contentsOf: pathFile, encoding: .utf8), installed.path + "\n")
         XCTAssertTrue(FileManager.default.isExecutableFile(atPath: installed.appendingPathComponent("threatdoc").path))
-        // A tarball that does not match its checksum is refused.
+        // A checksum list that names another file (sha256sum --check would hash that one) is refused.
         try FileManager.default.removeItem(at: installed)
+        let original = try String(contentsOf: release.appendingPathComponent("\(name).tar.gz.sha256"), encoding: .utf8)
+        try "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  /dev/null\n"
+            .write(to: release.appendingPathComponent("\(name).tar.gz.sha256"), atomically: true, encoding: .utf8)
+        XCTAssertNotEqual(try step("install.sh", in: root, environment).status, 0)
+        try original.write(to: release.appendingPathComponent("\(name).tar.gz.sha256"), atomically: true, encoding: .utf8)
+        // A tarball that does not match its checksum is refused.
+        try? FileManager.default.removeItem(at: installed)
         try Data("tampered".utf8).write(to: release.appendingPathComponent("\(name).tar.gz"))
         let tampered = try step("install.sh", in: root, environment)
         XCTAssertNotEqual(tampered.status, 0)

@@ -52,7 +52,7 @@ final class InitTests: ProjectTestCase {
         try write(".build/\n", to: ".gitignore")
         let run = try self.run(["init"])
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertTrue(run.stderr.contains("exists    .threatdoc.yaml (kept; --force replaces it)"), run.stderr)
+        XCTAssertTrue(run.stderr.contains("exists    .threatdoc.yaml (kept; --force replaces it"), run.stderr)
         XCTAssertTrue(run.stderr.contains("extended  .gitignore"), run.stderr)
         XCTAssertEqual(try String(contentsOf: root.appendingPathComponent(".threatdoc.yaml"), encoding: .utf8), "models: [my-models]\n")
         XCTAssertEqual(try String(contentsOf: root.appendingPathComponent(".gitignore"), encoding: .utf8),
@@ -73,6 +73,42 @@ final class InitTests: ProjectTestCase {
         XCTAssertTrue(again.stderr.contains("exists    models/payments.yaml"), again.stderr)
         XCTAssertEqual(try String(contentsOf: root.appendingPathComponent("models/payments.yaml"), encoding: .utf8), before)
         XCTAssertEqual(try self.run(["new", "model", "../x"]).status, 2, "an ID that is a path is refused")
+    }
+
+    /// What the attacker trial found: init writes through no link (a .gitignore linked to a secret stays a
+    /// link and the secret stays out; a models folder linked out of the project is refused), placeholder
+    /// names in values are not replaced twice, and a reserved ID is refused before anything is written.
+    func testInitWritesThroughNoLinkAndNewModelKeepsValues() throws {
+        let secret = root.appendingPathComponent("secret")
+        try "aws_secret_access_key=SEKRIT\n".write(to: secret, atomically: true, encoding: .utf8)
+        let project = root.appendingPathComponent("p1")
+        try FileManager.default.createDirectory(at: project, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: project.appendingPathComponent(".gitignore").path, withDestinationPath: secret.path)
+        let run = try TestSupport.run(["init"], in: project)
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(try FileManager.default.destinationOfSymbolicLink(atPath: project.appendingPathComponent(".gitignore").path), secret.path)
+        XCTAssertEqual(try String(contentsOf: secret, encoding: .utf8), "aws_secret_access_key=SEKRIT\n")
+        let outside = root.appendingPathComponent("outside")
+        try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+        let second = root.appendingPathComponent("p2")
+        try FileManager.default.createDirectory(at: second, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: second.appendingPathComponent("models").path, withDestinationPath: outside.path)
+        let refused = try TestSupport.run(["init"], in: second)
+        XCTAssertEqual(refused.status, 2, refused.stderr)
+        XCTAssertTrue(refused.stderr.contains("leads outside the project through a link"), refused.stderr)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: outside.path), [])
+        // Placeholder names in values, and reserved IDs.
+        let dated = try self.run(["new", "model", "REVIEW_DATE", "--title", "MODEL_ID and REVIEW_DATE"])
+        XCTAssertEqual(dated.status, 0, dated.stderr)
+        let model = try XCTUnwrap(TestSupport.pipeline().run(paths: [root.appendingPathComponent("models/REVIEW_DATE.yaml").path]).models?.first)
+        XCTAssertEqual(model.id, "REVIEW_DATE")
+        XCTAssertEqual(model.title, "MODEL_ID and REVIEW_DATE")
+        for reserved in [["new", "model", "index"], ["init", "--id", "README"]] {
+            let run = try self.run(reserved)
+            XCTAssertEqual(run.status, 2, "\(reserved): \(run.stderr)")
+            XCTAssertTrue(run.stderr.contains("TD210"), run.stderr)
+        }
+        XCTAssertFalse(FileManager.default.fileExists(atPath: root.appendingPathComponent("models/index.yaml").path))
     }
 
     /// The README's workflow is the one `init` writes.

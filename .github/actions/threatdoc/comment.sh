@@ -10,7 +10,14 @@ git config --global --add safe.directory "${GITHUB_WORKSPACE:-$PWD}" 2>/dev/null
 git fetch --no-tags --depth=1 origin "${THREATDOC_BASE_REF:?}" 2>/dev/null || true
 {
   echo "$marker"
-  threatdoc diff "git:origin/${THREATDOC_BASE_REF}" git:HEAD --format markdown
+  # A side with model errors cannot be compared: the comment says so instead of disappearing.
+  if ! threatdoc diff "git:origin/${THREATDOC_BASE_REF}" git:HEAD --format markdown 2> "$body.err"; then
+    echo "threatdoc could not compare the models of the two sides:"
+    echo
+    echo '```text'
+    head -c 4000 "$body.err"
+    echo '```'
+  fi
 } > "$body"
 # Only a bot's comment is updated: a person's comment that starts with the marker is not ours.
 existing="$(gh api "repos/$repo/issues/$pr/comments" --paginate \

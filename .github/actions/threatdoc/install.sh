@@ -29,7 +29,14 @@ else
   name="threatdoc-${version}-linux-${arch}.tar.gz"
   curl --fail --silent --show-error --location --output "$dest/$name" "$base/v${version}/$name"
   curl --fail --silent --show-error --location --output "$dest/$name.sha256" "$base/v${version}/$name.sha256"
-  (cd "$dest" && sha256sum --check --quiet "$name.sha256")
+  # The tarball's own hash against the first word of the published one (sha256sum --check would hash
+  # whatever file the list names).
+  expected="$(head -c 64 "$dest/$name.sha256")"
+  actual="$(sha256sum "$dest/$name" | cut -d' ' -f1)"
+  if [ "${#expected}" != 64 ] || [ "$expected" != "$actual" ]; then
+    echo "::error title=threatdoc::$name does not match its published SHA-256"
+    exit 1
+  fi
   tar -xzf "$dest/$name" -C "$dest" --strip-components=1
   mv "$dest/bin/threatdoc" "$dest/threatdoc"
 fi
