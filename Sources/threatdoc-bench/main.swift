@@ -338,7 +338,7 @@ if failures > 0 {
             }
             let text = #"{"summary":{"title":"Bench"},"detail":{"diagrams":[{"title":"Bench","diagramType":"STRIDE","cells":["# + cells.joined(separator: ",") + "]}]}}"
             try Data(text.utf8).write(to: folder.appendingPathComponent("td.json"))
-            return ["import", folder.appendingPathComponent("td.json").path, "--id", "bench", "-o", "-"]
+            return ["import", folder.appendingPathComponent("td.json").path, "--id", "bench", "-o", "-", "--max-file-size", "8M"]
         },
         Growth(name: "OTM import", n: 600, unit: "components") { folder, size in
             let components = (0..<size).map { index in
