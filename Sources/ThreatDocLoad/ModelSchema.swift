@@ -145,11 +145,8 @@ public indirect enum JSONText: Sendable {
             case "\t": out += "\\t"
             default:
                 let value = scalar.value
-                let escaped: Bool = switch scalar.properties.generalCategory {
-                case .control, .format, .lineSeparator, .paragraphSeparator, .privateUse, .unassigned, .surrogate: true
-                default: scalar.properties.isNoncharacterCodePoint
-                }
-                if escaped {
+                // The same characters the YAML writer escapes, so that both forms show the same text.
+                if YAMLText.needsEscape(scalar) {
                     if value > 0xFFFF {
                         // A surrogate pair, as JSON writes characters beyond the Basic Multilingual Plane.
                         let offset = value - 0x10000

@@ -45,9 +45,7 @@ struct Import: ParsableCommand {
     var maxFileSize: ByteCount = ByteCount(LoadLimits.default.maxFileBytes)
 
     func validate() throws {
-        if let id, !ModelImporter.isValidID(id) {
-            throw ValidationError("--id '\(id)' is not an ID: a letter, then letters, digits, '.', '_' or '-', at most 64")
-        }
+        if let id { try Scaffolding.checkID(id, option: "--id ") }
     }
 
     func run() throws {

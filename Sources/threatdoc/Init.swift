@@ -36,9 +36,7 @@ struct Init: ParsableCommand {
     var force = false
 
     func validate() throws {
-        if let id, !ModelImporter.isValidID(id) {
-            throw ValidationError("--id '\(id)' is not an ID: a letter, then letters, digits, '.', '_' or '-', at most 64")
-        }
+        if let id { try Scaffolding.checkID(id, option: "--id ") }
     }
 
     func run() throws {
@@ -83,9 +81,7 @@ struct NewModel: ParsableCommand {
     var force = false
 
     func validate() throws {
-        guard ModelImporter.isValidID(id) else {
-            throw ValidationError("'\(id)' is not an ID: a letter, then letters, digits, '.', '_' or '-', at most 64")
-        }
+        try Scaffolding.checkID(id)
     }
 
     func run() throws {
@@ -111,6 +107,12 @@ struct NewModel: ParsableCommand {
 
 /// Writes scaffold files and reports each, as `git` and `mkdocs new` do.
 enum Scaffolding {
+    static func checkID(_ id: String, option: String = "") throws {
+        guard ModelImporter.isValidID(id) else {
+            throw ValidationError("\(option)'\(id)' is not an ID: a letter, then letters, digits, '.', '_' or '-', at most 64")
+        }
+    }
+
     /// The starter model is checked as it will be written: a reserved ID (`index`, `README`, `con`) is
     /// refused before anything is written.
     static func check(_ text: String, path: String) throws {
